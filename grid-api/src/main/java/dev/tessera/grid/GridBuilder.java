@@ -1,0 +1,133 @@
+package dev.tessera.grid;
+
+import dev.tessera.grid.spi.GridFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.UUID;
+
+/**
+ * Builds and starts a {@link Grid}. Every setter validates at once and says what to fix; the builder
+ * is not thread-safe and may be reused to start several members (tests do).
+ *
+ * <pre>{@code
+ * try (Grid grid = Grid.builder().clusterName("orders").memberName("orders-1").start()) {
+ *     GridMap<String, String> orders = grid.map("orders");
+ *     orders.put("o-1", "new");
+ * }
+ * }</pre>
+ */
+public final class GridBuilder {
+    /** Default partition count, as Hazelcast: a prime comfortably larger than typical cluster sizes. */
+    public static final int DEFAULT_PARTITIONS = 271;
+
+    private String clusterName = "tessera";
+    private String memberName;
+    private String zone;
+    private Transport transport = Transport.tcp(7800);
+    private int partitionCount = DEFAULT_PARTITIONS;
+    private Duration operationTimeout = Duration.ofSeconds(10);
+    private Duration failureDetectionTimeout = Duration.ofSeconds(3);
+    private Duration leaveTimeout = Duration.ofSeconds(60);
+    private int maxInFlightRequests = 1024;
+    private final List<Class<?>> registeredTypes = new ArrayList<>();
+
+    GridBuilder() {}
+
+    public GridBuilder clusterName(String name) {
+        this.clusterName = requireText(name, "clusterName");
+        return this;
+    }
+
+    public GridBuilder memberName(String name) {
+        this.memberName = requireText(name, "memberName");
+        return this;
+    }
+
+    /** Failure zone of this member (rack, AZ); {@code null} for none. */
+    public GridBuilder zone(String zone) {
+        this.zone = zone;
+        return this;
+    }
+
+    public GridBuilder transport(Transport transport) {
+        this.transport = Objects.requireNonNull(transport, "transport must not be null: use Transport.inProcess(), tcp(port) or jgroupsXml(file)");
+        return this;
+    }
+
+    public GridBuilder partitionCount(int count) {
+        if (count < 1 || count > 65_536) {
+            throw new IllegalArgumentException("partitionCount must be between 1 and 65536 (default 271), was " + count);
+        }
+        this.partitionCount = count;
+        return this;
+    }
+
+    public GridBuilder operationTimeout(Duration timeout) {
+        this.operationTimeout = requirePositive(timeout, "operationTimeout");
+        return this;
+    }
+
+    public GridBuilder failureDetectionTimeout(Duration timeout) {
+        this.failureDetectionTimeout = requirePositive(timeout, "failureDetectionTimeout");
+        return this;
+    }
+
+    public GridBuilder leaveTimeout(Duration timeout) {
+        this.leaveTimeout = requirePositive(timeout, "leaveTimeout");
+        return this;
+    }
+
+    public GridBuilder maxInFlightRequests(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxInFlightRequests must be >= 1, was " + max);
+        }
+        this.maxInFlightRequests = max;
+        return this;
+    }
+
+    /** Allows instances of {@code type} to be stored and sent. Register the same types on every member. */
+    public GridBuilder registerType(Class<?> type) {
+        registeredTypes.add(Objects.requireNonNull(type, "type"));
+        return this;
+    }
+
+    /** The configuration this builder would start a member with. */
+    public GridConfig build() {
+        String name = memberName != null ? memberName : "member-" + UUID.randomUUID().toString().substring(0, 8);
+        return new GridConfig(clusterName, name, zone, transport, partitionCount, operationTimeout,
+                failureDetectionTimeout, leaveTimeout, maxInFlightRequests, registeredTypes);
+    }
+
+    /**
+     * Starts a member and joins the cluster. Blocks until this member has a partition table.
+     *
+     * @throws IllegalStateException if no implementation (tessera grid-core) is on the class path
+     * @throws GridException         if the member cannot join
+     */
+    public Grid start() {
+        GridConfig config = build();
+        Iterator<GridFactory> factories = ServiceLoader.load(GridFactory.class).iterator();
+        if (!factories.hasNext()) {
+            throw new IllegalStateException("No Tessera implementation found: add the dependency dev.tessera:grid-core");
+        }
+        return factories.next().start(config);
+    }
+
+    private static String requireText(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(what + " must be a non-empty string");
+        }
+        return value;
+    }
+
+    private static Duration requirePositive(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be a positive duration, was " + d);
+        }
+        return d;
+    }
+}

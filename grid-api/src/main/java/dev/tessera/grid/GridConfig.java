@@ -1,0 +1,37 @@
+package dev.tessera.grid;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Immutable configuration of one member, built by {@link GridBuilder}. All members of a cluster must
+ * agree on {@code clusterName}, {@code partitionCount} and the registered types.
+ *
+ * @param clusterName             members with the same name (and reachable transport) form a cluster
+ * @param memberName              this member's name, shown in tools and logs
+ * @param zone                    failure zone (rack, availability zone) or {@code null}; backups are
+ *                                placed in other zones than their primary where possible
+ * @param transport               how members find each other
+ * @param partitionCount          number of partitions, fixed for the life of the cluster
+ * @param operationTimeout        how long a map operation may take, retries included
+ * @param failureDetectionTimeout how long a silent member is tolerated before it is suspected
+ * @param leaveTimeout            how long {@link Grid#close()} waits for its partitions to be handed over
+ * @param maxInFlightRequests     bound on concurrent remote requests issued by application threads
+ * @param registeredTypes         application classes allowed to be serialized
+ */
+public record GridConfig(
+        String clusterName,
+        String memberName,
+        String zone,
+        Transport transport,
+        int partitionCount,
+        Duration operationTimeout,
+        Duration failureDetectionTimeout,
+        Duration leaveTimeout,
+        int maxInFlightRequests,
+        List<Class<?>> registeredTypes) {
+
+    public GridConfig {
+        registeredTypes = List.copyOf(registeredTypes);
+    }
+}

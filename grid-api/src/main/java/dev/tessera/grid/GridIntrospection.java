@@ -1,0 +1,56 @@
+package dev.tessera.grid;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Read-only view of this member's knowledge of the cluster: the partition table it has applied,
+ * migrations in progress and what it stores. For tools, dashboards and tests; values are snapshots.
+ */
+public interface GridIntrospection {
+
+    /** The partition table this member applied most recently. */
+    PartitionTableView partitionTable();
+
+    /** Partitions whose ownership is changing, as this member knows them. */
+    List<MigrationView> migrations();
+
+    /** Per map name: what this member stores. */
+    Map<String, MapStats> localMapStats();
+
+    /** One partition's owners. */
+    record PartitionView(int partition, Member primary, List<Member> backups) {
+        public PartitionView {
+            backups = List.copyOf(backups);
+        }
+    }
+
+    /**
+     * A version of the partition table.
+     *
+     * @param version    monotonically increasing; every member applies versions in order
+     * @param partitions one entry per partition, in partition order
+     */
+    record PartitionTableView(long version, List<PartitionView> partitions) {
+        public PartitionTableView {
+            partitions = List.copyOf(partitions);
+        }
+    }
+
+    /** A partition whose owners are changing from {@code from} to {@code to}. */
+    record MigrationView(int partition, List<Member> from, List<Member> to) {
+        public MigrationView {
+            from = List.copyOf(from);
+            to = List.copyOf(to);
+        }
+    }
+
+    /**
+     * What this member stores of one map.
+     *
+     * @param primaryEntries entries in partitions this member is primary of
+     * @param backupEntries  entries in partitions this member holds a backup of
+     * @param bytes          serialized key and value bytes of all of them
+     */
+    record MapStats(long primaryEntries, long backupEntries, long bytes) {}
+}

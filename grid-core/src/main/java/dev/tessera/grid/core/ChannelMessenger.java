@@ -1,0 +1,59 @@
+package dev.tessera.grid.core;
+
+import dev.tessera.grid.core.cluster.Messenger;
+import dev.tessera.grid.membership.ClusterChannel;
+import dev.tessera.grid.membership.ClusterView;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import org.jgroups.Address;
+
+/** {@link Messenger} over the member's JGroups {@link ClusterChannel}. */
+final class ChannelMessenger implements Messenger {
+    private final ClusterChannel channel;
+    private final Address self;
+    private final LongAdder sent = new LongAdder();
+
+    ChannelMessenger(ClusterChannel channel) {
+        this.channel = channel;
+        this.self = channel.localAddress();
+    }
+
+    @Override
+    public Address self() {
+        return self;
+    }
+
+    @Override
+    public ClusterView view() {
+        return channel.currentView();
+    }
+
+    @Override
+    public CompletableFuture<byte[]> request(Address to, byte[] message, long timeoutMillis) {
+        sent.increment();
+        return channel.request(to, message, timeoutMillis);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> requestBounded(Address to, byte[] message, long timeoutMillis) {
+        sent.increment();
+        return channel.requestBounded(to, message, timeoutMillis);
+    }
+
+    @Override
+    public void send(Address to, byte[] message) {
+        sent.increment();
+        channel.send(to, message);
+    }
+
+    @Override
+    public void broadcast(byte[] message) {
+        sent.increment();
+        channel.broadcast(message);
+    }
+
+    /** Messages sent to other members (requests, one-way messages and broadcasts). */
+    long sent() {
+        return sent.sum();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.tessera.grid.core;
+
+import dev.tessera.grid.core.cluster.Coordinator;
+import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.map.MapContext;
+import dev.tessera.grid.core.map.MapQueries;
+import dev.tessera.grid.core.replication.PrimaryOperations;
+import dev.tessera.grid.core.replication.ReplicaReceiver;
+import dev.tessera.grid.core.wire.MalformedMessageException;
+import dev.tessera.grid.core.wire.MessageType;
+import dev.tessera.grid.core.wire.Messages;
+import dev.tessera.grid.core.wire.Messages.ClientOp;
+import dev.tessera.grid.core.wire.Messages.EntriesQuery;
+import dev.tessera.grid.core.wire.Messages.LeaveRequest;
+import dev.tessera.grid.core.wire.Messages.OpResponse;
+import dev.tessera.grid.core.wire.Messages.Replicate;
+import dev.tessera.grid.core.wire.Messages.SizeQuery;
+import dev.tessera.grid.core.wire.Messages.TableMessage;
+import dev.tessera.grid.core.wire.Messages.TransferDone;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jgroups.Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes every message from another member to the component that handles it. A message that
+ * cannot be decoded is rejected, counted and logged; it never reaches a store.
+ */
+final class InboundDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(InboundDispatcher.class);
+
+    private final TopologyState topology;
+    private final PrimaryOperations primary;
+    private final ReplicaReceiver replicas;
+    private final Coordinator coordinator;
+    private final MapContext maps;
+    private final AtomicLong malformed = new AtomicLong();
+
+    InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator, MapContext maps) {
+        this.topology = topology;
+        this.primary = primary;
+        this.replicas = replicas;
+        this.coordinator = coordinator;
+        this.maps = maps;
+    }
+
+    CompletableFuture<byte[]> onRequest(Address sender, byte[] request) {
+        try {
+            Object m = Messages.decode(request);
+            if (m instanceof ClientOp op) {
+                if (op.partition() < 0 || op.partition() >= topology.table().partitionCount()) {
+                    throw new MalformedMessageException("partition " + op.partition() + " out of range");
+                }
+                return primary.execute(op, true).thenApply(OpResponse::encode);
+            } else if (m instanceof Replicate r) {
+                return CompletableFuture.completedFuture(replicas.apply(sender, r).encode());
+            } else if (m instanceof Messages.TableQuery) {
+                return CompletableFuture.completedFuture(new TableMessage(MessageType.TABLE_RESPONSE, topology.table()).encode());
+            } else if (m instanceof SizeQuery q) {
+                return CompletableFuture.completedFuture(new Messages.SizeResponse(MapQueries.localSize(maps, q.map())).encode());
+            } else if (m instanceof EntriesQuery q) {
+                return CompletableFuture.completedFuture(MapQueries.localEntries(maps, q, true).encode());
+            }
+            throw new MalformedMessageException(m.getClass().getSimpleName() + " is not a request");
+        } catch (MalformedMessageException e) {
+            reject(sender, e);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    void onMessage(Address sender, byte[] message) {
+        try {
+            Object m = Messages.decode(message);
+            if (m instanceof TableMessage t && t.type() == MessageType.TABLE_UPDATE) {
+                topology.apply(t.table());
+            } else if (m instanceof TransferDone d) {
+                coordinator.onTransferDone(d);
+            } else if (m instanceof LeaveRequest l) {
+                coordinator.onLeaveRequest(l.member());
+            } else {
+                throw new MalformedMessageException(m.getClass().getSimpleName() + " is not a one-way message");
+            }
+        } catch (MalformedMessageException e) {
+            reject(sender, e);
+        } catch (IllegalStateException e) {
+            log.error("Rejected a message from {}: {}", sender, e.getMessage());
+        }
+    }
+
+    long malformedCount() {
+        return malformed.get();
+    }
+
+    private void reject(Address sender, MalformedMessageException e) {
+        malformed.incrementAndGet();
+        log.warn("Rejected a malformed message from {}: {}", sender, e.getMessage());
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tessera.grid.core;
+
+import dev.tessera.grid.GridIntrospection;
+import dev.tessera.grid.Member;
+import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.store.LocalStorage;
+import dev.tessera.grid.core.store.MapContainer;
+import dev.tessera.grid.core.store.PartitionStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.jgroups.Address;
+
+/** {@link GridIntrospection} from this member's applied table and local storage. */
+final class Introspection implements GridIntrospection {
+    private final TopologyState topology;
+    private final LocalStorage storage;
+    private final Function<Address, Member> memberOf;
+
+    Introspection(TopologyState topology, LocalStorage storage, Function<Address, Member> memberOf) {
+        this.topology = topology;
+        this.storage = storage;
+        this.memberOf = memberOf;
+    }
+
+    @Override
+    public PartitionTableView partitionTable() {
+        PartitionTable t = topology.table();
+        List<PartitionView> partitions = new ArrayList<>(t.partitionCount());
+        for (int p = 0; p < t.partitionCount(); p++) {
+            List<Address> owners = t.owners(p);
+            partitions.add(new PartitionView(p, owners.isEmpty() ? null : memberOf.apply(owners.get(0)),
+                    members(owners.subList(Math.min(1, owners.size()), owners.size()))));
+        }
+        return new PartitionTableView(t.version(), partitions);
+    }
+
+    @Override
+    public List<MigrationView> migrations() {
+        PartitionTable t = topology.table();
+        List<MigrationView> out = new ArrayList<>();
+        for (int p = 0; p < t.partitionCount(); p++) {
+            if (t.isMigrating(p)) {
+                out.add(new MigrationView(p, members(t.owners(p)), members(t.target(p))));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, MapStats> localMapStats() {
+        PartitionTable t = topology.table();
+        Map<String, MapStats> out = new TreeMap<>();
+        for (MapContainer map : storage.all()) {
+            long primary = 0;
+            long backup = 0;
+            long bytes = 0;
+            for (int p = 0; p < map.partitionCount(); p++) {
+                PartitionStore store = map.partition(p);
+                if (store.isEmpty()) {
+                    continue;
+                }
+                int live = store.liveCount();
+                if (topology.self().equals(t.primary(p))) {
+                    primary += live;
+                } else {
+                    backup += live;
+                }
+                bytes += store.liveBytes();
+            }
+            out.put(map.name(), new MapStats(primary, backup, bytes));
+        }
+        return out;
+    }
+
+    private List<Member> members(List<Address> addresses) {
+        List<Member> out = new ArrayList<>(addresses.size());
+        for (Address a : addresses) {
+            out.add(memberOf.apply(a));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,404 @@
+package dev.tessera.grid.core;
+
+import dev.tessera.grid.Grid;
+import dev.tessera.grid.GridConfig;
+import dev.tessera.grid.GridException;
+import dev.tessera.grid.GridIntrospection;
+import dev.tessera.grid.GridMap;
+import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.Member;
+import dev.tessera.grid.MembershipEvent;
+import dev.tessera.grid.MembershipListener;
+import dev.tessera.grid.Registration;
+import dev.tessera.grid.Transport;
+import dev.tessera.grid.core.cluster.Coordinator;
+import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.map.GridMapImpl;
+import dev.tessera.grid.core.map.MapContext;
+import dev.tessera.grid.core.migration.StorageJanitor;
+import dev.tessera.grid.core.migration.TransferManager;
+import dev.tessera.grid.core.partition.KeyPartitioner;
+import dev.tessera.grid.core.partition.OwnershipAssigner;
+import dev.tessera.grid.core.replication.PrimaryOperations;
+import dev.tessera.grid.core.replication.ReplicaReceiver;
+import dev.tessera.grid.core.replication.Replicator;
+import dev.tessera.grid.core.routing.OperationInvoker;
+import dev.tessera.grid.core.serialization.KryoCodec;
+import dev.tessera.grid.core.store.LocalStorage;
+import dev.tessera.grid.core.wire.Messages.LeaveRequest;
+import dev.tessera.grid.core.wire.Messages.TransferDone;
+import dev.tessera.grid.membership.ChannelSettings;
+import dev.tessera.grid.membership.ClusterChannel;
+import dev.tessera.grid.membership.ClusterView;
+import dev.tessera.grid.membership.MemberInfo;
+import dev.tessera.grid.membership.StackConfig;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jgroups.Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member: wires the JGroups channel, the partition table, replication, migration and the maps,
+ * and runs the member's lifecycle (join, graceful leave, crash simulation for tests).
+ *
+ * <p>Threads: JGroups delivers messages on its own threads, which only decode and hand over
+ * (operations complete asynchronously, never blocking them); the coordinator, the migration
+ * manager and listener events each have one thread of their own; a small scheduler runs retries.
+ */
+public final class TesseraGrid implements Grid {
+    /** Replica slots of the partition table: one primary and up to six backups. */
+    static final int TABLE_REPLICAS = 1 + MapConfig.MAX_BACKUPS;
+    private static final Logger log = LoggerFactory.getLogger(TesseraGrid.class);
+    private static final long TOMBSTONE_AGE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private enum State { STARTING, RUNNING, LEAVING, CLOSED }
+
+    private final GridConfig config;
+    private final KryoCodec codec;
+    private final KeyPartitioner partitioner;
+    private final LocalStorage storage;
+    private final CountDownLatch wired = new CountDownLatch(1);
+    private final CountDownLatch firstTable = new CountDownLatch(1);
+    private final Object tableMonitor = new Object();
+    private final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService coordinatorExecutor;
+    private final ScheduledExecutorService transferExecutor;
+    private final ExecutorService eventExecutor;
+    private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<String, GridMapImpl<?, ?>> maps = new ConcurrentHashMap<>();
+    private volatile State state = State.STARTING;
+    private ClusterChannel channel;
+    private ChannelMessenger messenger;
+    private TopologyState topology;
+    private Coordinator coordinator;
+    private InboundDispatcher inbound;
+    private MapContext mapContext;
+    private Introspection introspection;
+    private ClusterView lastView;
+
+    private TesseraGrid(GridConfig config) {
+        this.config = config;
+        this.codec = new KryoCodec(config.registeredTypes());
+        this.partitioner = new KeyPartitioner(config.partitionCount());
+        this.storage = new LocalStorage(config.partitionCount());
+        String n = config.memberName();
+        this.scheduler = Executors.newScheduledThreadPool(2, threads("tessera-" + n + "-scheduler"));
+        this.coordinatorExecutor = Executors.newSingleThreadScheduledExecutor(threads("tessera-" + n + "-coordinator"));
+        this.transferExecutor = Executors.newSingleThreadScheduledExecutor(threads("tessera-" + n + "-migration"));
+        this.eventExecutor = Executors.newSingleThreadExecutor(threads("tessera-" + n + "-events"));
+    }
+
+    /** Starts a member and blocks until it has joined and applied a partition table. */
+    public static TesseraGrid start(GridConfig config) {
+        TesseraGrid grid = new TesseraGrid(config);
+        try {
+            grid.join();
+            return grid;
+        } catch (RuntimeException e) {
+            grid.shutdown(false);
+            throw e;
+        }
+    }
+
+    private void join() {
+        channel = ClusterChannel.start(channelSettings(config), this::onView, this::onRequest, this::onMessage);
+        Address self = channel.localAddress();
+        long timeout = config.operationTimeout().toMillis();
+        messenger = new ChannelMessenger(channel);
+        topology = new TopologyState(self, config.partitionCount());
+        Replicator replicator = new Replicator(messenger, scheduler, timeout);
+        PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator);
+        coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor);
+        TransferManager transfers = new TransferManager(topology, storage, replicator, this::sendTransferDone, transferExecutor);
+        StorageJanitor janitor = new StorageJanitor(storage, self);
+        topology.addListener(janitor::onTable);
+        topology.addListener(transfers::onTable);
+        topology.addListener((prev, next) -> {
+            firstTable.countDown();
+            synchronized (tableMonitor) {
+                tableMonitor.notifyAll();
+            }
+        });
+        OperationInvoker invoker = new OperationInvoker(messenger, topology, primary, scheduler, timeout);
+        mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, this::ensureOpen, this::memberOf, timeout);
+        inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage), coordinator, mapContext);
+        introspection = new Introspection(topology, storage, this::memberOf);
+        scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_NANOS), 10, 10, TimeUnit.SECONDS);
+        wired.countDown();
+        long waitMs = Math.max(30_000, 3 * timeout);
+        try {
+            if (!firstTable.await(waitMs, TimeUnit.MILLISECONDS)) {
+                throw new GridException("Member " + config.memberName() + " joined cluster '" + config.clusterName()
+                        + "' but received no partition table within " + waitMs + " ms; check that every member uses the same"
+                        + " cluster name, partition count and transport");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GridException("Interrupted while joining the cluster", e);
+        }
+        state = State.RUNNING;
+        log.info("Member {} joined cluster '{}' as {} ({} members, table version {})", config.memberName(),
+                config.clusterName(), self, channel.currentView().members().size(), topology.table().version());
+    }
+
+    // ---- Grid ----
+
+    @Override
+    public <K, V> GridMap<K, V> map(String name) {
+        return map(name, MapConfig.defaults());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> GridMap<K, V> map(String name, MapConfig mapConfig) {
+        ensureOpen();
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("map name must be a non-empty string");
+        }
+        java.util.Objects.requireNonNull(mapConfig, "config");
+        GridMapImpl<?, ?> map = maps.computeIfAbsent(name, n -> new GridMapImpl<>(n, mapConfig, mapContext));
+        if (!map.config().equals(mapConfig)) {
+            throw new IllegalArgumentException("Map '" + name + "' already exists with " + map.config() + "; asked for " + mapConfig);
+        }
+        return (GridMap<K, V>) map;
+    }
+
+    @Override
+    public Member localMember() {
+        return Members.of(channel.localMember());
+    }
+
+    @Override
+    public List<Member> members() {
+        List<Member> out = new ArrayList<>();
+        for (MemberInfo m : channel.currentView().members()) {
+            out.add(Members.of(m));
+        }
+        return out;
+    }
+
+    @Override
+    public Registration addMembershipListener(MembershipListener listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public GridIntrospection introspection() {
+        ensureOpen();
+        return introspection;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return state == State.RUNNING;
+    }
+
+    /** Leaves gracefully: asks the coordinator to move this member's partitions away, waits for it, disconnects. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (state != State.RUNNING) {
+                return;
+            }
+            state = State.LEAVING;
+        }
+        try {
+            handOverPartitions();
+        } finally {
+            shutdown(true);
+        }
+    }
+
+    /**
+     * Test hook simulating {@code kill -9}: drops all traffic at once and stops, without a goodbye;
+     * the other members find out through failure detection.
+     */
+    public void simulateCrash() {
+        state = State.CLOSED;
+        channel.crash();
+        shutdown(false);
+    }
+
+    private void handOverPartitions() {
+        Address self = messenger.self();
+        long deadline = System.nanoTime() + config.leaveTimeout().toNanos();
+        while (topology.table().members().contains(self) && channel.currentView().members().size() > 1) {
+            if (System.nanoTime() - deadline > 0) {
+                log.warn("Member {} leaves before every partition was handed over (leave timeout {})", config.memberName(),
+                        config.leaveTimeout());
+                return;
+            }
+            Address coord = channel.currentView().coordinator().address();
+            if (coord.equals(self)) {
+                coordinator.onLeaveRequest(self);
+            } else {
+                messenger.send(coord, new LeaveRequest(self).encode());
+            }
+            synchronized (tableMonitor) {
+                try {
+                    tableMonitor.wait(500); // woken by each applied table; the request is repeated in case the coordinator changed
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void shutdown(boolean graceful) {
+        state = State.CLOSED;
+        if (channel != null && graceful) {
+            channel.close();
+        }
+        scheduler.shutdownNow();
+        coordinatorExecutor.shutdownNow();
+        transferExecutor.shutdownNow();
+        eventExecutor.shutdownNow();
+        if (channel != null && !graceful) {
+            channel.close();
+        }
+    }
+
+    // ---- channel callbacks ----
+
+    private void onView(ClusterView view) {
+        if (!awaitWired()) {
+            return;
+        }
+        coordinator.onView(view);
+        eventExecutor.execute(() -> publishEvents(view));
+    }
+
+    private CompletableFuture<byte[]> onRequest(Address sender, byte[] request) {
+        if (!awaitWired()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("member is not running"));
+        }
+        return inbound.onRequest(sender, request);
+    }
+
+    private void onMessage(Address sender, byte[] message) {
+        if (awaitWired()) {
+            inbound.onMessage(sender, message);
+        }
+    }
+
+    private boolean awaitWired() {
+        try {
+            return wired.await(30, TimeUnit.SECONDS) && state != State.CLOSED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void sendTransferDone(TransferDone done) {
+        Address coord = channel.currentView().coordinator().address();
+        if (coord.equals(messenger.self())) {
+            coordinator.onTransferDone(done);
+        } else {
+            messenger.send(coord, done.encode());
+        }
+    }
+
+    private void publishEvents(ClusterView view) {
+        ClusterView previous = lastView;
+        lastView = view;
+        List<Member> members = new ArrayList<>();
+        for (MemberInfo m : view.members()) {
+            members.add(Members.of(m));
+        }
+        List<MembershipEvent> events = new ArrayList<>();
+        Set<Address> before = previous == null ? Set.of() : new HashSet<>(previous.addresses());
+        if (previous != null) {
+            for (MemberInfo m : previous.members()) {
+                if (!view.contains(m.address())) {
+                    events.add(new MembershipEvent(MembershipEvent.Type.LEFT, Members.of(m), members));
+                }
+            }
+        }
+        for (MemberInfo m : view.members()) {
+            if (!before.contains(m.address()) && !m.address().equals(messenger.self())) {
+                events.add(new MembershipEvent(MembershipEvent.Type.JOINED, Members.of(m), members));
+            }
+        }
+        if (view.merge()) {
+            events.add(new MembershipEvent(MembershipEvent.Type.MERGED, null, members));
+        }
+        for (MembershipEvent e : events) {
+            for (MembershipListener l : listeners) {
+                try {
+                    l.onEvent(e);
+                } catch (RuntimeException ex) {
+                    log.warn("Membership listener {} failed on {}", l, e, ex);
+                }
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    private void ensureOpen() {
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("Grid member " + config.memberName() + " is " + state.name().toLowerCase()
+                    + "; start a new one with Grid.builder()...start()");
+        }
+    }
+
+    private Member memberOf(Address address) {
+        return Members.of(address, channel.currentView());
+    }
+
+    /** Messages this member has sent to other members (requests, one-way messages, broadcasts). */
+    public long messagesSent() {
+        return messenger.sent();
+    }
+
+    /** Test hook: the member's JGroups channel, for fault injection. */
+    public ClusterChannel channel() {
+        return channel;
+    }
+
+    /** Test and tooling access: the member's applied partition table. */
+    public TopologyState topology() {
+        return topology;
+    }
+
+    private static ChannelSettings channelSettings(GridConfig c) {
+        StackConfig stack;
+        Transport t = c.transport();
+        if (t instanceof Transport.InProcess) {
+            stack = new StackConfig.InProcess();
+        } else if (t instanceof Transport.Tcp tcp) {
+            stack = new StackConfig.Tcp(tcp.bindAddress(), tcp.port(), tcp.portRange(), tcp.initialMembers(), tcp.discoveryFolder());
+        } else if (t instanceof Transport.JGroupsXml xml) {
+            stack = new StackConfig.Xml(xml.location());
+        } else {
+            throw new IllegalArgumentException("Unknown transport " + t + ": use Transport.inProcess(), tcp(port) or jgroupsXml(file)");
+        }
+        return new ChannelSettings(c.clusterName(), c.memberName(), c.zone(), stack, c.failureDetectionTimeout(), c.maxInFlightRequests());
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

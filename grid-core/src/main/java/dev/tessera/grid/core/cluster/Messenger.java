@@ -1,0 +1,28 @@
+package dev.tessera.grid.core.cluster;
+
+import dev.tessera.grid.membership.ClusterView;
+import java.util.concurrent.CompletableFuture;
+import org.jgroups.Address;
+
+/** What the core needs of the cluster channel: the view and request/response or one-way messages. */
+public interface Messenger {
+    Address self();
+
+    ClusterView view();
+
+    /** Whether {@code member} is in the current view. */
+    default boolean isMember(Address member) {
+        return view().contains(member);
+    }
+
+    /** Request/response, unbounded: for member-to-member traffic (backups, migration, queries). */
+    CompletableFuture<byte[]> request(Address to, byte[] message, long timeoutMillis);
+
+    /** Request/response bounded by the in-flight limit: for application threads; may block for a permit. */
+    CompletableFuture<byte[]> requestBounded(Address to, byte[] message, long timeoutMillis);
+
+    void send(Address to, byte[] message);
+
+    /** To every other member. */
+    void broadcast(byte[] message);
+}

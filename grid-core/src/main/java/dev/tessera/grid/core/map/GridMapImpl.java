@@ -1,0 +1,392 @@
+package dev.tessera.grid.core.map;
+
+import dev.tessera.grid.GridException;
+import dev.tessera.grid.GridMap;
+import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.Member;
+import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.replication.ReplicaTargets;
+import dev.tessera.grid.core.store.Bytes;
+import dev.tessera.grid.core.store.MapContainer;
+import dev.tessera.grid.core.store.Record;
+import dev.tessera.grid.core.wire.Messages.OpResponse;
+import dev.tessera.grid.core.wire.OpCode;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * {@link GridMap} on top of the member's services: serializes, finds the partition, reads locally
+ * when this member is the primary (no message, no future), and otherwise sends the operation to the
+ * primary through the {@link dev.tessera.grid.core.routing.OperationInvoker}.
+ */
+public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMap<K, V> {
+    private final String name;
+    private final MapConfig config;
+    private final MapContext ctx;
+    private final MapContainer local;
+    private final ClusterScan scan;
+
+    public GridMapImpl(String name, MapConfig config, MapContext ctx) {
+        this.name = name;
+        this.config = config;
+        this.ctx = ctx;
+        this.local = ctx.storage().getOrCreate(name, config);
+        this.scan = new ClusterScan(name, ctx);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public MapConfig config() {
+        return config;
+    }
+
+    // ---- reads ----
+
+    @Override
+    public V get(Object key) {
+        ctx.ensureOpen().run();
+        byte[] k = keyBytes(key);
+        int p = ctx.partitioner().partitionOf(k);
+        if (isLocallyReadable(p)) {
+            Record r = local.partition(p).getLive(Bytes.wrap(k));
+            return r == null ? null : value(r.value());
+        }
+        return await(call(OpCode.GET, p, k, null, null, 0).thenApply(r -> value(r.value())));
+    }
+
+    @Override
+    public CompletableFuture<V> getAsync(K key) {
+        ctx.ensureOpen().run();
+        byte[] k = keyBytes(key);
+        int p = ctx.partitioner().partitionOf(k);
+        if (isLocallyReadable(p)) {
+            Record r = local.partition(p).getLive(Bytes.wrap(k));
+            return CompletableFuture.completedFuture(r == null ? null : value(r.value()));
+        }
+        return call(OpCode.GET, p, k, null, null, 0).thenApply(r -> value(r.value()));
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return get(key) != null;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> containsKeyAsync(K key) {
+        return getAsync(key).thenApply(Objects::nonNull);
+    }
+
+    @Override
+    public Map<K, V> getAll(Set<? extends K> keys) {
+        return await(getAllAsync(keys));
+    }
+
+    @Override
+    public CompletableFuture<Map<K, V>> getAllAsync(Set<? extends K> keys) {
+        ctx.ensureOpen().run();
+        Objects.requireNonNull(keys, "keys");
+        List<K> order = new ArrayList<>(keys);
+        List<CompletableFuture<V>> values = new ArrayList<>(order.size());
+        for (K k : order) {
+            values.add(getAsync(k));
+        }
+        return CompletableFuture.allOf(values.toArray(CompletableFuture[]::new)).thenApply(x -> {
+            Map<K, V> out = new HashMap<>();
+            for (int i = 0; i < order.size(); i++) {
+                V v = values.get(i).join();
+                if (v != null) {
+                    out.put(order.get(i), v);
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- writes ----
+
+    @Override
+    public V put(K key, V value) {
+        return await(putAsync(key, value));
+    }
+
+    @Override
+    public CompletableFuture<V> putAsync(K key, V value) {
+        return keyValueCall(OpCode.PUT, key, value, null).thenApply(r -> value(r.value()));
+    }
+
+    @Override
+    public void set(K key, V value) {
+        await(setAsync(key, value));
+    }
+
+    @Override
+    public CompletableFuture<Void> setAsync(K key, V value) {
+        return keyValueCall(OpCode.SET, key, value, null).thenApply(r -> null);
+    }
+
+    @Override
+    public V remove(Object key) {
+        return await(keyCall(OpCode.REMOVE, key).thenApply(r -> value(r.value())));
+    }
+
+    @Override
+    public CompletableFuture<V> removeAsync(K key) {
+        return keyCall(OpCode.REMOVE, key).thenApply(r -> value(r.value()));
+    }
+
+    @Override
+    public void delete(K key) {
+        await(deleteAsync(key));
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteAsync(K key) {
+        return keyCall(OpCode.DELETE, key).thenApply(r -> null);
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        return await(putIfAbsentAsync(key, value));
+    }
+
+    @Override
+    public CompletableFuture<V> putIfAbsentAsync(K key, V value) {
+        return keyValueCall(OpCode.PUT_IF_ABSENT, key, value, null).thenApply(r -> value(r.value()));
+    }
+
+    @Override
+    public V replace(K key, V value) {
+        return await(replaceAsync(key, value));
+    }
+
+    @Override
+    public CompletableFuture<V> replaceAsync(K key, V value) {
+        return keyValueCall(OpCode.REPLACE, key, value, null).thenApply(r -> value(r.value()));
+    }
+
+    @Override
+    public boolean replace(K key, V oldValue, V newValue) {
+        return await(replaceAsync(key, oldValue, newValue));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> replaceAsync(K key, V oldValue, V newValue) {
+        Objects.requireNonNull(oldValue, "oldValue");
+        return keyValueCall(OpCode.REPLACE_IF_EQUALS, key, newValue, ctx.codec().serialize(oldValue)).thenApply(OpResponse::flag);
+    }
+
+    @Override
+    public boolean remove(Object key, Object value) {
+        if (value == null) {
+            return false; // ConcurrentMap: a null value is never mapped
+        }
+        ctx.ensureOpen().run();
+        byte[] k = keyBytes(key);
+        return await(call(OpCode.REMOVE_IF_EQUALS, ctx.partitioner().partitionOf(k), k, null, ctx.codec().serialize(value), 0)
+                .thenApply(OpResponse::flag));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> removeAsync(K key, V value) {
+        Objects.requireNonNull(value, "value");
+        ctx.ensureOpen().run();
+        byte[] k = keyBytes(key);
+        return call(OpCode.REMOVE_IF_EQUALS, ctx.partitioner().partitionOf(k), k, null, ctx.codec().serialize(value), 0)
+                .thenApply(OpResponse::flag);
+    }
+
+    @Override
+    public void putAll(Map<? extends K, ? extends V> entries) {
+        await(putAllAsync(entries));
+    }
+
+    @Override
+    public CompletableFuture<Void> putAllAsync(Map<? extends K, ? extends V> entries) {
+        ctx.ensureOpen().run();
+        List<CompletableFuture<Void>> writes = new ArrayList<>(entries.size());
+        for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
+            writes.add(setAsync(e.getKey(), e.getValue()));
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    }
+
+    // ---- atomic read-modify-write: compare-and-set on the primary by entry version ----
+
+    @Override
+    public V compute(K key, BiFunction<? super K, ? super V, ? extends V> fn) {
+        Objects.requireNonNull(fn, "remappingFunction");
+        return casLoop(key, (k, old) -> fn.apply(k, old));
+    }
+
+    @Override
+    public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> fn) {
+        Objects.requireNonNull(fn, "remappingFunction");
+        return casLoop(key, (k, old) -> old == null ? null : fn.apply(k, old), true);
+    }
+
+    @Override
+    public V computeIfAbsent(K key, Function<? super K, ? extends V> fn) {
+        Objects.requireNonNull(fn, "mappingFunction");
+        V current = get(key);
+        if (current != null) {
+            return current;
+        }
+        V created = fn.apply(key);
+        if (created == null) {
+            return null;
+        }
+        V raced = putIfAbsent(key, created);
+        return raced == null ? created : raced;
+    }
+
+    @Override
+    public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> fn) {
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(fn, "remappingFunction");
+        return casLoop(key, (k, old) -> old == null ? value : fn.apply(old, value));
+    }
+
+    private V casLoop(K key, BiFunction<K, V, V> fn) {
+        return casLoop(key, fn, false);
+    }
+
+    /** Read value and version at the primary, compute here, write back only if the version is unchanged. */
+    private V casLoop(K key, BiFunction<K, V, V> fn, boolean skipIfAbsent) {
+        ctx.ensureOpen().run();
+        byte[] k = keyBytes(key);
+        int p = ctx.partitioner().partitionOf(k);
+        while (true) {
+            OpResponse read = await(call(OpCode.GET_VERSIONED, p, k, null, null, 0));
+            V old = value(read.value());
+            if (skipIfAbsent && old == null) {
+                return null;
+            }
+            V next = fn.apply(key, old);
+            if (next == null && old == null) {
+                return null;
+            }
+            byte[] nextBytes = next == null ? null : ctx.codec().serialize(next);
+            OpResponse write = await(call(OpCode.SET_IF_VERSION, p, k, nextBytes, null, read.version()));
+            if (write.flag()) {
+                return next;
+            }
+        }
+    }
+
+    // ---- cluster-wide views ----
+
+    @Override
+    public int size() {
+        ctx.ensureOpen().run();
+        long n = scan.size();
+        return n > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) n;
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    @Override
+    public void clear() {
+        ctx.ensureOpen().run();
+        int partitions = partitionCount();
+        List<CompletableFuture<OpResponse>> clears = new ArrayList<>(partitions);
+        for (int p = 0; p < partitions; p++) {
+            clears.add(call(OpCode.CLEAR_PARTITION, p, null, null, null, 0));
+        }
+        await(CompletableFuture.allOf(clears.toArray(CompletableFuture[]::new)));
+    }
+
+    @Override
+    public Set<Map.Entry<K, V>> entrySet() {
+        ctx.ensureOpen().run();
+        return new EntrySetView<>(this, scan);
+    }
+
+    @Override
+    public Member ownerOf(K key) {
+        ctx.ensureOpen().run();
+        PartitionTable t = ctx.topology().table();
+        return ctx.memberOf().apply(t.primary(partitionOf(key)));
+    }
+
+    @Override
+    public int partitionOf(K key) {
+        return ctx.partitioner().partitionOf(keyBytes(key));
+    }
+
+    // ---- helpers ----
+
+    private boolean isLocallyReadable(int p) {
+        PartitionTable t = ctx.topology().table();
+        if (ctx.messenger().self().equals(t.primary(p))) {
+            return true;
+        }
+        return config.readFromBackup() && t.slotOf(p, ctx.messenger().self()) > 0
+                && ReplicaTargets.isReplica(t, p, ctx.messenger().self(), local.replicas());
+    }
+
+    private CompletableFuture<OpResponse> keyCall(OpCode code, Object key) {
+        ctx.ensureOpen().run();
+        byte[] k = keyBytes(key);
+        return call(code, ctx.partitioner().partitionOf(k), k, null, null, 0);
+    }
+
+    private CompletableFuture<OpResponse> keyValueCall(OpCode code, K key, V value, byte[] expected) {
+        ctx.ensureOpen().run();
+        byte[] k = keyBytes(key);
+        byte[] v = ctx.codec().serialize(Objects.requireNonNull(value, "value"));
+        return call(code, ctx.partitioner().partitionOf(k), k, v, expected, 0);
+    }
+
+    private CompletableFuture<OpResponse> call(OpCode code, int p, byte[] key, byte[] value, byte[] expected, long expectedVersion) {
+        return ctx.invoker().invoke(name, config, p, code, key, value, expected, expectedVersion);
+    }
+
+    int partitionCount() {
+        return ctx.topology().table().partitionCount();
+    }
+
+    byte[] keyBytes(Object key) {
+        return ctx.codec().serializeKey(Objects.requireNonNull(key, "key"));
+    }
+
+    @SuppressWarnings("unchecked")
+    V value(byte[] bytes) {
+        return bytes == null ? null : (V) ctx.codec().deserialize(bytes);
+    }
+
+    @SuppressWarnings("unchecked")
+    K key(byte[] bytes) {
+        return (K) ctx.codec().deserialize(bytes);
+    }
+
+    static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new GridException("Operation failed: " + cause, cause);
+        }
+    }
+}

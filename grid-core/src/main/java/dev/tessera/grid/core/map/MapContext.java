@@ -1,0 +1,22 @@
+package dev.tessera.grid.core.map;
+
+import dev.tessera.grid.Member;
+import dev.tessera.grid.core.cluster.Messenger;
+import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.partition.KeyPartitioner;
+import dev.tessera.grid.core.routing.OperationInvoker;
+import dev.tessera.grid.core.serialization.KryoCodec;
+import dev.tessera.grid.core.store.LocalStorage;
+import java.util.function.Function;
+import org.jgroups.Address;
+
+/**
+ * The member's services a map needs, shared by every map of a grid.
+ *
+ * @param ensureOpen     throws {@link IllegalStateException} once the grid is closed
+ * @param memberOf       the API's view of a member address
+ * @param timeoutMillis  operation timeout
+ */
+public record MapContext(KryoCodec codec, KeyPartitioner partitioner, TopologyState topology, LocalStorage storage,
+                         OperationInvoker invoker, Messenger messenger, Runnable ensureOpen,
+                         Function<Address, Member> memberOf, long timeoutMillis) {}

@@ -1,0 +1,59 @@
+package dev.tessera.grid.core.map;
+
+import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.store.MapContainer;
+import dev.tessera.grid.core.store.PartitionStore;
+import dev.tessera.grid.core.wire.Messages.EntriesQuery;
+import dev.tessera.grid.core.wire.Messages.EntriesResponse;
+import dev.tessera.grid.core.wire.Status;
+import java.util.ArrayList;
+import java.util.List;
+
+/** This member's answers to the whole-map queries of {@link ClusterScan}, for itself and for peers. */
+public final class MapQueries {
+    private MapQueries() {}
+
+    /** Live entries of {@code map} in partitions this member is primary of. */
+    public static long localSize(MapContext ctx, String map) {
+        MapContainer c = ctx.storage().get(map);
+        if (c == null) {
+            return 0;
+        }
+        PartitionTable t = ctx.topology().table();
+        long n = 0;
+        for (int p = 0; p < t.partitionCount(); p++) {
+            if (ctx.messenger().self().equals(t.primary(p))) {
+                n += c.partition(p).liveCount();
+            }
+        }
+        return n;
+    }
+
+    /** Answers an {@link EntriesQuery}; {@code remote} queries with a newer table than ours get RETRY. */
+    public static EntriesResponse localEntries(MapContext ctx, EntriesQuery q, boolean remote) {
+        PartitionTable t = ctx.topology().table();
+        if (q.partition() < 0 || q.partition() >= t.partitionCount()) {
+            return new EntriesResponse(Status.ERROR, List.of(), List.of());
+        }
+        if (remote && q.tableVersion() > t.version()) {
+            return new EntriesResponse(Status.RETRY, List.of(), List.of());
+        }
+        if (!ctx.messenger().self().equals(t.primary(q.partition()))) {
+            return new EntriesResponse(Status.WRONG_OWNER, List.of(), List.of());
+        }
+        List<byte[]> keys = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        MapContainer c = ctx.storage().get(q.map());
+        if (c != null) {
+            PartitionStore store = c.partition(q.partition());
+            store.forEach((k, r) -> {
+                if (!r.isTombstone()) {
+                    keys.add(k.array());
+                    values.add(r.value());
+                }
+            });
+        }
+        return new EntriesResponse(Status.OK, keys, values);
+    }
+
+}

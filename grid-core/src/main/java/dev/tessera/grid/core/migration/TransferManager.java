@@ -1,0 +1,196 @@
+package dev.tessera.grid.core.migration;
+
+import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.replication.Replicator;
+import dev.tessera.grid.core.store.LocalStorage;
+import dev.tessera.grid.core.store.MapContainer;
+import dev.tessera.grid.core.wire.Messages.TransferDone;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jgroups.Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the migrations this member is the source of: for every partition it is primary of and whose
+ * table entry names a target owner list, copies the partition's data to the target members that
+ * lack it, then tells the coordinator, which commits the target as the new owners in the next table.
+ *
+ * <p>At most {@link #MAX_CONCURRENT} partitions are copied at once, one chunk in flight each, so
+ * memory stays bounded. Writes made during the copy reach the targets through replication (they
+ * are in the write set while the partition migrates); chunks and live copies are merged by version.
+ * State is confined to one thread ({@code executor}).
+ */
+public final class TransferManager {
+    static final int MAX_CONCURRENT = 4;
+    private static final Logger log = LoggerFactory.getLogger(TransferManager.class);
+    private static final long CHUNK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final TopologyState topology;
+    private final LocalStorage storage;
+    private final Replicator replicator;
+    private final Consumer<TransferDone> doneSink;
+    private final ScheduledExecutorService executor;
+    private final Map<Integer, PartitionTransfer> running = new HashMap<>();
+    private final Map<Integer, List<Address>> completed = new HashMap<>();
+    private final ArrayDeque<PartitionTransfer> queue = new ArrayDeque<>();
+    private int active;
+
+    /**
+     * @param doneSink delivers completion notices to the coordinator
+     * @param executor single-threaded; confines this manager's state
+     */
+    public TransferManager(TopologyState topology, LocalStorage storage, Replicator replicator,
+                           Consumer<TransferDone> doneSink, ScheduledExecutorService executor) {
+        this.topology = topology;
+        this.storage = storage;
+        this.replicator = replicator;
+        this.doneSink = doneSink;
+        this.executor = executor;
+    }
+
+    /** Table listener: must not block. */
+    public void onTable(PartitionTable previous, PartitionTable next) {
+        executor.execute(() -> reconcile(next));
+    }
+
+    /** Partitions this member is currently copying out. */
+    public int activeTransfers() {
+        return active;
+    }
+
+    private void reconcile(PartitionTable t) {
+        if (t.version() < topology.table().version()) {
+            return; // a newer table is queued behind us
+        }
+        Address self = topology.self();
+        for (int p = 0; p < t.partitionCount(); p++) {
+            PartitionTransfer current = running.get(p);
+            if (!t.isMigrating(p) || !self.equals(t.primary(p))) {
+                if (current != null) {
+                    current.cancelled = true;
+                    running.remove(p);
+                }
+                completed.remove(p);
+                continue;
+            }
+            List<Address> target = t.target(p);
+            if (target.equals(completed.get(p))) {
+                doneSink.accept(new TransferDone(t.version(), p, target)); // the coordinator may have missed it
+                continue;
+            }
+            if (current != null && current.target.equals(target)) {
+                continue;
+            }
+            if (current != null) {
+                current.cancelled = true;
+            }
+            completed.remove(p);
+            PartitionTransfer transfer = new PartitionTransfer(p, target, t);
+            running.put(p, transfer);
+            queue.add(transfer);
+        }
+        pump();
+    }
+
+    private void pump() {
+        while (active < MAX_CONCURRENT && !queue.isEmpty()) {
+            PartitionTransfer transfer = queue.poll();
+            if (transfer.cancelled) {
+                continue;
+            }
+            active++;
+            transfer.run().whenCompleteAsync((ok, error) -> finished(transfer, error), executor);
+        }
+    }
+
+    private void finished(PartitionTransfer transfer, Throwable error) {
+        active--;
+        if (running.get(transfer.partition) == transfer && !transfer.cancelled) {
+            running.remove(transfer.partition);
+            if (error == null) {
+                completed.put(transfer.partition, transfer.target);
+                log.debug("Partition {} copied to {} ({} entries)", transfer.partition, transfer.target, transfer.sent);
+                doneSink.accept(new TransferDone(topology.table().version(), transfer.partition, transfer.target));
+            } else {
+                log.info("Copy of partition {} to {} failed, will retry: {}", transfer.partition, transfer.target, error.toString());
+                executor.schedule(() -> reconcile(topology.table()), 200, TimeUnit.MILLISECONDS);
+            }
+        }
+        pump();
+    }
+
+    /** Copies one partition's data to the target members that lack it, map by map, chunk by chunk. */
+    private final class PartitionTransfer {
+        final int partition;
+        final List<Address> target;
+        final PartitionTable startTable;
+        volatile boolean cancelled;
+        long sent;
+
+        PartitionTransfer(int partition, List<Address> target, PartitionTable startTable) {
+            this.partition = partition;
+            this.target = target;
+            this.startTable = startTable;
+        }
+
+        CompletableFuture<Void> run() {
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (Address dest : target) {
+                if (dest.equals(topology.self())) {
+                    continue;
+                }
+                for (MapContainer map : storage.all()) {
+                    if (needs(map, dest) && !map.partition(partition).isEmpty()) {
+                        chain = chain.thenComposeAsync(x -> new ChunkSender(this, map, dest).next(), executor);
+                    }
+                }
+            }
+            return chain;
+        }
+
+        /** Whether {@code dest} lacks this map's data: it moves into a data slot from outside one. */
+        boolean needs(MapContainer map, Address dest) {
+            int replicas = map.replicas();
+            int newSlot = target.indexOf(dest);
+            int oldSlot = startTable.slotOf(partition, dest);
+            return newSlot >= 0 && newSlot < replicas && !(oldSlot >= 0 && oldSlot < replicas);
+        }
+    }
+
+    /** Streams one map's entries of one partition to one member. */
+    private final class ChunkSender {
+        private final PartitionTransfer transfer;
+        private final MapContainer map;
+        private final Address dest;
+        private final java.util.Iterator<Map.Entry<dev.tessera.grid.core.store.Bytes, dev.tessera.grid.core.store.Record>> entries;
+
+        ChunkSender(PartitionTransfer transfer, MapContainer map, Address dest) {
+            this.transfer = transfer;
+            this.map = map;
+            this.dest = dest;
+            this.entries = map.partition(transfer.partition).entries().iterator();
+        }
+
+        CompletableFuture<Void> next() {
+            if (transfer.cancelled) {
+                return CompletableFuture.failedFuture(new java.util.concurrent.CancellationException("migration superseded"));
+            }
+            MigrationChunk chunk = MigrationChunk.take(entries);
+            if (chunk.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            transfer.sent += chunk.size();
+            byte[] message = chunk.encode(topology.table().version(), map, transfer.partition);
+            return replicator.sendReliably(dest, message, System.nanoTime() + CHUNK_TIMEOUT_NANOS)
+                    .thenComposeAsync(x -> next(), executor);
+        }
+    }
+}

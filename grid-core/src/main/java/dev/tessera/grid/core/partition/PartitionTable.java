@@ -1,0 +1,449 @@
+package dev.tessera.grid.core.partition;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jgroups.Address;
+import org.jgroups.util.Util;
+
+/**
+ * An immutable, versioned assignment of partitions to members.
+ *
+ * <p>For each partition {@code p} the table holds:
+ *
+ * <ul>
+ *   <li>its <em>owners</em>: the members that hold a copy of the partition's data, in replica order:
+ *       index 0 is the primary, then the backups in promotion order. A partition may have no owner
+ *       (a fresh cluster, or every replica lost).
+ *   <li>an optional <em>target</em>: the owner list the partition is migrating to. Members of the
+ *       target that are not owners yet receive the partition's data; when the copy is complete the
+ *       coordinator publishes a new version with {@link #commitTarget(int)} applied. Until then the
+ *       owners stay in charge (DESIGN.md, "Kill during migration").
+ * </ul>
+ *
+ * <p>Normalisation: a target that is empty or equal to the partition's owners is dropped (there is
+ * nothing to migrate), so {@link #isMigrating(int)} is true exactly when a data movement is pending.
+ * Replica lists never contain {@code null} or the same member twice (invariant T1).
+ *
+ * <p>Every "with" method returns a new table and keeps the version: the coordinator stamps the next
+ * version with {@link #withVersion(long)} before publishing, and members apply tables in version
+ * order.
+ *
+ * <p>Thread-safety: immutable; safe to publish and share without synchronisation. Accessors do not
+ * allocate except {@link #toString()}; {@link #members()} is computed once.
+ */
+public final class PartitionTable {
+
+  /** The largest partition count accepted, also by {@link #readFrom(DataInput)}. */
+  public static final int MAX_PARTITION_COUNT = 1 << 16;
+
+  /** First byte of the binary form; bump when the layout changes. */
+  static final byte CODEC_FORMAT = 1;
+
+  private final long version;
+  private final List<List<Address>> owners;
+  private final List<List<Address>> targets;
+  private final Set<Address> members;
+  private final int migratingCount;
+
+  /**
+   * Creates a table, copying the arrays.
+   *
+   * @param version the table version, {@code >= 0}
+   * @param owners for each partition its replicas in order (index 0 = primary); a {@code null} or
+   *     empty row means no owner
+   * @param targets {@code null} for no migration at all, otherwise one row per partition: {@code
+   *     null} (or empty, or equal to the owners) when partition {@code p} is not migrating, else the
+   *     owner list it migrates to
+   * @throws IllegalArgumentException if the partition count is outside {@code [1,
+   *     MAX_PARTITION_COUNT]}, the arrays' lengths differ, the version is negative, or a row holds a
+   *     member twice
+   * @throws NullPointerException if {@code owners} or an address in a row is null
+   */
+  public PartitionTable(long version, Address[][] owners, Address[][] targets) {
+    Objects.requireNonNull(owners, "owners");
+    checkPartitionCount(owners.length);
+    if (targets != null && targets.length != owners.length) {
+      throw new IllegalArgumentException(
+          "targets has " + targets.length + " rows but owners has " + owners.length);
+    }
+    if (version < 0) {
+      throw new IllegalArgumentException("version must be >= 0 but was " + version);
+    }
+    List<List<Address>> o = new ArrayList<>(owners.length);
+    List<List<Address>> t = new ArrayList<>(owners.length);
+    for (int p = 0; p < owners.length; p++) {
+      List<Address> row = replicaList(owners[p], p, "owners");
+      List<Address> target = replicaList(targets == null ? null : targets[p], p, "targets");
+      o.add(row);
+      t.add(target.equals(row) ? List.of() : target);
+    }
+    this.version = version;
+    this.owners = Collections.unmodifiableList(o);
+    this.targets = Collections.unmodifiableList(t);
+    this.members = collectMembers(this.owners, this.targets);
+    this.migratingCount = (int) this.targets.stream().filter(l -> !l.isEmpty()).count();
+  }
+
+  /** Private fast path for tables derived from an existing one: the rows are already valid. */
+  private PartitionTable(long version, List<List<Address>> owners, List<List<Address>> targets) {
+    List<List<Address>> t = new ArrayList<>(targets.size());
+    for (int p = 0; p < owners.size(); p++) {
+      List<Address> target = targets.get(p);
+      t.add(target.equals(owners.get(p)) ? List.of() : target);
+    }
+    this.version = version;
+    this.owners = Collections.unmodifiableList(new ArrayList<>(owners));
+    this.targets = Collections.unmodifiableList(t);
+    this.members = collectMembers(this.owners, this.targets);
+    this.migratingCount = (int) this.targets.stream().filter(l -> !l.isEmpty()).count();
+  }
+
+  /**
+   * The table of a cluster before any member owns anything: version 0, no owners, no targets.
+   *
+   * @throws IllegalArgumentException if {@code partitionCount} is outside {@code [1,
+   *     MAX_PARTITION_COUNT]}
+   */
+  public static PartitionTable initial(int partitionCount) {
+    checkPartitionCount(partitionCount);
+    return new PartitionTable(0, new Address[partitionCount][], null);
+  }
+
+  /** The version of this table; members apply tables in increasing version order. */
+  public long version() {
+    return version;
+  }
+
+  /** The number of partitions P. */
+  public int partitionCount() {
+    return owners.size();
+  }
+
+  /** The primary of partition {@code p}, or {@code null} if it has no owner. */
+  public Address primary(int p) {
+    List<Address> row = owners.get(p);
+    return row.isEmpty() ? null : row.get(0);
+  }
+
+  /** The replicas of partition {@code p} in order (index 0 = primary); unmodifiable, maybe empty. */
+  public List<Address> owners(int p) {
+    return owners.get(p);
+  }
+
+  /** The owner list partition {@code p} is migrating to; unmodifiable, empty if not migrating. */
+  public List<Address> target(int p) {
+    return targets.get(p);
+  }
+
+  /** Whether partition {@code p} has a pending target. */
+  public boolean isMigrating(int p) {
+    return !targets.get(p).isEmpty();
+  }
+
+  /** The replica index of {@code a} in partition {@code p}'s owners (0 = primary), or -1. */
+  public int slotOf(int p, Address a) {
+    return owners.get(p).indexOf(a);
+  }
+
+  /** The replica index of {@code a} in partition {@code p}'s target, or -1 (also if none). */
+  public int targetSlotOf(int p, Address a) {
+    return targets.get(p).indexOf(a);
+  }
+
+  /** The number of partitions with a pending target. */
+  public int migratingCount() {
+    return migratingCount;
+  }
+
+  /**
+   * Every address that appears in some owner list or target, in order of first appearance
+   * (partition 0's owners, then its target, then partition 1's ...); unmodifiable.
+   */
+  public Set<Address> members() {
+    return members;
+  }
+
+  /** This table with another version stamp. */
+  public PartitionTable withVersion(long newVersion) {
+    if (newVersion < 0) {
+      throw new IllegalArgumentException("version must be >= 0 but was " + newVersion);
+    }
+    return new PartitionTable(newVersion, owners, targets);
+  }
+
+  /**
+   * Removes {@code gone} from every owner list and target, keeping the order of the rest. The
+   * first surviving replica of a partition thus becomes its primary: promotion without a copy. A
+   * target that loses members stays a target (its migration goes on with the survivors) unless it
+   * becomes empty or equal to the owners. The version is unchanged.
+   */
+  public PartitionTable withoutMembers(Set<Address> gone) {
+    Objects.requireNonNull(gone, "gone");
+    if (gone.isEmpty()) {
+      return this;
+    }
+    List<List<Address>> o = new ArrayList<>(owners.size());
+    List<List<Address>> t = new ArrayList<>(owners.size());
+    for (int p = 0; p < owners.size(); p++) {
+      o.add(without(owners.get(p), gone));
+      t.add(without(targets.get(p), gone));
+    }
+    return new PartitionTable(version, o, t);
+  }
+
+  /**
+   * Completes partition {@code p}'s migration: its owners become its target, and it has no target.
+   * The version is unchanged.
+   *
+   * @throws IllegalStateException if {@code p} is not migrating
+   */
+  public PartitionTable commitTarget(int p) {
+    List<Address> target = targets.get(p);
+    if (target.isEmpty()) {
+      throw new IllegalStateException("partition " + p + " is not migrating in " + this);
+    }
+    List<List<Address>> o = new ArrayList<>(owners);
+    List<List<Address>> t = new ArrayList<>(targets);
+    o.set(p, target);
+    t.set(p, List.of());
+    return new PartitionTable(version, o, t);
+  }
+
+  /**
+   * This table's owners with other targets (replacing all current targets). Rows that are null,
+   * empty or equal to the owners mean "not migrating". The version is unchanged.
+   *
+   * @throws IllegalArgumentException if {@code newTargets} does not have one row per partition or
+   *     a row holds a member twice
+   */
+  public PartitionTable withTargets(Address[][] newTargets) {
+    Objects.requireNonNull(newTargets, "newTargets");
+    if (newTargets.length != owners.size()) {
+      throw new IllegalArgumentException(
+          "newTargets has " + newTargets.length + " rows but the table has " + owners.size());
+    }
+    List<List<Address>> t = new ArrayList<>(owners.size());
+    for (int p = 0; p < newTargets.length; p++) {
+      t.add(replicaList(newTargets[p], p, "newTargets"));
+    }
+    return new PartitionTable(version, owners, t);
+  }
+
+  /** The owners as arrays, one row per partition (a copy; rows of length 0 for no owner). */
+  public Address[][] ownersArray() {
+    Address[][] result = new Address[owners.size()][];
+    for (int p = 0; p < result.length; p++) {
+      result[p] = owners.get(p).toArray(new Address[0]);
+    }
+    return result;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Binary codec
+  //
+  // format byte, version (long), P (varint), A = distinct addresses (varint), A addresses
+  // (Util.writeAddress), then per partition: owner count (varint) + owner indexes (varint),
+  // target count (varint, 0 = not migrating) + target indexes (varint). Indexes point into the
+  // address list, so a 271-partition, 3-backup table of 12 members costs about 12 * 17 + 271 * 6
+  // bytes instead of 271 * 4 * 17.
+  // ---------------------------------------------------------------------------------------------
+
+  /** Writes this table in the compact binary form read by {@link #readFrom(DataInput)}. */
+  public void writeTo(DataOutput out) throws IOException {
+    Map<Address, Integer> index = new HashMap<>();
+    List<Address> addresses = new ArrayList<>(members);
+    for (int i = 0; i < addresses.size(); i++) {
+      index.put(addresses.get(i), i);
+    }
+    out.writeByte(CODEC_FORMAT);
+    out.writeLong(version);
+    writeVarInt(out, owners.size());
+    writeVarInt(out, addresses.size());
+    for (Address a : addresses) {
+      Util.writeAddress(a, out);
+    }
+    for (int p = 0; p < owners.size(); p++) {
+      writeRow(out, owners.get(p), index);
+      writeRow(out, targets.get(p), index);
+    }
+  }
+
+  /**
+   * Reads a table written by {@link #writeTo(DataOutput)}.
+   *
+   * @throws IOException if the input is truncated or malformed (unknown format, counts out of range,
+   *     an index outside the address list, a member twice in a row); the message says what was wrong
+   */
+  public static PartitionTable readFrom(DataInput in) throws IOException {
+    byte format = in.readByte();
+    if (format != CODEC_FORMAT) {
+      throw new IOException(
+          "unknown partition table format " + format + " (expected " + CODEC_FORMAT + ")");
+    }
+    long version = in.readLong();
+    if (version < 0) {
+      throw new IOException("negative partition table version " + version);
+    }
+    int partitionCount = readVarInt(in);
+    if (partitionCount < 1 || partitionCount > MAX_PARTITION_COUNT) {
+      throw new IOException(
+          "partition count " + partitionCount + " outside [1, " + MAX_PARTITION_COUNT + "]");
+    }
+    int addressCount = readVarInt(in);
+    if (addressCount < 0 || addressCount > MAX_PARTITION_COUNT) {
+      throw new IOException(
+          "address count " + addressCount + " outside [0, " + MAX_PARTITION_COUNT + "]");
+    }
+    Address[] addresses = new Address[addressCount];
+    for (int i = 0; i < addressCount; i++) {
+      try {
+        addresses[i] = Util.readAddress(in);
+      } catch (ClassNotFoundException e) {
+        throw new IOException("unknown address class in partition table: " + e.getMessage(), e);
+      }
+      if (addresses[i] == null) {
+        throw new IOException("null address at index " + i + " of the partition table");
+      }
+    }
+    Address[][] owners = new Address[partitionCount][];
+    Address[][] targets = new Address[partitionCount][];
+    for (int p = 0; p < partitionCount; p++) {
+      owners[p] = readRow(in, addresses, p);
+      targets[p] = readRow(in, addresses, p);
+    }
+    try {
+      return new PartitionTable(version, owners, targets);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("malformed partition table: " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeRow(DataOutput out, List<Address> row, Map<Address, Integer> index)
+      throws IOException {
+    writeVarInt(out, row.size());
+    for (Address a : row) {
+      writeVarInt(out, index.get(a));
+    }
+  }
+
+  private static Address[] readRow(DataInput in, Address[] addresses, int p) throws IOException {
+    int size = readVarInt(in);
+    if (size < 0 || size > addresses.length) {
+      throw new IOException(
+          "partition " + p + " lists " + size + " replicas but the table has "
+              + addresses.length + " addresses");
+    }
+    Address[] row = new Address[size];
+    for (int i = 0; i < size; i++) {
+      int idx = readVarInt(in);
+      if (idx < 0 || idx >= addresses.length) {
+        throw new IOException(
+            "partition " + p + " refers to address " + idx + " of " + addresses.length);
+      }
+      row[i] = addresses[idx];
+    }
+    return row;
+  }
+
+  static void writeVarInt(DataOutput out, int value) throws IOException {
+    int v = value;
+    while ((v & ~0x7f) != 0) {
+      out.writeByte((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    out.writeByte(v);
+  }
+
+  static int readVarInt(DataInput in) throws IOException {
+    int result = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+      int b = in.readUnsignedByte();
+      result |= (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        return result;
+      }
+    }
+    throw new IOException("malformed varint in partition table (more than 5 bytes)");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static void checkPartitionCount(int partitionCount) {
+    if (partitionCount < 1 || partitionCount > MAX_PARTITION_COUNT) {
+      throw new IllegalArgumentException(
+          "partitionCount must be in [1, " + MAX_PARTITION_COUNT + "] but was " + partitionCount);
+    }
+  }
+
+  private static List<Address> replicaList(Address[] row, int p, String what) {
+    if (row == null || row.length == 0) {
+      return List.of();
+    }
+    for (int i = 0; i < row.length; i++) {
+      Objects.requireNonNull(row[i], () -> what + "[" + p + "] holds null");
+      for (int j = 0; j < i; j++) {
+        if (row[j].equals(row[i])) {
+          throw new IllegalArgumentException(
+              what + "[" + p + "] holds " + row[i] + " twice: " + Arrays.toString(row));
+        }
+      }
+    }
+    return List.of(row);
+  }
+
+  private static List<Address> without(List<Address> row, Set<Address> gone) {
+    for (Address a : row) {
+      if (gone.contains(a)) {
+        List<Address> kept = new ArrayList<>(row.size());
+        for (Address b : row) {
+          if (!gone.contains(b)) {
+            kept.add(b);
+          }
+        }
+        return List.copyOf(kept);
+      }
+    }
+    return row;
+  }
+
+  private static Set<Address> collectMembers(
+      List<List<Address>> owners, List<List<Address>> targets) {
+    Set<Address> all = new LinkedHashSet<>();
+    for (int p = 0; p < owners.size(); p++) {
+      all.addAll(owners.get(p));
+      all.addAll(targets.get(p));
+    }
+    return Collections.unmodifiableSet(all);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o
+        || (o instanceof PartitionTable other
+            && version == other.version
+            && owners.equals(other.owners)
+            && targets.equals(other.targets));
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(version, owners, targets);
+  }
+
+  /** A short summary: version, partition count, member count, partitions migrating. */
+  @Override
+  public String toString() {
+    return "PartitionTable[v" + version + ", P=" + owners.size() + ", members=" + members.size()
+        + ", migrating=" + migratingCount + "]";
+  }
+}

@@ -1,0 +1,94 @@
+package dev.tessera.grid.core.replication;
+
+import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.store.Bytes;
+import dev.tessera.grid.core.store.Record;
+import dev.tessera.grid.core.wire.Messages.ClientOp;
+import dev.tessera.grid.core.wire.OpCode;
+import java.util.Arrays;
+import java.util.function.BiFunction;
+
+/**
+ * One mutating operation applied to one key at its primary, inside the store's atomic update of
+ * that key: decides the outcome from the current record and, if the entry changes, allocates the
+ * write's version there, so versions of one key increase in the order its writes were applied.
+ */
+final class KeyMutation implements BiFunction<Bytes, Record, Record> {
+    private final ClientOp op;
+    private final TopologyState topology;
+    private final long nowNanos;
+
+    boolean changed;
+    boolean flag;
+    byte[] previous;
+    long previousVersion;
+    byte[] newValue;
+    long newVersion;
+
+    KeyMutation(ClientOp op, TopologyState topology, long nowNanos) {
+        this.op = op;
+        this.topology = topology;
+        this.nowNanos = nowNanos;
+    }
+
+    @Override
+    public Record apply(Bytes key, Record current) {
+        byte[] cur = current == null ? null : current.value();
+        previous = cur;
+        previousVersion = cur == null ? 0 : current.version();
+        switch (op.code()) {
+            case PUT, SET -> write(op.value());
+            case REMOVE, DELETE -> {
+                if (cur != null) {
+                    write(null);
+                }
+            }
+            case PUT_IF_ABSENT -> {
+                if (cur == null) {
+                    write(op.value());
+                }
+            }
+            case REPLACE -> {
+                if (cur != null) {
+                    write(op.value());
+                }
+            }
+            case REPLACE_IF_EQUALS -> {
+                if (cur != null && Arrays.equals(cur, op.expected())) {
+                    write(op.value());
+                    flag = true;
+                }
+            }
+            case REMOVE_IF_EQUALS -> {
+                if (cur != null && Arrays.equals(cur, op.expected())) {
+                    write(null);
+                    flag = true;
+                }
+            }
+            case SET_IF_VERSION -> {
+                if (previousVersion == op.expectedVersion()) {
+                    flag = true;
+                    if (op.value() != null || cur != null) {
+                        write(op.value());
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException(op.code() + " is not a key mutation");
+        }
+        return changed ? new Record(newValue, newVersion, nowNanos) : current;
+    }
+
+    private void write(byte[] value) {
+        changed = true;
+        newValue = value;
+        newVersion = topology.nextVersion(op.partition());
+    }
+
+    /** Whether the operation's caller wants the previous value back. */
+    static boolean returnsPrevious(OpCode code) {
+        return switch (code) {
+            case PUT, REMOVE, PUT_IF_ABSENT, REPLACE, SET_IF_VERSION -> true;
+            default -> false;
+        };
+    }
+}

@@ -1,0 +1,70 @@
+package dev.tessera.grid.core.replication;
+
+import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.store.Bytes;
+import dev.tessera.grid.core.store.LocalStorage;
+import dev.tessera.grid.core.store.MapContainer;
+import dev.tessera.grid.core.store.PartitionStore;
+import dev.tessera.grid.core.wire.Messages.ReplicaEntry;
+import dev.tessera.grid.core.wire.Messages.Replicate;
+import dev.tessera.grid.core.wire.Messages.ReplicateResponse;
+import dev.tessera.grid.core.wire.Status;
+import org.jgroups.Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies copies of writes (backups and migration chunks) sent by a partition's primary.
+ *
+ * <p>A copy is applied only if, by this member's table, the sender is the partition's primary and
+ * this member holds (or is receiving) the map's data for that partition. A copy made with a newer
+ * table than ours is answered RETRY: applying it before the table could let the table's arrival
+ * drop it. Within a key the newest version wins, so duplicates and reordering are harmless.
+ */
+public final class ReplicaReceiver {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaReceiver.class);
+
+    private final TopologyState topology;
+    private final LocalStorage storage;
+
+    public ReplicaReceiver(TopologyState topology, LocalStorage storage) {
+        this.topology = topology;
+        this.storage = storage;
+    }
+
+    public ReplicateResponse apply(Address sender, Replicate r) {
+        long stamp = topology.readLock();
+        try {
+            PartitionTable t = topology.table();
+            if (r.partition() < 0 || r.partition() >= t.partitionCount()) {
+                log.warn("Rejected a copy from {} for partition {}: out of range 0..{}", sender, r.partition(), t.partitionCount() - 1);
+                return new ReplicateResponse(Status.ERROR, t.version());
+            }
+            if (r.tableVersion() > t.version()) {
+                return new ReplicateResponse(Status.RETRY, t.version());
+            }
+            if (!sender.equals(t.primary(r.partition()))) {
+                return new ReplicateResponse(Status.REJECTED, t.version());
+            }
+            MapContainer map;
+            try {
+                map = storage.getOrCreate(r.map(), r.config());
+            } catch (IllegalArgumentException e) {
+                log.warn("Rejected a copy from {}: {}", sender, e.getMessage());
+                return new ReplicateResponse(Status.ERROR, t.version());
+            }
+            if (!ReplicaTargets.isReplica(t, r.partition(), topology.self(), map.replicas())) {
+                return new ReplicateResponse(Status.REJECTED, t.version());
+            }
+            PartitionStore store = map.partition(r.partition());
+            long now = System.nanoTime();
+            for (ReplicaEntry e : r.entries()) {
+                store.applyIfNewer(Bytes.wrap(e.key()), e.value(), e.version(), now);
+            }
+            return new ReplicateResponse(Status.OK, t.version());
+        } finally {
+            topology.unlockRead(stamp);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.tessera.grid.core.replication;
+
+import dev.tessera.grid.GridTimeoutException;
+import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.core.cluster.Messenger;
+import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.wire.Messages;
+import dev.tessera.grid.core.wire.Messages.ReplicaEntry;
+import dev.tessera.grid.core.wire.Messages.Replicate;
+import dev.tessera.grid.core.wire.Messages.ReplicateResponse;
+import dev.tessera.grid.membership.MemberUnreachableException;
+import dev.tessera.grid.membership.RequestTimeoutException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jgroups.Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends copies of writes from a primary to its replicas and reports when every live synchronous
+ * replica has applied them.
+ *
+ * <p>A replica that answers RETRY has not yet applied the table the primary used; the copy is sent
+ * again shortly. A replica that left the view counts as done: the write is acknowledged by the
+ * live replicas, and redundancy is rebuilt by migration. A replica that REJECTS tells the primary
+ * its table is stale: the operation fails with {@link StaleOwnerException} and the caller retries.
+ */
+public final class Replicator {
+    private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+
+    private final Messenger messenger;
+    private final ScheduledExecutorService scheduler;
+    private final long timeoutNanos;
+
+    public Replicator(Messenger messenger, ScheduledExecutorService scheduler, long timeoutMillis) {
+        this.messenger = messenger;
+        this.scheduler = scheduler;
+        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    }
+
+    /** Copies {@code entries} to the map's replicas per {@code table}; completes when the sync ones applied them. */
+    public CompletableFuture<Void> replicate(PartitionTable table, String map, MapConfig config, int p, List<ReplicaEntry> entries) {
+        Address self = messenger.self();
+        List<Address> sync = ReplicaTargets.sync(table, p, self, config);
+        List<Address> async = ReplicaTargets.async(table, p, self, config, sync);
+        if (sync.isEmpty() && async.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        byte[] message = new Replicate(table.version(), map, config, p, entries).encode();
+        long deadline = System.nanoTime() + timeoutNanos;
+        for (Address a : async) {
+            sendReliably(a, message, deadline).exceptionally(e -> {
+                log.debug("async backup of partition {} to {} failed: {}", p, a, e.toString());
+                return null;
+            });
+        }
+        if (sync.size() == 1) {
+            return sendReliably(sync.get(0), message, deadline);
+        }
+        CompletableFuture<?>[] acks = new CompletableFuture<?>[sync.size()];
+        for (int i = 0; i < acks.length; i++) {
+            acks[i] = sendReliably(sync.get(i), message, deadline);
+        }
+        return CompletableFuture.allOf(acks);
+    }
+
+    /** Sends one {@link Replicate} message until it is applied, the receiver is gone, or the deadline passes. */
+    public CompletableFuture<Void> sendReliably(Address to, byte[] message, long deadlineNanos) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        attempt(to, message, deadlineNanos, 0, done);
+        return done;
+    }
+
+    private void attempt(Address to, byte[] message, long deadline, int attempt, CompletableFuture<Void> done) {
+        long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (remaining <= 0) {
+            done.completeExceptionally(new GridTimeoutException("Backup copy to " + to + " not acknowledged in time", -1, String.valueOf(to)));
+            return;
+        }
+        if (!messenger.isMember(to)) {
+            done.complete(null);
+            return;
+        }
+        messenger.request(to, message, remaining).whenComplete((reply, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof MemberUnreachableException) {
+                    retryLater(to, message, deadline, attempt, done);
+                } else if (cause instanceof RequestTimeoutException) {
+                    done.completeExceptionally(new GridTimeoutException("Backup copy to " + to + " timed out", -1, String.valueOf(to)));
+                } else {
+                    done.completeExceptionally(cause);
+                }
+                return;
+            }
+            ReplicateResponse r;
+            try {
+                r = Messages.decode(reply, ReplicateResponse.class);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+                return;
+            }
+            switch (r.status()) {
+                case OK -> done.complete(null);
+                case RETRY -> retryLater(to, message, deadline, attempt, done);
+                case REJECTED -> done.completeExceptionally(new StaleOwnerException(to + " rejected the copy at table " + r.tableVersion()));
+                default -> done.completeExceptionally(new IllegalStateException(to + " failed to apply the copy: " + r.status()));
+            }
+        });
+    }
+
+    private void retryLater(Address to, byte[] message, long deadline, int attempt, CompletableFuture<Void> done) {
+        long delay = Math.min(50, 1L << Math.min(attempt, 6));
+        scheduler.schedule(() -> attempt(to, message, deadline, attempt + 1, done), delay, TimeUnit.MILLISECONDS);
+    }
+}

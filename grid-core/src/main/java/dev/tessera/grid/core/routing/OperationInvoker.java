@@ -1,0 +1,144 @@
+package dev.tessera.grid.core.routing;
+
+import dev.tessera.grid.GridException;
+import dev.tessera.grid.GridTimeoutException;
+import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.core.cluster.Messenger;
+import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.replication.PrimaryOperations;
+import dev.tessera.grid.core.wire.Messages;
+import dev.tessera.grid.core.wire.Messages.ClientOp;
+import dev.tessera.grid.core.wire.Messages.OpResponse;
+import dev.tessera.grid.core.wire.OpCode;
+import dev.tessera.grid.membership.MemberUnreachableException;
+import dev.tessera.grid.membership.RequestTimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jgroups.Address;
+
+/**
+ * Sends an operation to its partition's primary and retries transparently while ownership moves:
+ * on WRONG_OWNER (the receiver is not the primary at its table), RETRY (the receiver's table is
+ * older than ours) or a primary that left, it waits with a short exponential back-off for the new
+ * table and tries again, until the operation timeout. Users see latency during a topology change,
+ * not errors.
+ */
+public final class OperationInvoker {
+    private final Messenger messenger;
+    private final TopologyState topology;
+    private final PrimaryOperations primary;
+    private final ScheduledExecutorService scheduler;
+    private final long timeoutNanos;
+
+    public OperationInvoker(Messenger messenger, TopologyState topology, PrimaryOperations primary,
+                            ScheduledExecutorService scheduler, long timeoutMillis) {
+        this.messenger = messenger;
+        this.topology = topology;
+        this.primary = primary;
+        this.scheduler = scheduler;
+        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    }
+
+    /** Runs {@code code} on the primary of {@code partition}; completes with the primary's OK response. */
+    public CompletableFuture<OpResponse> invoke(String map, MapConfig config, int partition, OpCode code,
+                                                byte[] key, byte[] value, byte[] expected, long expectedVersion) {
+        Call call = new Call(map, config, partition, code, key, value, expected, expectedVersion, System.nanoTime() + timeoutNanos);
+        attempt(call, true);
+        return call.result;
+    }
+
+    private void attempt(Call call, boolean callerThread) {
+        PartitionTable t = topology.table();
+        Address owner = t.primary(call.partition);
+        call.lastOwner = owner;
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(call.deadline - System.nanoTime());
+        if (remainingMs <= 0) {
+            call.result.completeExceptionally(timeout(call));
+            return;
+        }
+        if (owner == null) {
+            retryLater(call);
+            return;
+        }
+        ClientOp op = new ClientOp(t.version(), call.map, call.config, call.partition, call.code, call.key, call.value,
+                call.expected, call.expectedVersion);
+        CompletableFuture<OpResponse> reply;
+        if (owner.equals(messenger.self())) {
+            reply = primary.execute(op, false);
+        } else {
+            byte[] message = op.encode();
+            CompletableFuture<byte[]> raw = callerThread
+                    ? messenger.requestBounded(owner, message, remainingMs)
+                    : messenger.request(owner, message, remainingMs);
+            reply = raw.thenApply(bytes -> Messages.decode(bytes, OpResponse.class));
+        }
+        reply.whenComplete((r, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof MemberUnreachableException) {
+                    retryLater(call);
+                } else if (cause instanceof RequestTimeoutException) {
+                    call.result.completeExceptionally(timeout(call));
+                } else {
+                    call.result.completeExceptionally(cause instanceof GridException ? cause
+                            : new GridException("Operation " + call.code + " on partition " + call.partition + " failed: " + cause, cause));
+                }
+                return;
+            }
+            switch (r.status()) {
+                case OK -> call.result.complete(r);
+                case WRONG_OWNER, RETRY, REJECTED -> retryLater(call);
+                default -> call.result.completeExceptionally(r.error() != null && r.error().startsWith("timeout")
+                        ? timeout(call)
+                        : new GridException("Operation " + call.code + " on partition " + call.partition + " failed at "
+                                + call.lastOwner + ": " + r.error()));
+            }
+        });
+    }
+
+    private void retryLater(Call call) {
+        long delayMs = Math.min(50, 1L << Math.min(call.attempts++, 6));
+        if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) - call.deadline > 0) {
+            call.result.completeExceptionally(timeout(call));
+            return;
+        }
+        scheduler.schedule(() -> attempt(call, false), delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    private GridTimeoutException timeout(Call call) {
+        return new GridTimeoutException("Operation " + call.code + " on map '" + call.map + "' partition " + call.partition
+                + " did not complete within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (last owner tried: "
+                + call.lastOwner + ", " + call.attempts + " retries)", call.partition, String.valueOf(call.lastOwner));
+    }
+
+    private static final class Call {
+        final String map;
+        final MapConfig config;
+        final int partition;
+        final OpCode code;
+        final byte[] key;
+        final byte[] value;
+        final byte[] expected;
+        final long expectedVersion;
+        final long deadline;
+        final CompletableFuture<OpResponse> result = new CompletableFuture<>();
+        volatile Address lastOwner;
+        volatile int attempts;
+
+        Call(String map, MapConfig config, int partition, OpCode code, byte[] key, byte[] value, byte[] expected,
+             long expectedVersion, long deadline) {
+            this.map = map;
+            this.config = config;
+            this.partition = partition;
+            this.code = code;
+            this.key = key;
+            this.value = value;
+            this.expected = expected;
+            this.expectedVersion = expectedVersion;
+            this.deadline = deadline;
+        }
+    }
+}

@@ -1,0 +1,372 @@
+package dev.tessera.grid.core.wire;
+
+import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.core.partition.PartitionTable;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jgroups.Address;
+import org.jgroups.util.ByteArrayDataInputStream;
+import org.jgroups.util.ByteArrayDataOutputStream;
+import org.jgroups.util.Util;
+
+/**
+ * The messages members exchange, and their binary form: a {@link MessageType} byte, then the fields.
+ * Decoding validates lengths and ids and throws {@link MalformedMessageException} for anything
+ * malformed, so a hostile or corrupt message never reaches a store.
+ */
+public final class Messages {
+    /** Upper bound on one byte-array field (keys, values): 64 MiB. */
+    static final int MAX_FIELD = 64 << 20;
+    /** Upper bound on the entries of one replication or entries message. */
+    static final int MAX_ENTRIES = 1 << 20;
+
+    private Messages() {}
+
+    /** A single-key operation sent to the primary of {@code partition}. */
+    public record ClientOp(long tableVersion, String map, MapConfig config, int partition, OpCode code,
+                           byte[] key, byte[] value, byte[] expected, long expectedVersion) {
+        public byte[] encode() {
+            return write(MessageType.CLIENT_OP, 32 + len(key) + len(value) + len(expected), out -> {
+                out.writeLong(tableVersion);
+                writeMapHeader(out, map, config);
+                out.writeInt(partition);
+                out.writeByte(code.id);
+                writeBytes(out, key);
+                writeBytes(out, value);
+                writeBytes(out, expected);
+                out.writeLong(expectedVersion);
+            });
+        }
+
+        static ClientOp decode(DataInput in) throws IOException {
+            long tv = in.readLong();
+            String map = readString(in);
+            MapConfig config = readConfig(in);
+            int partition = in.readInt();
+            OpCode code = OpCode.of(in.readByte());
+            return new ClientOp(tv, map, config, partition, code, readBytes(in), readBytes(in), readBytes(in), in.readLong());
+        }
+    }
+
+    /** Reply to a {@link ClientOp} or {@link EntriesQuery} failure. */
+    public record OpResponse(Status status, boolean flag, byte[] value, long version, long tableVersion, String error) {
+        public static OpResponse status(Status s, long tableVersion) {
+            return new OpResponse(s, false, null, 0, tableVersion, null);
+        }
+
+        public byte[] encode() {
+            return write(MessageType.OP_RESPONSE, 24 + len(value), out -> {
+                out.writeByte(status.id);
+                out.writeBoolean(flag);
+                writeBytes(out, value);
+                out.writeLong(version);
+                out.writeLong(tableVersion);
+                writeString(out, error);
+            });
+        }
+
+        static OpResponse decode(DataInput in) throws IOException {
+            return new OpResponse(Status.of(in.readByte()), in.readBoolean(), readBytes(in), in.readLong(), in.readLong(), readString(in));
+        }
+    }
+
+    /** One replicated entry; a {@code null} value is a removal (tombstone). */
+    public record ReplicaEntry(byte[] key, byte[] value, long version) {}
+
+    /** Copies of writes, from a partition's primary to its backups and migration targets. */
+    public record Replicate(long tableVersion, String map, MapConfig config, int partition, List<ReplicaEntry> entries) {
+        public byte[] encode() {
+            int size = 32;
+            for (ReplicaEntry e : entries) {
+                size += 16 + len(e.key) + len(e.value);
+            }
+            return write(MessageType.REPLICATE, size, out -> {
+                out.writeLong(tableVersion);
+                writeMapHeader(out, map, config);
+                out.writeInt(partition);
+                out.writeInt(entries.size());
+                for (ReplicaEntry e : entries) {
+                    writeBytes(out, e.key);
+                    writeBytes(out, e.value);
+                    out.writeLong(e.version);
+                }
+            });
+        }
+
+        static Replicate decode(DataInput in) throws IOException {
+            long tv = in.readLong();
+            String map = readString(in);
+            MapConfig config = readConfig(in);
+            int partition = in.readInt();
+            int n = readCount(in, MAX_ENTRIES);
+            List<ReplicaEntry> entries = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                byte[] key = readBytes(in);
+                if (key == null) {
+                    throw new MalformedMessageException("replicated entry without key");
+                }
+                entries.add(new ReplicaEntry(key, readBytes(in), in.readLong()));
+            }
+            return new Replicate(tv, map, config, partition, entries);
+        }
+    }
+
+    /** Reply to {@link Replicate}. */
+    public record ReplicateResponse(Status status, long tableVersion) {
+        public byte[] encode() {
+            return write(MessageType.REPLICATE_RESPONSE, 10, out -> {
+                out.writeByte(status.id);
+                out.writeLong(tableVersion);
+            });
+        }
+
+        static ReplicateResponse decode(DataInput in) throws IOException {
+            return new ReplicateResponse(Status.of(in.readByte()), in.readLong());
+        }
+    }
+
+    /** A partition table published by the coordinator, or returned to a coordinator that asked. */
+    public record TableMessage(MessageType type, PartitionTable table) {
+        public byte[] encode() {
+            return write(type, 64 + table.partitionCount() * 8, out -> table.writeTo(out));
+        }
+    }
+
+    /** The primary of {@code partition} copied everything to the members of {@code target}. */
+    public record TransferDone(long tableVersion, int partition, List<Address> target) {
+        public byte[] encode() {
+            return write(MessageType.TRANSFER_DONE, 64, out -> {
+                out.writeLong(tableVersion);
+                out.writeInt(partition);
+                Util.writeAddresses(target, out);
+            });
+        }
+
+        static TransferDone decode(DataInput in) throws IOException {
+            long tv = in.readLong();
+            int p = in.readInt();
+            try {
+                return new TransferDone(tv, p, List.copyOf(Util.readAddresses(in, ArrayList::new)));
+            } catch (ClassNotFoundException e) {
+                throw new MalformedMessageException("bad address in TRANSFER_DONE", e);
+            }
+        }
+    }
+
+    /** A member asks the coordinator to move its partitions away before it leaves. */
+    public record LeaveRequest(Address member) {
+        public byte[] encode() {
+            return write(MessageType.LEAVE_REQUEST, 40, out -> Util.writeAddress(member, out));
+        }
+
+        static LeaveRequest decode(DataInput in) throws IOException {
+            try {
+                return new LeaveRequest(Util.readAddress(in));
+            } catch (ClassNotFoundException e) {
+                throw new MalformedMessageException("bad address in LEAVE_REQUEST", e);
+            }
+        }
+    }
+
+    /** A new coordinator asks a member for the table it holds. */
+    public record TableQuery() {
+        public byte[] encode() {
+            return new byte[] {MessageType.TABLE_QUERY.id};
+        }
+    }
+
+    /** How many live entries of {@code map} sit in partitions the receiver is primary of. */
+    public record SizeQuery(String map) {
+        public byte[] encode() {
+            return write(MessageType.SIZE_QUERY, 16, out -> writeString(out, map));
+        }
+
+        static SizeQuery decode(DataInput in) throws IOException {
+            return new SizeQuery(readString(in));
+        }
+    }
+
+    /** Reply to {@link SizeQuery}. */
+    public record SizeResponse(long size) {
+        public byte[] encode() {
+            return write(MessageType.SIZE_RESPONSE, 9, out -> out.writeLong(size));
+        }
+
+        static SizeResponse decode(DataInput in) throws IOException {
+            return new SizeResponse(in.readLong());
+        }
+    }
+
+    /** The live entries of one partition of {@code map}, read at its primary. */
+    public record EntriesQuery(long tableVersion, String map, int partition) {
+        public byte[] encode() {
+            return write(MessageType.ENTRIES_QUERY, 32, out -> {
+                out.writeLong(tableVersion);
+                writeString(out, map);
+                out.writeInt(partition);
+            });
+        }
+
+        static EntriesQuery decode(DataInput in) throws IOException {
+            return new EntriesQuery(in.readLong(), readString(in), in.readInt());
+        }
+    }
+
+    /** Reply to {@link EntriesQuery}: status, then serialized key/value pairs. */
+    public record EntriesResponse(Status status, List<byte[]> keys, List<byte[]> values) {
+        public byte[] encode() {
+            int size = 16;
+            for (int i = 0; i < keys.size(); i++) {
+                size += 8 + keys.get(i).length + values.get(i).length;
+            }
+            return write(MessageType.ENTRIES_RESPONSE, size, out -> {
+                out.writeByte(status.id);
+                out.writeInt(keys.size());
+                for (int i = 0; i < keys.size(); i++) {
+                    writeBytes(out, keys.get(i));
+                    writeBytes(out, values.get(i));
+                }
+            });
+        }
+
+        static EntriesResponse decode(DataInput in) throws IOException {
+            Status s = Status.of(in.readByte());
+            int n = readCount(in, MAX_ENTRIES);
+            List<byte[]> keys = new ArrayList<>(n);
+            List<byte[]> values = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                keys.add(readBytes(in));
+                values.add(readBytes(in));
+            }
+            return new EntriesResponse(s, keys, values);
+        }
+    }
+
+    // ---- decoding entry point ----
+
+    /** The type of an encoded message. */
+    public static MessageType typeOf(byte[] message) {
+        if (message == null || message.length == 0) {
+            throw new MalformedMessageException("empty message");
+        }
+        return MessageType.of(message[0]);
+    }
+
+    /** Decodes any message; the result's class tells its type. */
+    public static Object decode(byte[] message) {
+        MessageType type = typeOf(message);
+        ByteArrayDataInputStream in = new ByteArrayDataInputStream(message, 1, message.length - 1);
+        try {
+            Object m = switch (type) {
+                case CLIENT_OP -> ClientOp.decode(in);
+                case OP_RESPONSE -> OpResponse.decode(in);
+                case REPLICATE -> Replicate.decode(in);
+                case REPLICATE_RESPONSE -> ReplicateResponse.decode(in);
+                case TABLE_UPDATE, TABLE_RESPONSE -> new TableMessage(type, PartitionTable.readFrom(in));
+                case TRANSFER_DONE -> TransferDone.decode(in);
+                case TABLE_QUERY -> new TableQuery();
+                case LEAVE_REQUEST -> LeaveRequest.decode(in);
+                case SIZE_QUERY -> SizeQuery.decode(in);
+                case SIZE_RESPONSE -> SizeResponse.decode(in);
+                case ENTRIES_QUERY -> EntriesQuery.decode(in);
+                case ENTRIES_RESPONSE -> EntriesResponse.decode(in);
+            };
+            if (in.available() != 0) {
+                throw new MalformedMessageException(type + " has " + in.available() + " trailing bytes");
+            }
+            return m;
+        } catch (MalformedMessageException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedMessageException("cannot decode " + type + ": " + e, e);
+        }
+    }
+
+    /** Decodes a message that must be of class {@code expected}. */
+    public static <T> T decode(byte[] message, Class<T> expected) {
+        Object m = decode(message);
+        if (!expected.isInstance(m)) {
+            throw new MalformedMessageException("expected " + expected.getSimpleName() + ", got " + m.getClass().getSimpleName());
+        }
+        return expected.cast(m);
+    }
+
+    // ---- field codecs ----
+
+    @FunctionalInterface
+    interface Body {
+        void write(DataOutput out) throws IOException;
+    }
+
+    static byte[] write(MessageType type, int sizeHint, Body body) {
+        ByteArrayDataOutputStream out = new ByteArrayDataOutputStream(Math.max(16, sizeHint), true);
+        try {
+            out.writeByte(type.id);
+            body.write(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory encoding failed", e);
+        }
+        return out.position() == out.buffer().length ? out.buffer() : java.util.Arrays.copyOf(out.buffer(), out.position());
+    }
+
+    private static int len(byte[] b) {
+        return b == null ? 0 : b.length;
+    }
+
+    static void writeBytes(DataOutput out, byte[] b) throws IOException {
+        if (b == null) {
+            out.writeInt(-1);
+        } else {
+            out.writeInt(b.length);
+            out.write(b);
+        }
+    }
+
+    static byte[] readBytes(DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n == -1) {
+            return null;
+        }
+        if (n < 0 || n > MAX_FIELD) {
+            throw new MalformedMessageException("field length " + n + " out of range");
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+
+    static int readCount(DataInput in, int max) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > max) {
+            throw new MalformedMessageException("count " + n + " out of range 0.." + max);
+        }
+        return n;
+    }
+
+    static void writeString(DataOutput out, String s) throws IOException {
+        writeBytes(out, s == null ? null : s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static String readString(DataInput in) throws IOException {
+        byte[] b = readBytes(in);
+        return b == null ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    static void writeMapHeader(DataOutput out, String map, MapConfig config) throws IOException {
+        writeString(out, map);
+        out.writeByte(config.backups());
+        out.writeByte(config.asyncBackups());
+        out.writeBoolean(config.readFromBackup());
+    }
+
+    static MapConfig readConfig(DataInput in) throws IOException {
+        try {
+            return new MapConfig(in.readByte(), in.readByte(), in.readBoolean());
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException("bad map config: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.tessera.grid.core.wire;
+
+/** Single-key operations executed on a partition's primary. Ids are wire format: append only. */
+public enum OpCode {
+    GET(1, false),
+    CONTAINS(2, false),
+    PUT(3, true),
+    SET(4, true),
+    REMOVE(5, true),
+    DELETE(6, true),
+    PUT_IF_ABSENT(7, true),
+    REPLACE(8, true),
+    REPLACE_IF_EQUALS(9, true),
+    REMOVE_IF_EQUALS(10, true),
+    /** Read the value and its version, for compare-and-set updates (compute, merge). */
+    GET_VERSIONED(11, false),
+    /** Write (or remove, if the value is null) only if the live version equals the expected one (0 = absent). */
+    SET_IF_VERSION(12, true),
+    /** Remove every entry of the partition. */
+    CLEAR_PARTITION(13, true);
+
+    private static final OpCode[] BY_ID = new OpCode[32];
+
+    static {
+        for (OpCode c : values()) {
+            BY_ID[c.id] = c;
+        }
+    }
+
+    public final byte id;
+    public final boolean mutating;
+
+    OpCode(int id, boolean mutating) {
+        this.id = (byte) id;
+        this.mutating = mutating;
+    }
+
+    public static OpCode of(byte id) {
+        OpCode c = id > 0 && id < BY_ID.length ? BY_ID[id] : null;
+        if (c == null) {
+            throw new MalformedMessageException("unknown op code " + id);
+        }
+        return c;
+    }
+}

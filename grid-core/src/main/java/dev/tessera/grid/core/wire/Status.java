@@ -1,0 +1,30 @@
+package dev.tessera.grid.core.wire;
+
+/** Outcome of a request at its receiver. Ids are wire format: append only. */
+public enum Status {
+    /** Applied (or read). */
+    OK(0),
+    /** The receiver is not the primary at its table version: refresh the table and retry. */
+    WRONG_OWNER(1),
+    /** The sender's table is newer than the receiver's: retry shortly, the table is on its way. */
+    RETRY(2),
+    /** The receiver is not (or no longer) a replica the sender may write to: the sender is stale. */
+    REJECTED(3),
+    /** The request failed at the receiver; the response carries a message. */
+    ERROR(4);
+
+    private static final Status[] BY_ID = values();
+
+    public final byte id;
+
+    Status(int id) {
+        this.id = (byte) id;
+    }
+
+    public static Status of(byte id) {
+        if (id < 0 || id >= BY_ID.length) {
+            throw new MalformedMessageException("unknown status " + id);
+        }
+        return BY_ID[id];
+    }
+}

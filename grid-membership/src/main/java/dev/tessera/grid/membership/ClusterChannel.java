@@ -1,0 +1,940 @@
+package dev.tessera.grid.membership;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.Event;
+import org.jgroups.JChannel;
+import org.jgroups.MergeView;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.jgroups.protocols.DROP;
+import org.jgroups.protocols.TP;
+import org.jgroups.stack.Protocol;
+import org.jgroups.stack.ProtocolStack;
+import org.jgroups.util.ExtendedUUID;
+import org.jgroups.util.NameCache;
+import org.jgroups.util.Util;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member's JGroups channel: membership views (with each member's name and zone), request/response with ids and
+ * timeouts, reliable one-way messages, and fault hooks for tests.
+ *
+ * <h2>Design</h2>
+ * <ul>
+ * <li><b>Own correlation ids over a plain {@link Receiver} instead of {@code MessageDispatcher}.</b> In 5.5 the
+ * dispatcher's futures ({@code sendMessageWithFuture}) never time out by themselves (the timeout only applies to a
+ * blocking {@code get}), failures arrive as JGroups types ({@code SuspectException}, {@code UnreachableException}),
+ * remote exceptions are Java-serialized, and completions run on JGroups threads. A 9-byte prefix (type + request id)
+ * on a {@link BytesMessage} gives exactly the semantics we promise: our own timeout timer, our exception types, a
+ * string-only error reply, and completion on our threads.</li>
+ * <li><b>Requests and replies are OOB messages</b> (reliable via UNICAST3, unordered), so they are delivered
+ * concurrently; the handler is invoked on this channel's worker pool, never on a JGroups thread, and the reply is sent
+ * when its future completes. Nothing blocks waiting for a reply, so mutual and nested requests cannot deadlock.</li>
+ * <li><b>One-way messages are regular messages</b> (FIFO per sender via UNICAST3/NAKACK2); on arrival they are queued
+ * per sender ({@link SerialExecutor}) and delivered on the worker pool in order.</li>
+ * <li><b>Views</b> arrive on a JGroups thread in {@link Receiver#viewAccepted}; we only convert them, fail pending
+ * requests to departed members and hand them to a single view thread.</li>
+ * <li><b>Name and zone</b> travel in the member's address: an {@link ExtendedUUID} with two attributes, created by an
+ * address generator. JGroups serializes the full address in views (and merge views), so every member sees them.</li>
+ * <li><b>Fault hooks</b>: a {@link DROP} protocol sits right above the transport of every stack; {@link #isolate}
+ * changes the set of addresses its filters drop. {@link #crash} uses JGroups' own {@link Util#shutdown(JChannel)}
+ * (insert DISCARD(discard_all), install a view with only itself, close) so the others see no LEAVE.</li>
+ * </ul>
+ * All futures returned by this class complete on this channel's worker threads (or the caller's thread if they fail
+ * immediately), never on a JGroups thread.
+ */
+public final class ClusterChannel implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterChannel.class);
+
+    static final String ATTR_NAME = "tessera.name";
+    static final String ATTR_ZONE = "tessera.zone";
+
+    static final byte REQUEST = 1;
+    static final byte REPLY = 2;
+    static final byte REPLY_NULL = 3;
+    static final byte REPLY_ERROR = 4;
+    static final byte MESSAGE = 5;
+    static final byte BROADCAST = 6;
+    private static final int ID_HEADER = 9;
+    private static final int MAX_ERROR_CHARS = 8_000;
+
+    private enum State { STARTING, RUNNING, CLOSED, CRASHED }
+
+    private final ChannelSettings settings;
+    private final ViewListener viewListener;
+    private final RequestHandler requestHandler;
+    private final MessageHandler messageHandler;
+
+    private final JChannel channel;
+    private final ExecutorService workers;
+    private final ExecutorService viewThread;
+    private final ScheduledThreadPoolExecutor timer;
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
+
+    private final AtomicLong nextRequestId = new AtomicLong();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final Semaphore inFlight;
+    private final Map<Address, SerialExecutor> senderQueues = new ConcurrentHashMap<>();
+    /** Name/zone of every member seen so far, in case some view carries an address without attributes. */
+    private final Map<Address, MemberInfo> knownMembers = new ConcurrentHashMap<>();
+
+    private volatile Set<Address> unreachable = Set.of();
+    private volatile boolean dropAll;
+    private volatile ClusterView view;
+    private volatile Address localAddress;
+    private volatile MemberInfo localMember;
+
+    private ClusterChannel(ChannelSettings settings, ViewListener views, RequestHandler requests,
+            MessageHandler messages) throws Exception {
+        this.settings = settings;
+        this.viewListener = views != null ? views : v -> { };
+        this.requestHandler = requests != null ? requests
+                : (sender, req) -> CompletableFuture.failedFuture(
+                        new UnsupportedOperationException("member " + settings.memberName() + " has no request handler"));
+        this.messageHandler = messages != null ? messages : (sender, msg) -> { };
+        this.inFlight = new Semaphore(settings.maxInFlightRequests());
+
+        String member = settings.memberName();
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                threads("tessera-" + member + "-worker"));
+        this.viewThread = Executors.newSingleThreadExecutor(threads("tessera-" + member + "-views"));
+        this.timer = new ScheduledThreadPoolExecutor(1, threads("tessera-" + member + "-timer"));
+        this.timer.setRemoveOnCancelPolicy(true);
+
+        JChannel ch;
+        try {
+            ch = Stacks.create(settings);
+        } catch (Exception e) {
+            shutdownExecutors();
+            throw e;
+        }
+        this.channel = ch;
+        ProtocolStack stack = ch.getProtocolStack();
+        DROP drop = new DROP();
+        drop.addUpFilter(this::dropIncoming);
+        drop.addDownFilter(this::dropOutgoing);
+        stack.insertProtocol(drop, ProtocolStack.Position.ABOVE, TP.class);
+        stack.insertProtocolAtTop(new SuspectObserver(this));
+
+        byte[] nameBytes = member.getBytes(StandardCharsets.UTF_8);
+        byte[] zoneBytes = settings.zone() == null ? null : settings.zone().getBytes(StandardCharsets.UTF_8);
+        ch.name(member);
+        ch.addAddressGenerator(() -> {
+            ExtendedUUID uuid = ExtendedUUID.randomUUID(member);
+            uuid.put(ATTR_NAME, nameBytes);
+            if (zoneBytes != null) {
+                uuid.put(ATTR_ZONE, zoneBytes);
+            }
+            return uuid;
+        });
+        ch.setReceiver(new ChannelReceiver());
+    }
+
+    /**
+     * Creates the channel and joins the cluster. Views, requests and messages are delivered to the handlers only
+     * after this method returned (the initial view is then the first one the listener sees).
+     *
+     * @param views    view listener, may be {@code null}
+     * @param requests request handler, may be {@code null} (requests to this member then fail remotely)
+     * @param messages one-way message handler, may be {@code null}
+     * @throws MembershipException if the stack cannot be created or the cluster cannot be joined
+     */
+    public static ClusterChannel start(ChannelSettings settings, ViewListener views, RequestHandler requests,
+            MessageHandler messages) {
+        Objects.requireNonNull(settings, "settings");
+        ClusterChannel c;
+        try {
+            c = new ClusterChannel(settings, views, requests, messages);
+        } catch (Exception e) {
+            throw new MembershipException("cannot create the JGroups stack for member '" + settings.memberName()
+                    + "' (" + describe(settings.stack()) + "): " + e, e);
+        }
+        try {
+            c.channel.connect(settings.clusterName());
+            c.localAddress = c.channel.getAddress();
+            c.localMember = c.memberInfo(c.localAddress);
+            if (c.view == null) {
+                View v = c.channel.getView();
+                if (v == null) {
+                    throw new IllegalStateException("connected without a view");
+                }
+                c.onJGroupsView(v);
+            }
+            c.state.set(State.RUNNING);
+            c.started.countDown();
+            log.info("{} joined cluster '{}' ({}): {}", c.localMember, settings.clusterName(),
+                    describe(settings.stack()), c.view);
+            return c;
+        } catch (Exception e) {
+            c.state.set(State.CLOSED);
+            c.started.countDown();
+            try {
+                c.channel.close();
+            } catch (RuntimeException ignored) {
+                // already failing
+            }
+            c.shutdownExecutors();
+            throw new MembershipException("member '" + settings.memberName() + "' could not join cluster '"
+                    + settings.clusterName() + "' (" + describe(settings.stack()) + "): " + e, e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ accessors
+
+    public Address localAddress() {
+        return localAddress;
+    }
+
+    public MemberInfo localMember() {
+        return localMember;
+    }
+
+    /** The latest installed view (it may be newer than the one the {@link ViewListener} is processing). */
+    public ClusterView currentView() {
+        return view;
+    }
+
+    public ChannelSettings settings() {
+        return settings;
+    }
+
+    /** {@code true} if this member is the coordinator of the current view. */
+    public boolean isCoordinator() {
+        ClusterView v = view;
+        return v != null && v.coordinator().address().equals(localAddress);
+    }
+
+    /** {@code true} until {@link #close()} or {@link #crash()}. */
+    public boolean isOpen() {
+        State s = state.get();
+        return s == State.RUNNING || s == State.STARTING;
+    }
+
+    /** Number of requests awaiting a reply (bounded and unbounded). */
+    public int pendingRequests() {
+        return pending.size();
+    }
+
+    /** The underlying JChannel, for diagnostics only: do not send on it or replace its receiver. */
+    public JChannel jgroupsChannel() {
+        return channel;
+    }
+
+    // ------------------------------------------------------------------------------------------------ requests
+
+    /**
+     * Sends {@code payload} to {@code target} and returns a future for its reply. The future fails with
+     * {@link RequestTimeoutException} after {@code timeoutMillis}, with {@link MemberUnreachableException} if the
+     * target is not in the current view or leaves it (or is suspected) before replying, with
+     * {@link RemoteRequestException} if the target's handler failed, and with {@link MembershipException} if this
+     * channel is or gets closed. Never blocks; not bounded by {@code maxInFlightRequests}. A request to the local
+     * address is handled locally (same semantics, no network).
+     */
+    public CompletableFuture<byte[]> request(Address target, byte[] payload, long timeoutMillis) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(payload, "payload");
+        if (timeoutMillis <= 0) {
+            throw new IllegalArgumentException("timeoutMillis must be > 0: " + timeoutMillis);
+        }
+        if (!isOpen()) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        long id = nextRequestId.incrementAndGet();
+        Pending p = new Pending(id, target, timeoutMillis);
+        pending.put(id, p);
+        p.future.whenComplete((r, e) -> {
+            pending.remove(id, p);
+            p.cancelTimer();
+        });
+        try {
+            p.timeoutTask = timer.schedule(() -> onTimeout(p), timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            failNow(p, closedException());
+            return p.future;
+        }
+        if (target.equals(localAddress)) {
+            runOnWorker(() -> invokeHandler(target, payload, (r, e) -> onReply(p, r, e)));
+            return p.future;
+        }
+        // checked after registering: a concurrent view change either sees p or we see the new view
+        ClusterView v = view;
+        if (v == null || !v.contains(target)) {
+            failNow(p, new MemberUnreachableException(target, "member " + nameOf(target)
+                    + " is not in the current view " + (v == null ? "(none)" : v.viewId())));
+            return p.future;
+        }
+        if (!isOpen()) {
+            failNow(p, closedException());
+            return p.future;
+        }
+        try {
+            Message msg = new BytesMessage(target, frame(REQUEST, id, payload)).setFlag(Message.Flag.OOB);
+            channel.send(msg);
+        } catch (Exception e) {
+            failNow(p, isOpen()
+                    ? new MemberUnreachableException(target, "cannot send request to " + nameOf(target) + ": " + e)
+                    : closedException());
+        }
+        return p.future;
+    }
+
+    /**
+     * Like {@link #request}, but at most {@code maxInFlightRequests} of these are awaiting replies at a time: the
+     * caller blocks up to {@code timeoutMillis} for a permit and otherwise gets a future failed with
+     * {@link RequestTimeoutException} ("too many requests in flight ..."). The request then gets what is left of
+     * {@code timeoutMillis}. For application threads only: never call it from a handler or listener.
+     */
+    public CompletableFuture<byte[]> requestBounded(Address target, byte[] payload, long timeoutMillis) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(payload, "payload");
+        if (timeoutMillis <= 0) {
+            throw new IllegalArgumentException("timeoutMillis must be > 0: " + timeoutMillis);
+        }
+        long startNanos = System.nanoTime();
+        boolean acquired;
+        try {
+            acquired = inFlight.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(
+                    new MembershipException("interrupted while waiting for a request permit", e));
+        }
+        if (!acquired) {
+            return CompletableFuture.failedFuture(new RequestTimeoutException("too many requests in flight (max "
+                    + settings.maxInFlightRequests() + "): no permit within " + timeoutMillis
+                    + " ms for a request to " + nameOf(target)));
+        }
+        long remaining = timeoutMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        CompletableFuture<byte[]> f;
+        try {
+            f = request(target, payload, Math.max(1, remaining));
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
+        f.whenComplete((r, e) -> inFlight.release());
+        return f;
+    }
+
+    /** Permits currently available to {@link #requestBounded}. */
+    public int availableRequestPermits() {
+        return inFlight.availablePermits();
+    }
+
+    // ------------------------------------------------------------------------------------------------ one-way
+
+    /**
+     * One-way message, reliable and FIFO for this sender/receiver pair. May block briefly under flow control.
+     *
+     * @throws MemberUnreachableException if {@code target} is not in the current view
+     * @throws MembershipException        if the channel is closed or the send fails
+     */
+    public void send(Address target, byte[] payload) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(payload, "payload");
+        ensureOpen();
+        if (target.equals(localAddress)) {
+            Address self = localAddress;
+            queueFor(self).execute(() -> deliverMessage(self, payload));
+            return;
+        }
+        ClusterView v = view;
+        if (v == null || !v.contains(target)) {
+            throw new MemberUnreachableException(target, "member " + nameOf(target) + " is not in the current view "
+                    + (v == null ? "(none)" : v.viewId()));
+        }
+        doSend(new BytesMessage(target, frame(MESSAGE, payload)));
+    }
+
+    /**
+     * One-way message to every member of the current view except this one; reliable, FIFO from this sender (FIFO
+     * holds among broadcasts, not between a broadcast and a {@link #send}).
+     *
+     * @throws MembershipException if the channel is closed or the send fails
+     */
+    public void broadcast(byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        ensureOpen();
+        Message msg = new BytesMessage(null, frame(BROADCAST, payload));
+        msg.setFlag(Message.TransientFlag.DONT_LOOPBACK);
+        doSend(msg);
+    }
+
+    private void doSend(Message msg) {
+        try {
+            channel.send(msg);
+        } catch (Exception e) {
+            if (!isOpen()) {
+                throw closedException();
+            }
+            throw new MembershipException("cannot send to " + (msg.getDest() == null ? "all" : nameOf(msg.getDest()))
+                    + ": " + e, e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ lifecycle
+
+    /** Graceful leave: the others install a view without this member at once. Idempotent. */
+    @Override
+    public void close() {
+        if (!state.compareAndSet(State.RUNNING, State.CLOSED) && !state.compareAndSet(State.STARTING, State.CLOSED)) {
+            return;
+        }
+        log.info("{} leaving cluster '{}'", localMember, settings.clusterName());
+        started.countDown();
+        try {
+            channel.close();
+        } catch (RuntimeException e) {
+            log.warn("{}: error while closing the channel", localMember, e);
+        }
+        releaseLocalResources("channel of " + settings.memberName() + " closed");
+    }
+
+    /**
+     * Test hook simulating {@code kill -9}: all traffic in and out is dropped at once, handlers get nothing more, and
+     * resources are released without a LEAVE, so the others notice only through failure detection. Idempotent; a
+     * no-op after {@link #close()}.
+     */
+    public void crash() {
+        if (!state.compareAndSet(State.RUNNING, State.CRASHED) && !state.compareAndSet(State.STARTING, State.CRASHED)) {
+            return;
+        }
+        dropAll = true;
+        log.info("{} crashing (simulated kill -9)", localMember);
+        started.countDown();
+        try {
+            Util.shutdown(channel);
+        } catch (Exception e) {
+            log.warn("{}: error in simulated crash, closing", localMember, e);
+            try {
+                channel.close();
+            } catch (RuntimeException ignored) {
+                // best effort
+            }
+        }
+        releaseLocalResources("channel of " + settings.memberName() + " crashed");
+    }
+
+    /**
+     * Fault hook: drop all traffic to and from these members (until changed); {@code isolate(Set.of())} heals.
+     * Messages are dropped right above the transport, so failure detection sees them missing. Multicasts cannot be
+     * dropped per destination on the sending side, so a symmetric split needs every member on both sides to call
+     * this (see {@link #partition(List)}).
+     */
+    public void isolate(Set<Address> unreachableMembers) {
+        Set<Address> set = new HashSet<>(unreachableMembers);
+        set.remove(localAddress);
+        this.unreachable = Set.copyOf(set);
+        log.info("{} isolated from {}", localMember, set);
+    }
+
+    /** The members {@link #isolate} currently drops traffic to/from. */
+    public Set<Address> isolatedFrom() {
+        return unreachable;
+    }
+
+    /**
+     * Test helper: splits these channels into the given sides; each channel drops traffic from/to every channel of
+     * the other sides. Heal with {@link #healAll(Collection)}.
+     */
+    public static void partition(List<? extends Collection<ClusterChannel>> sides) {
+        for (Collection<ClusterChannel> side : sides) {
+            Set<Address> others = new HashSet<>();
+            for (Collection<ClusterChannel> other : sides) {
+                if (other != side) {
+                    other.forEach(c -> others.add(c.localAddress()));
+                }
+            }
+            side.forEach(c -> c.isolate(others));
+        }
+    }
+
+    /** Test helper: {@code isolate(Set.of())} on each channel. */
+    public static void healAll(Collection<ClusterChannel> channels) {
+        channels.forEach(c -> c.isolate(Set.of()));
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterChannel[" + settings.memberName() + ", " + state.get() + ", " + view + "]";
+    }
+
+    // ------------------------------------------------------------------------------------------------ internals
+
+    private boolean dropIncoming(Message m) {
+        return dropAll || (!unreachable.isEmpty() && m.getSrc() != null && unreachable.contains(m.getSrc()));
+    }
+
+    private boolean dropOutgoing(Message m) {
+        return dropAll || (!unreachable.isEmpty() && m.getDest() != null && unreachable.contains(m.getDest()));
+    }
+
+    private void releaseLocalResources(String reason) {
+        for (Pending p : new ArrayList<>(pending.values())) {
+            fail(p, new MembershipException(reason));
+        }
+        senderQueues.clear();
+        shutdownExecutors();
+    }
+
+    private void shutdownExecutors() {
+        timer.shutdownNow();
+        viewThread.shutdown();
+        workers.shutdown();
+    }
+
+    private void ensureOpen() {
+        if (!isOpen()) {
+            throw closedException();
+        }
+    }
+
+    private MembershipException closedException() {
+        return new MembershipException("channel of " + settings.memberName() + " is "
+                + state.get().name().toLowerCase());
+    }
+
+    private void awaitStarted() {
+        if (started.getCount() == 0) {
+            return;
+        }
+        try {
+            started.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean delivering() {
+        return state.get() == State.RUNNING;
+    }
+
+    private void runOnWorker(Runnable r) {
+        try {
+            workers.execute(r);
+        } catch (RejectedExecutionException e) {
+            log.debug("{}: dropped a task, channel is shutting down", settings.memberName());
+        }
+    }
+
+    /** Invokes the request handler on the current (worker) thread and passes its outcome to {@code reply}. */
+    private void invokeHandler(Address sender, byte[] payload, java.util.function.BiConsumer<byte[], Throwable> reply) {
+        awaitStarted();
+        if (!delivering()) {
+            return;
+        }
+        CompletableFuture<byte[]> f;
+        try {
+            f = requestHandler.handle(sender, payload);
+            if (f == null) {
+                f = CompletableFuture.failedFuture(new IllegalStateException("request handler returned null"));
+            }
+        } catch (Throwable t) {
+            f = CompletableFuture.failedFuture(t);
+        }
+        f.whenComplete(reply);
+    }
+
+    private void sendReply(Address to, long id, byte[] result, Throwable error) {
+        if (!delivering()) {
+            return;
+        }
+        byte[] frame;
+        if (error != null) {
+            Throwable cause = unwrap(error);
+            frame = errorFrame(id, cause);
+            log.debug("{}: request {} from {} failed: {}", settings.memberName(), id, nameOf(to), cause.toString());
+        } else if (result == null) {
+            frame = frame(REPLY_NULL, id, new byte[0]);
+        } else {
+            frame = frame(REPLY, id, result);
+        }
+        try {
+            channel.send(new BytesMessage(to, frame).setFlag(Message.Flag.OOB));
+        } catch (Exception e) {
+            log.debug("{}: cannot send reply {} to {}: {}", settings.memberName(), id, nameOf(to), e.toString());
+        }
+    }
+
+    private void onReply(Pending p, byte[] result, Throwable error) {
+        if (error != null) {
+            Throwable cause = unwrap(error);
+            String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
+            fail(p, new RemoteRequestException(p.target, cause.getClass().getName(), message));
+        } else {
+            complete(p, result);
+        }
+    }
+
+    private void onTimeout(Pending p) {
+        if (pending.remove(p.id, p)) {
+            fail(p, new RequestTimeoutException("request " + p.id + " to " + nameOf(p.target) + " timed out after "
+                    + p.timeoutMillis + " ms"));
+        }
+    }
+
+    private void complete(Pending p, byte[] value) {
+        pending.remove(p.id, p);
+        p.cancelTimer();
+        try {
+            workers.execute(() -> p.future.complete(value));
+        } catch (RejectedExecutionException e) {
+            p.future.complete(value);
+        }
+    }
+
+    private void fail(Pending p, Throwable t) {
+        pending.remove(p.id, p);
+        p.cancelTimer();
+        try {
+            workers.execute(() -> p.future.completeExceptionally(t));
+        } catch (RejectedExecutionException e) {
+            p.future.completeExceptionally(t);
+        }
+    }
+
+    /** Fails on the calling thread: for failures detected inside {@link #request} itself. */
+    private void failNow(Pending p, Throwable t) {
+        pending.remove(p.id, p);
+        p.cancelTimer();
+        p.future.completeExceptionally(t);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    private SerialExecutor queueFor(Address sender) {
+        return senderQueues.computeIfAbsent(sender, a -> new SerialExecutor(workers));
+    }
+
+    private void deliverMessage(Address sender, byte[] body) {
+        awaitStarted();
+        if (!delivering()) {
+            return;
+        }
+        messageHandler.onMessage(sender, body);
+    }
+
+    /** Called on a JGroups thread: no blocking, no sending. */
+    private void onJGroupsView(View v) {
+        State s = state.get();
+        if (s == State.CLOSED || s == State.CRASHED) {
+            return;
+        }
+        ClusterView cv = toClusterView(v);
+        view = cv;
+        for (Pending p : pending.values()) {
+            if (!p.target.equals(localAddress) && !cv.contains(p.target)) {
+                fail(p, new MemberUnreachableException(p.target, "member " + nameOf(p.target)
+                        + " left the view before replying to request " + p.id + " (view " + cv.viewId() + ")"));
+            }
+        }
+        senderQueues.keySet().removeIf(a -> !cv.contains(a));
+        knownMembers.keySet().removeIf(a -> !cv.contains(a));
+        try {
+            viewThread.execute(() -> deliverView(cv));
+        } catch (RejectedExecutionException e) {
+            log.debug("{}: view {} not delivered, channel is shutting down", settings.memberName(), cv.viewId());
+        }
+    }
+
+    private void deliverView(ClusterView cv) {
+        awaitStarted();
+        if (!delivering()) {
+            return;
+        }
+        log.debug("{}: delivering {}", settings.memberName(), cv);
+        try {
+            viewListener.onView(cv);
+        } catch (Throwable t) {
+            log.warn("{}: view listener failed on {}", settings.memberName(), cv, t);
+        }
+    }
+
+    /** Called on a JGroups thread when VERIFY_SUSPECT2 confirmed a suspicion: fail requests to those members. */
+    void onSuspect(Collection<Address> suspects) {
+        for (Pending p : pending.values()) {
+            if (suspects.contains(p.target) && !p.target.equals(localAddress)) {
+                fail(p, new MemberUnreachableException(p.target, "member " + nameOf(p.target)
+                        + " was suspected before replying to request " + p.id));
+            }
+        }
+    }
+
+    private ClusterView toClusterView(View v) {
+        List<MemberInfo> members = new ArrayList<>(v.size());
+        for (Address a : v.getMembers()) {
+            members.add(memberInfo(a));
+        }
+        return new ClusterView(v.getViewId().getId(), members, v instanceof MergeView);
+    }
+
+    private MemberInfo memberInfo(Address a) {
+        if (a instanceof ExtendedUUID ext && ext.keyExists(ATTR_NAME)) {
+            byte[] z = ext.get(ATTR_ZONE);
+            MemberInfo info = new MemberInfo(a, new String(ext.get(ATTR_NAME), StandardCharsets.UTF_8),
+                    z == null ? null : new String(z, StandardCharsets.UTF_8));
+            knownMembers.put(a, info);
+            return info;
+        }
+        MemberInfo known = knownMembers.get(a);
+        if (known != null) {
+            return new MemberInfo(a, known.name(), known.zone());
+        }
+        String logical = NameCache.get(a);
+        return new MemberInfo(a, logical != null ? logical : String.valueOf(a), null);
+    }
+
+    private String nameOf(Address a) {
+        ClusterView v = view;
+        if (v != null) {
+            for (MemberInfo m : v.members()) {
+                if (m.address().equals(a)) {
+                    return m.name();
+                }
+            }
+        }
+        MemberInfo known = knownMembers.get(a);
+        if (known != null) {
+            return known.name();
+        }
+        String logical = NameCache.get(a);
+        return logical != null ? logical : String.valueOf(a);
+    }
+
+    static String describe(StackConfig stack) {
+        if (stack instanceof StackConfig.InProcess) {
+            return "in-process stack";
+        }
+        if (stack instanceof StackConfig.Tcp t) {
+            return "TCP on " + t.bindHost() + ":" + t.bindPort() + (t.portRange() > 0 ? "+" + t.portRange() : "")
+                    + (t.discoveryFolder() == null ? ", TCPPING " + t.initialHosts()
+                            : ", FILE_PING " + t.discoveryFolder());
+        }
+        if (stack instanceof StackConfig.Xml x) {
+            return "JGroups config " + x.location();
+        }
+        return String.valueOf(stack);
+    }
+
+    // ------------------------------------------------------------------------------------------------ wire format
+
+    static byte[] frame(byte type, long id, byte[] body) {
+        byte[] b = new byte[ID_HEADER + body.length];
+        b[0] = type;
+        ByteBuffer.wrap(b, 1, 8).putLong(id);
+        System.arraycopy(body, 0, b, ID_HEADER, body.length);
+        return b;
+    }
+
+    static byte[] frame(byte type, byte[] body) {
+        byte[] b = new byte[1 + body.length];
+        b[0] = type;
+        System.arraycopy(body, 0, b, 1, body.length);
+        return b;
+    }
+
+    private static byte[] errorFrame(long id, Throwable cause) {
+        String msg = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
+        if (msg.length() > MAX_ERROR_CHARS) {
+            msg = msg.substring(0, MAX_ERROR_CHARS) + "...";
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + msg.length());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(cause.getClass().getName());
+            out.writeUTF(msg);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return frame(REPLY_ERROR, id, bytes.toByteArray());
+    }
+
+    private void onMessage(Message msg) {
+        if (!isOpen()) {
+            return;
+        }
+        Address src = msg.getSrc();
+        byte[] buf = msg.getArray();
+        int off = msg.getOffset();
+        int len = msg.getLength();
+        if (src == null || buf == null || len < 1) {
+            log.warn("{}: dropped an empty or source-less message from {}", settings.memberName(), src);
+            return;
+        }
+        byte type = buf[off];
+        try {
+            switch (type) {
+                case REQUEST -> {
+                    long id = readId(buf, off, len);
+                    byte[] body = Arrays.copyOfRange(buf, off + ID_HEADER, off + len);
+                    runOnWorker(() -> invokeHandler(src, body, (r, e) -> sendReply(src, id, r, e)));
+                }
+                case REPLY, REPLY_NULL, REPLY_ERROR -> onReplyMessage(src, type, buf, off, len);
+                case MESSAGE, BROADCAST -> {
+                    if (src.equals(localAddress)) {
+                        return; // our own broadcast looped back
+                    }
+                    byte[] body = Arrays.copyOfRange(buf, off + 1, off + len);
+                    queueFor(src).execute(() -> deliverMessage(src, body));
+                }
+                default -> log.warn("{}: dropped a message of unknown type {} from {}", settings.memberName(), type,
+                        nameOf(src));
+            }
+        } catch (RuntimeException e) {
+            log.warn("{}: dropped a malformed message from {}: {}", settings.memberName(), nameOf(src), e.toString());
+        }
+    }
+
+    private void onReplyMessage(Address src, byte type, byte[] buf, int off, int len) {
+        long id = readId(buf, off, len);
+        Pending p = pending.get(id);
+        if (p == null) {
+            log.debug("{}: late or unknown reply {} from {}", settings.memberName(), id, nameOf(src));
+            return;
+        }
+        if (!p.target.equals(src)) {
+            log.warn("{}: reply {} came from {} but the request went to {}; ignored", settings.memberName(), id,
+                    nameOf(src), nameOf(p.target));
+            return;
+        }
+        switch (type) {
+            case REPLY -> complete(p, Arrays.copyOfRange(buf, off + ID_HEADER, off + len));
+            case REPLY_NULL -> complete(p, null);
+            default -> {
+                java.io.DataInputStream in = new java.io.DataInputStream(
+                        new java.io.ByteArrayInputStream(buf, off + ID_HEADER, len - ID_HEADER));
+                String cls;
+                String message;
+                try {
+                    cls = in.readUTF();
+                    message = in.readUTF();
+                } catch (IOException e) {
+                    cls = "unknown";
+                    message = "malformed error reply";
+                }
+                fail(p, new RemoteRequestException(src, cls, message));
+            }
+        }
+    }
+
+    private static long readId(byte[] buf, int off, int len) {
+        if (len < ID_HEADER) {
+            throw new IllegalArgumentException("message too short (" + len + " bytes)");
+        }
+        return ByteBuffer.wrap(buf, off + 1, 8).getLong();
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // ------------------------------------------------------------------------------------------------ nested types
+
+    private final class ChannelReceiver implements Receiver {
+        @Override
+        public void receive(Message msg) {
+            onMessage(msg);
+        }
+
+        @Override
+        public void viewAccepted(View v) {
+            onJGroupsView(v);
+        }
+    }
+
+    private static final class Pending {
+        final long id;
+        final Address target;
+        final long timeoutMillis;
+        final CompletableFuture<byte[]> future = new CompletableFuture<>();
+        volatile ScheduledFuture<?> timeoutTask;
+
+        Pending(long id, Address target, long timeoutMillis) {
+            this.id = id;
+            this.target = target;
+            this.timeoutMillis = timeoutMillis;
+        }
+
+        void cancelTimer() {
+            ScheduledFuture<?> t = timeoutTask;
+            if (t != null) {
+                t.cancel(false);
+            }
+        }
+    }
+
+    /**
+     * Sits at the top of the stack and sees the SUSPECT events GMS passes up once VERIFY_SUSPECT2 confirmed a
+     * suspicion, so requests to a dead member fail even before the coordinator installs the next view.
+     */
+    static final class SuspectObserver extends Protocol {
+        private final ClusterChannel owner;
+
+        SuspectObserver(ClusterChannel owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Object up(Event evt) {
+            if (evt.getType() == Event.SUSPECT) {
+                Object arg = evt.getArg();
+                try {
+                    if (arg instanceof Collection<?> c) {
+                        owner.onSuspect((Collection<Address>) c);
+                    } else if (arg instanceof Address a) {
+                        owner.onSuspect(List.of(a));
+                    }
+                } catch (RuntimeException e) {
+                    log.debug("suspect handling failed", e);
+                }
+            }
+            return up_prot.up(evt);
+        }
+    }
+}

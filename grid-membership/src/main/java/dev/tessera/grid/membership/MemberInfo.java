@@ -1,0 +1,24 @@
+package dev.tessera.grid.membership;
+
+import java.util.Objects;
+import org.jgroups.Address;
+
+/**
+ * One member of the cluster as seen in a {@link ClusterView}.
+ *
+ * @param address the member's JGroups address (equality is by the address's UUID bits, so an address taken
+ *                from a view equals the source address of that member's messages)
+ * @param name    the member name it started with ({@link ChannelSettings#memberName()})
+ * @param zone    the zone it declared, or {@code null} if it declared none
+ */
+public record MemberInfo(Address address, String name, String zone) {
+    public MemberInfo {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public String toString() {
+        return zone == null ? name : name + "@" + zone;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.tessera.grid.membership;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.FILE_PING;
+import org.jgroups.protocols.FRAG2;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.MFC;
+import org.jgroups.protocols.SHARED_LOOPBACK;
+import org.jgroups.protocols.SHARED_LOOPBACK_PING;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.TP;
+import org.jgroups.protocols.UFC;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.stack.DiagnosticsHandler;
+import org.jgroups.stack.Protocol;
+
+/**
+ * Builds the JGroups stacks programmatically (no XML on the class path is needed). Protocols are listed bottom
+ * (transport) first, as {@code new JChannel(Protocol...)} expects. The choice follows the bundled {@code tcp.xml}
+ * of 5.5 (NAKACK2 + UNICAST3 + STABLE + UFC/MFC + FRAG2), with intervals short enough for a loopback cluster.
+ */
+final class Stacks {
+
+    static final long MERGE_MIN_INTERVAL_MS = 1_000;
+    static final long MERGE_MAX_INTERVAL_MS = 2_500;
+    static final long VERIFY_SUSPECT_TIMEOUT_MS = 500;
+    static final long JOIN_TIMEOUT_MS = 500;
+    static final int FRAG_SIZE = 60_000;
+
+    private static final Pattern BRACKET_HOST = Pattern.compile("^\\s*([^\\[\\]\\s]+)\\[(\\d+)]\\s*$");
+    private static final Pattern COLON_HOST = Pattern.compile("^\\s*([^:\\s]+):(\\d+)\\s*$");
+
+    private Stacks() {
+    }
+
+    static JChannel create(ChannelSettings settings) throws Exception {
+        StackConfig stack = settings.stack();
+        if (stack instanceof StackConfig.InProcess) {
+            return withoutDiagnostics(new JChannel(inProcess(settings)));
+        }
+        if (stack instanceof StackConfig.Tcp tcp) {
+            return withoutDiagnostics(new JChannel(tcp(settings, tcp)));
+        }
+        if (stack instanceof StackConfig.Xml xml) {
+            return new JChannel(xml.location());
+        }
+        throw new IllegalArgumentException("unknown stack " + stack);
+    }
+
+    static List<Protocol> inProcess(ChannelSettings s) {
+        List<Protocol> p = new ArrayList<>();
+        SHARED_LOOPBACK transport = new SHARED_LOOPBACK();
+        transport.setBindAddress(InetAddress.getLoopbackAddress());
+        p.add(transport);
+        p.add(new SHARED_LOOPBACK_PING());
+        p.add(merge());
+        addCommon(p, s);
+        return p;
+    }
+
+    static List<Protocol> tcp(ChannelSettings s, StackConfig.Tcp cfg) throws UnknownHostException {
+        InetAddress bind = InetAddress.getByName(cfg.bindHost());
+        List<Protocol> p = new ArrayList<>();
+        TCP transport = new TCP();
+        transport.setBindAddress(bind);
+        transport.setBindPort(cfg.bindPort());
+        transport.setPortRange(cfg.portRange());
+        transport.setSockConnTimeout(1_000);
+        transport.setValue("tcp_nodelay", true);
+        p.add(transport);
+        if (cfg.discoveryFolder() == null) {
+            TCPPING ping = new TCPPING();
+            ping.setInitialHosts(parseHosts(cfg.initialHosts()));
+            ping.setPortRange(cfg.portRange());
+            p.add(ping);
+        } else {
+            FILE_PING ping = new FILE_PING();
+            ping.setLocation(cfg.discoveryFolder().toAbsolutePath().toString());
+            p.add(ping);
+        }
+        p.add(merge());
+        FD_SOCK2 fdSock = new FD_SOCK2();
+        fdSock.setBindAddress(bind);
+        p.add(fdSock);
+        addCommon(p, s);
+        return p;
+    }
+
+    private static MERGE3 merge() {
+        MERGE3 merge = new MERGE3();
+        merge.setMinInterval(MERGE_MIN_INTERVAL_MS);
+        merge.setMaxInterval(MERGE_MAX_INTERVAL_MS);
+        return merge;
+    }
+
+    /** Everything above discovery / MERGE3 / FD_SOCK2. */
+    private static void addCommon(List<Protocol> p, ChannelSettings s) {
+        long timeout = s.failureDetectionTimeout().toMillis();
+        FD_ALL3 fd = new FD_ALL3();
+        fd.setTimeout(timeout);
+        fd.setInterval(Math.max(25, timeout / 4));
+        p.add(fd);
+        VERIFY_SUSPECT2 verify = new VERIFY_SUSPECT2();
+        verify.setTimeout(VERIFY_SUSPECT_TIMEOUT_MS);
+        p.add(verify);
+        NAKACK2 nakack = new NAKACK2();
+        nakack.useMcastXmit(false);
+        p.add(nakack);
+        p.add(new UNICAST3());
+        STABLE stable = new STABLE();
+        stable.setDesiredAverageGossip(20_000);
+        stable.setMaxBytes(4_000_000);
+        p.add(stable);
+        GMS gms = new GMS();
+        gms.setJoinTimeout(JOIN_TIMEOUT_MS);
+        gms.printLocalAddress(false);
+        gms.setViewAckCollectionTimeout(1_000);
+        p.add(gms);
+        UFC ufc = new UFC();
+        ufc.setMaxCredits(2_000_000);
+        ufc.setMinThreshold(0.4);
+        p.add(ufc);
+        MFC mfc = new MFC();
+        mfc.setMaxCredits(2_000_000);
+        mfc.setMinThreshold(0.4);
+        p.add(mfc);
+        FRAG2 frag = new FRAG2();
+        frag.setFragSize(FRAG_SIZE);
+        p.add(frag);
+    }
+
+    /** Our own stacks never open the diagnostics (multicast) socket. */
+    private static JChannel withoutDiagnostics(JChannel ch) {
+        TP tp = ch.getProtocolStack().getTransport();
+        DiagnosticsHandler diag = tp.getDiagnosticsHandler();
+        if (diag != null) {
+            diag.setEnabled(false);
+        }
+        return ch;
+    }
+
+    /** Parses {@code "host[port]"} or {@code "host:port"} entries. */
+    static List<InetSocketAddress> parseHosts(List<String> hosts) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String h : hosts) {
+            if (h == null || h.isBlank()) {
+                continue;
+            }
+            for (String part : h.split(",")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                Matcher m = BRACKET_HOST.matcher(part);
+                if (!m.matches()) {
+                    m = COLON_HOST.matcher(part);
+                }
+                if (!m.matches()) {
+                    throw new IllegalArgumentException("initial host '" + part.trim()
+                            + "' is not of the form host[port] (e.g. 127.0.0.1[7800])");
+                }
+                int port = Integer.parseInt(m.group(2));
+                if (port <= 0 || port > 65535) {
+                    throw new IllegalArgumentException("initial host '" + part.trim() + "': port out of range");
+                }
+                out.add(new InetSocketAddress(m.group(1), port));
+            }
+        }
+        return out;
+    }
+}
