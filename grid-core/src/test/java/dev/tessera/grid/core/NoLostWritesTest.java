@@ -99,5 +99,6 @@ class NoLostWritesTest {
         assertThat(r.acknowledged()).isPositive();
         assertThat(r.lost()).as("acknowledged writes lost (%s)", r.examples()).isZero();
         assertThat(r.invented()).as("values never written").isZero();
+        assertThat(r.failed()).as("writes that failed on members that stayed up: users see latency, not errors").isZero();
     }
 }

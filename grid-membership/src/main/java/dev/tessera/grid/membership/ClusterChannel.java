@@ -144,12 +144,18 @@ public final class ClusterChannel implements AutoCloseable {
             throw e;
         }
         this.channel = ch;
-        ProtocolStack stack = ch.getProtocolStack();
-        DROP drop = new DROP();
-        drop.addUpFilter(this::dropIncoming);
-        drop.addDownFilter(this::dropOutgoing);
-        stack.insertProtocol(drop, ProtocolStack.Position.ABOVE, TP.class);
-        stack.insertProtocolAtTop(new SuspectObserver(this));
+        try {
+            ProtocolStack stack = ch.getProtocolStack();
+            DROP drop = new DROP();
+            drop.addUpFilter(this::dropIncoming);
+            drop.addDownFilter(this::dropOutgoing);
+            stack.insertProtocol(drop, ProtocolStack.Position.ABOVE, TP.class);
+            stack.insertProtocolAtTop(new SuspectObserver(this));
+        } catch (Exception e) {
+            ch.close();
+            shutdownExecutors();
+            throw e;
+        }
 
         byte[] nameBytes = member.getBytes(StandardCharsets.UTF_8);
         byte[] zoneBytes = settings.zone() == null ? null : settings.zone().getBytes(StandardCharsets.UTF_8);

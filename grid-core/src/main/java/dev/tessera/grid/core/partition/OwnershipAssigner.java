@@ -163,6 +163,9 @@ public final class OwnershipAssigner {
     /** Cost of a role swap that takes the primary role away from a partition's previous primary. */
     private static final long DISTURB_PRIMARY = 1000;
 
+    /** Length of a {@link #moveKey}; the last element identifies (receiver, partition, slot). */
+    private static final int KEY_LENGTH = 8;
+
     /** Cost of a role swap that puts the primary and first backup into one zone. */
     private static final long SAME_ZONE = 300;
 
@@ -317,9 +320,8 @@ public final class OwnershipAssigner {
           }
         }
       }
-      while (moveOne(true) || moveOne(false)) {
-        // each move lowers the total excess by one
-      }
+      moveExcess(true);
+      moveExcess(false);
       for (int m = 0; m < n; m++) {
         if (total[m] != quota[m]) {
           throw new IllegalStateException(
@@ -370,56 +372,90 @@ public final class OwnershipAssigner {
     }
 
     /**
-     * Moves one replica from a member over quota to one under quota. With {@code strict}, a fresh
-     * member may not become the primary of a partition whose primary left (promotion rule).
+     * Moves replicas from members over quota to members under quota, receivers with the most
+     * missing first. With {@code strict}, a fresh member may not become the primary of a partition
+     * whose primary left (promotion rule); the non-strict pass after it always completes: a member
+     * over quota holds some partition that a member under quota lacks.
      */
-    private boolean moveOne(boolean strict) {
-      boolean anyExcess = false;
-      for (int m = 0; m < n; m++) {
-        anyExcess |= total[m] > quota[m];
-      }
-      if (!anyExcess) {
-        return false;
-      }
-      int bestW = -1;
-      int bestP = -1;
-      int bestS = -1;
-      long[] bestKey = null;
-      long[] key = new long[8];
-      for (int w = 0; w < n; w++) {
-        if (total[w] >= quota[w]) {
-          continue;
-        }
-        for (int p = 0; p < pc; p++) {
-          if (contains(p, w)) {
-            continue;
-          }
-          for (int s = 0; s < r; s++) {
-            int u = cur[p][s];
-            if (total[u] <= quota[u]) {
-              continue;
-            }
-            if (strict && s == 0 && !eligiblePrimary(p, w)) {
-              continue;
-            }
-            moveKey(p, s, u, w, key);
-            if (bestKey == null || compare(key, bestKey) < 0) {
-              bestKey = key.clone();
-              bestW = w;
-              bestP = p;
-              bestS = s;
-            }
+    private void moveExcess(boolean strict) {
+      boolean progress = true;
+      while (progress && anyExcess()) {
+        progress = false;
+        Integer[] receivers = new Integer[n];
+        int count = 0;
+        for (int m = 0; m < n; m++) {
+          if (total[m] < quota[m]) {
+            receivers[count++] = m;
           }
         }
-      }
-      if (bestKey == null) {
-        if (strict) {
-          return false;
+        Arrays.sort(
+            receivers,
+            0,
+            count,
+            (x, y) -> quota[x] - total[x] != quota[y] - total[y]
+                ? Integer.compare(quota[y] - total[y], quota[x] - total[x])
+                : Integer.compare(x, y));
+        for (int i = 0; i < count && anyExcess(); i++) {
+          progress |= moveTo(receivers[i], strict) > 0;
         }
+      }
+      if (!strict && anyExcess()) {
         throw new IllegalStateException("bug: no replica can move although a member is over quota");
       }
-      place(bestP, bestS, bestW);
-      return true;
+    }
+
+    private boolean anyExcess() {
+      for (int m = 0; m < n; m++) {
+        if (total[m] > quota[m]) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Moves replicas to w until it reaches its quota or no giver is left; returns how many. The
+     * candidates wait in a heap by {@link #moveKey}. A key only grows as moves are made (the
+     * receiver's slot and co-location counts rise, the givers' excess and slot counts fall), so a
+     * popped candidate whose recomputed key is unchanged is the best one (lazy greedy): {@code
+     * O(P·R log(P·R))} per receiver instead of a full scan per move.
+     */
+    private int moveTo(int w, boolean strict) {
+      PriorityQueue<long[]> heap = new PriorityQueue<>(Run::compare);
+      for (int p = 0; p < pc; p++) {
+        if (contains(p, w)) {
+          continue;
+        }
+        for (int s = 0; s < r; s++) {
+          int u = cur[p][s];
+          if (total[u] > quota[u] && (!strict || s > 0 || eligiblePrimary(p, w))) {
+            long[] key = new long[KEY_LENGTH];
+            moveKey(p, s, u, w, key);
+            heap.add(key);
+          }
+        }
+      }
+      int moved = 0;
+      long[] fresh = new long[KEY_LENGTH];
+      long base = (long) w * pc * r;
+      while (total[w] < quota[w] && !heap.isEmpty()) {
+        long[] key = heap.poll();
+        int cell = (int) (key[KEY_LENGTH - 1] - base);
+        int p = cell / r;
+        int s = cell % r;
+        int u = cur[p][s];
+        if (contains(p, w) || total[u] <= quota[u]) {
+          continue;
+        }
+        moveKey(p, s, u, w, fresh);
+        if (compare(fresh, key) != 0) {
+          heap.add(fresh.clone());
+          continue;
+        }
+        place(p, s, w);
+        moved++;
+      }
+      return moved;
     }
 
     /**
@@ -454,7 +490,7 @@ public final class OwnershipAssigner {
       key[4] = r == 2 ? pairing(p, s, w) - pairing(p, s, u) : colocation(p, s, w);
       key[5] = slotCount[w * r + s];
       key[6] = -slotCount[u * r + s];
-      key[7] = ((long) w * pc + p) * r + s;
+      key[KEY_LENGTH - 1] = ((long) w * pc + p) * r + s;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -531,12 +567,9 @@ public final class OwnershipAssigner {
       }
       for (int v = 0; v < n; v++) {
         while (slotCount[v * r] > primaryTarget[v]) {
-          int w = -1;
-          for (int tier = TIER_PROMOTION; tier >= TIER_NONE && w < 0; tier--) {
-            w = findPrimaryPath(v, primaryTarget, tier);
-          }
+          int w = findPrimaryPath(v, primaryTarget, TIER_PROMOTION);
           if (w < 0) {
-            break; // these sets do not admit these targets; the equitable pass below settles it
+            break; // targets out of reach under the promotion rule; the equitable pass settles it
           }
           int y = w;
           while (y != v) {

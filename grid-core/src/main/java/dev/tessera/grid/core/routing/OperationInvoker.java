@@ -12,6 +12,8 @@ import dev.tessera.grid.core.wire.Messages.ClientOp;
 import dev.tessera.grid.core.wire.Messages.OpResponse;
 import dev.tessera.grid.core.wire.OpCode;
 import dev.tessera.grid.membership.MemberUnreachableException;
+import dev.tessera.grid.membership.MembershipException;
+import dev.tessera.grid.membership.RemoteRequestException;
 import dev.tessera.grid.membership.RequestTimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -82,6 +84,9 @@ public final class OperationInvoker {
                     retryLater(call);
                 } else if (cause instanceof RequestTimeoutException) {
                     call.result.completeExceptionally(timeout(call));
+                } else if (cause instanceof MembershipException && !(cause instanceof RemoteRequestException)) {
+                    call.result.completeExceptionally(new IllegalStateException(
+                            "This member stopped while " + call.code + " was in flight: " + cause.getMessage(), cause));
                 } else {
                     call.result.completeExceptionally(cause instanceof GridException ? cause
                             : new GridException("Operation " + call.code + " on partition " + call.partition + " failed: " + cause, cause));

@@ -4,7 +4,9 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -23,6 +25,22 @@ import java.util.SortedSet;
 final class GridKryo extends Kryo {
     /** While true, objects whose bytes depend on iteration order are refused. */
     boolean keyMode;
+
+    GridKryo() {
+        super(new IdsOnlyClassResolver(), null);
+    }
+
+    /**
+     * Kryo can also name a class in the stream (for unregistered classes) and loads it with
+     * {@code Class.forName} before checking its registration. We only ever write ids, so a class
+     * name in the input is hostile or corrupt: refuse it before any class is looked up.
+     */
+    static final class IdsOnlyClassResolver extends DefaultClassResolver {
+        @Override
+        protected Registration readName(Input input) {
+            throw new KryoException("Class names are not accepted in the input, only registered type ids");
+        }
+    }
 
     @Override
     public Registration getRegistration(Class type) {

@@ -41,7 +41,7 @@ import java.util.UUID;
  * {@code Double}, {@code Float}, {@code Short}, {@code Byte}, {@code Character} (fixed-width
  * big-endian). Everything else is {@link WireFormat#TAG_KRYO} followed by Kryo's
  * {@code writeClassAndObject}, with references off (shared objects are copied, cycles are refused)
- * and nesting limited to {@value KryoFactory#MAX_DEPTH} levels.
+ * and nesting limited to 128 levels.
  *
  * <h2>Safety</h2>
  * Kryo runs with registration required: only Kryo's built-ins, the JDK types of
@@ -68,7 +68,8 @@ public final class KryoCodec {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private static final int INITIAL_OUTPUT_BYTES = 1024;
-    private static final int MAX_RETAINED_OUTPUT_BYTES = 1 << 20;
+    private static final int MAX_RETAINED_OUTPUT_BYTES = 64 * 1024;
+    private static final int POOL_CAPACITY = 1024;
 
     private final KryoFactory factory;
     private final Pool<Slot> pool;
@@ -98,13 +99,15 @@ public final class KryoCodec {
         Objects.requireNonNull(userTypes, "userTypes");
         this.factory = new KryoFactory(userTypes);
         this.typeFingerprint = fingerprint(factory.userTypeIds());
-        int capacity = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
-        this.pool = new Pool<>(true, false, capacity) {
+        // A pooled instance costs about 10 KB plus its buffers; keep enough that concurrent callers
+        // (application threads plus the messaging threads) rarely have to build a new one (~1 ms).
+        this.pool = new Pool<>(true, false, POOL_CAPACITY) {
             @Override
             protected Slot create() {
                 return new Slot(factory.newKryo());
             }
         };
+        pool.free(new Slot(factory.newKryo())); // fails now, on the caller, if a type cannot be registered
     }
 
     /** The registered user types (after sealed-type expansion) and their ids, in id order. */
@@ -113,8 +116,10 @@ public final class KryoCodec {
     }
 
     /**
-     * A hash of the wire format version and of every registered user type's name and id. Two members
-     * can read each other's values if their fingerprints are equal; compare them when a member joins.
+     * A hash of the wire format version and of every registered user type's name and id. Members
+     * whose fingerprints differ cannot read all of each other's values: compare them when a member
+     * joins. Equal fingerprints are necessary, not sufficient: the classes themselves (fields, enum
+     * constant order) must also be the same version on every member.
      */
     public long typeFingerprint() {
         return typeFingerprint;

@@ -101,7 +101,6 @@ final class KryoFactory {
     /** With another id function: lets tests provoke collisions. */
     KryoFactory(Collection<Class<?>> userTypes, ToIntFunction<String> idOfClassName) {
         this.userTypeIds = assignIds(userTypes, idOfClassName);
-        newKryo(); // fail now, on the caller, if Kryo cannot handle one of the types
     }
 
     Map<Class<?>, Integer> userTypeIds() {
@@ -167,6 +166,11 @@ final class KryoFactory {
 
     // ---- Kryo instances --------------------------------------------------------------------
 
+    /**
+     * A configured instance with every registration.
+     *
+     * @throws IllegalArgumentException if Kryo cannot handle one of the user types
+     */
     GridKryo newKryo() {
         GridKryo kryo = new GridKryo();
         kryo.setRegistrationRequired(true);

@@ -217,6 +217,20 @@ class KryoCodecErrorsTest {
     }
 
     @Test
+    void classNamesInTheInputAreRefused() {
+        // Kryo's by-name class form: varint(NAME + 2) = 1, name id, class name as a Kryo string
+        com.esotericsoftware.kryo.io.Output out = new com.esotericsoftware.kryo.io.Output(64);
+        out.writeByte(WireFormat.TAG_KRYO);
+        out.writeVarInt(1, true);
+        out.writeVarInt(0, true);
+        out.writeString("java.lang.ProcessBuilder");
+        byte[] bytes = out.toBytes();
+        assertThatThrownBy(() -> codec.deserialize(bytes))
+                .isInstanceOf(GridSerializationException.class)
+                .hasMessageContaining("Class names are not accepted");
+    }
+
+    @Test
     void unknownTypeIdSaysMembersMustRegisterTheSameTypes() {
         byte[] bytes = codec.serialize(new Money(BigDecimal.ONE, "EUR"));
         KryoCodec other = new KryoCodec(List.of(Line.class));

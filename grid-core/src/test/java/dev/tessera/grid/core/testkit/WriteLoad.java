@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writers that keep writing while a test injects faults, and a check that no acknowledged write was
@@ -16,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * write may also have been applied) and at most the last attempted one.
  */
 public final class WriteLoad implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WriteLoad.class);
     private final String mapName;
     private final int keysPerWriter;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -56,7 +59,9 @@ public final class WriteLoad implements AutoCloseable {
             } catch (IllegalStateException closed) {
                 return; // this writer's member left or crashed
             } catch (RuntimeException e) {
-                failCount.incrementAndGet();
+                if (failCount.incrementAndGet() <= 3) {
+                    log.info("write of {} failed: {}", key, e.toString());
+                }
             }
         }
     }
@@ -95,8 +100,12 @@ public final class WriteLoad implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Figures of one run: keys written, writes acknowledged and failed, keys whose acknowledged value was lost. */
