@@ -11,8 +11,9 @@ package dev.tessera.grid;
  * @param readFromBackup  if {@code true}, a read of a key of which this member holds a backup copy is
  *                        served locally; such reads may return a value older than the latest
  *                        acknowledged write (by at most the writes in flight to this backup)
+ * @param splitBrainMode  what the map does while the cluster is split (default {@link SplitBrainMode#AVAILABLE})
  */
-public record MapConfig(int backups, int asyncBackups, boolean readFromBackup) {
+public record MapConfig(int backups, int asyncBackups, boolean readFromBackup, SplitBrainMode splitBrainMode) {
     /** Maximum backups in total, as the partition table holds seven replicas per partition. */
     public static final int MAX_BACKUPS = 6;
 
@@ -24,11 +25,14 @@ public record MapConfig(int backups, int asyncBackups, boolean readFromBackup) {
             throw new IllegalArgumentException("asyncBackups must be >= 0 and backups + asyncBackups <= "
                     + MAX_BACKUPS + ", was backups=" + backups + " asyncBackups=" + asyncBackups);
         }
+        if (splitBrainMode == null) {
+            throw new IllegalArgumentException("splitBrainMode must not be null: use AVAILABLE or CONSISTENT");
+        }
     }
 
     /** One synchronous backup, no async backups, reads at the primary only. */
     public static MapConfig defaults() {
-        return new MapConfig(1, 0, false);
+        return new MapConfig(1, 0, false, SplitBrainMode.AVAILABLE);
     }
 
     /** Total replicas of each entry: the primary plus all backups. */
@@ -45,6 +49,7 @@ public record MapConfig(int backups, int asyncBackups, boolean readFromBackup) {
         private int backups = 1;
         private int asyncBackups;
         private boolean readFromBackup;
+        private SplitBrainMode splitBrainMode = SplitBrainMode.AVAILABLE;
 
         private Builder() {}
 
@@ -63,8 +68,13 @@ public record MapConfig(int backups, int asyncBackups, boolean readFromBackup) {
             return this;
         }
 
+        public Builder splitBrainMode(SplitBrainMode mode) {
+            this.splitBrainMode = mode;
+            return this;
+        }
+
         public MapConfig build() {
-            return new MapConfig(backups, asyncBackups, readFromBackup);
+            return new MapConfig(backups, asyncBackups, readFromBackup, splitBrainMode);
         }
     }
 }

@@ -158,7 +158,7 @@ public final class OwnershipAssigner {
   }
 
   /** The mutable working state of one {@link #assign} call. Members are view indexes. */
-  private static final class Run {
+  static final class Run {
 
     /** Cost of a role swap that takes the primary role away from a partition's previous primary. */
     private static final long DISTURB_PRIMARY = 1000;
@@ -414,45 +414,46 @@ public final class OwnershipAssigner {
     }
 
     /**
-     * Moves replicas to w until it reaches its quota or no giver is left; returns how many. The
-     * candidates wait in a heap by {@link #moveKey}. A key only grows as moves are made (the
-     * receiver's slot and co-location counts rise, the givers' excess and slot counts fall), so a
-     * popped candidate whose recomputed key is unchanged is the best one (lazy greedy): {@code
-     * O(P·R log(P·R))} per receiver instead of a full scan per move.
+     * Moves replicas to w until it reaches its quota or no giver is left; returns how many. Each
+     * move takes from the giver most over quota (ties: view order) its best partition for w by
+     * {@link #moveKey}: {@code O(P·R)} per move.
      */
     private int moveTo(int w, boolean strict) {
-      PriorityQueue<long[]> heap = new PriorityQueue<>(Run::compare);
-      for (int p = 0; p < pc; p++) {
-        if (contains(p, w)) {
-          continue;
-        }
-        for (int s = 0; s < r; s++) {
-          int u = cur[p][s];
-          if (total[u] > quota[u] && (!strict || s > 0 || eligiblePrimary(p, w))) {
-            long[] key = new long[KEY_LENGTH];
-            moveKey(p, s, u, w, key);
-            heap.add(key);
+      int moved = 0;
+      long[] key = new long[KEY_LENGTH];
+      long[] best = new long[KEY_LENGTH];
+      boolean[] exhausted = new boolean[n];
+      while (total[w] < quota[w]) {
+        int u = -1;
+        for (int m = 0; m < n; m++) {
+          if (!exhausted[m]
+              && total[m] > quota[m]
+              && (u < 0 || total[m] - quota[m] > total[u] - quota[u])) {
+            u = m;
           }
         }
-      }
-      int moved = 0;
-      long[] fresh = new long[KEY_LENGTH];
-      long base = (long) w * pc * r;
-      while (total[w] < quota[w] && !heap.isEmpty()) {
-        long[] key = heap.poll();
-        int cell = (int) (key[KEY_LENGTH - 1] - base);
-        int p = cell / r;
-        int s = cell % r;
-        int u = cur[p][s];
-        if (contains(p, w) || total[u] <= quota[u]) {
+        if (u < 0) {
+          break;
+        }
+        int bestP = -1;
+        int bestS = -1;
+        for (int p = 0; p < pc; p++) {
+          int s = slotIn(p, u);
+          if (s < 0 || contains(p, w) || (strict && s == 0 && !eligiblePrimary(p, w))) {
+            continue;
+          }
+          moveKey(p, s, u, w, key);
+          if (bestP < 0 || compare(key, best) < 0) {
+            System.arraycopy(key, 0, best, 0, KEY_LENGTH);
+            bestP = p;
+            bestS = s;
+          }
+        }
+        if (bestP < 0) {
+          exhausted[u] = true;
           continue;
         }
-        moveKey(p, s, u, w, fresh);
-        if (compare(fresh, key) != 0) {
-          heap.add(fresh.clone());
-          continue;
-        }
-        place(p, s, w);
+        place(bestP, bestS, w);
         moved++;
       }
       return moved;
@@ -487,7 +488,10 @@ public final class OwnershipAssigner {
       key[1] = -zoneGain;
       key[2] = newSamePair ? 1 : 0;
       key[3] = -(total[u] - quota[u]);
-      key[4] = r == 2 ? pairing(p, s, w) - pairing(p, s, u) : colocation(p, s, w);
+      key[4] =
+          r == 2
+              ? pairing(p, s, w) - pairing(p, s, u)
+              : colocation(p, s, w) - colocation(p, s, u);
       key[5] = slotCount[w * r + s];
       key[6] = -slotCount[u * r + s];
       key[KEY_LENGTH - 1] = ((long) w * pc + p) * r + s;
@@ -855,7 +859,10 @@ public final class OwnershipAssigner {
     // ------------------------------------------------------------------------------------------
     // Helpers
 
+    static final long[] PHASE_NANOS = new long[4]; // DEBUG-REMOVE
+    long lastNanos = System.nanoTime();
     void dbg(String phase) { // DEBUG-REMOVE
+      long now = System.nanoTime(); PHASE_NANOS[phase.charAt(0) - 'A'] += now - lastNanos; lastNanos = now;
       if (System.getProperty("dbg") == null) return;
       int moved = 0;
       int x0 = 0;
@@ -871,6 +878,15 @@ public final class OwnershipAssigner {
         }
       }
       return out;
+    }
+
+    private int slotIn(int p, int m) {
+      for (int s = 0; s < r; s++) {
+        if (cur[p][s] == m) {
+          return s;
+        }
+      }
+      return -1;
     }
 
     private boolean contains(int p, int m) {

@@ -1,6 +1,7 @@
 package dev.tessera.grid.core.wire;
 
 import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.partition.PartitionTable;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -22,6 +23,7 @@ public final class Messages {
     static final int MAX_FIELD = 64 << 20;
     /** Upper bound on the entries of one replication or entries message. */
     static final int MAX_ENTRIES = 1 << 20;
+    private static final SplitBrainMode[] SPLIT_BRAIN_MODES = SplitBrainMode.values();
 
     private Messages() {}
 
@@ -363,11 +365,19 @@ public final class Messages {
         out.writeByte(config.backups());
         out.writeByte(config.asyncBackups());
         out.writeBoolean(config.readFromBackup());
+        out.writeByte(config.splitBrainMode().ordinal());
     }
 
     static MapConfig readConfig(DataInput in) throws IOException {
         try {
-            return new MapConfig(in.readByte(), in.readByte(), in.readBoolean());
+            int backups = in.readByte();
+            int async = in.readByte();
+            boolean readFromBackup = in.readBoolean();
+            int mode = in.readByte();
+            if (mode < 0 || mode >= SPLIT_BRAIN_MODES.length) {
+                throw new MalformedMessageException("unknown split-brain mode " + mode);
+            }
+            return new MapConfig(backups, async, readFromBackup, SPLIT_BRAIN_MODES[mode]);
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException("bad map config: " + e.getMessage(), e);
         }
