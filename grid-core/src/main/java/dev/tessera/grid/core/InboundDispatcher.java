@@ -4,6 +4,7 @@ import dev.tessera.grid.core.cluster.Coordinator;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.map.MapContext;
 import dev.tessera.grid.core.map.MapQueries;
+import dev.tessera.grid.core.migration.SplitMerger;
 import dev.tessera.grid.core.replication.PrimaryOperations;
 import dev.tessera.grid.core.replication.ReplicaReceiver;
 import dev.tessera.grid.core.wire.MalformedMessageException;
@@ -35,14 +36,17 @@ final class InboundDispatcher {
     private final ReplicaReceiver replicas;
     private final Coordinator coordinator;
     private final MapContext maps;
+    private final SplitMerger merger;
     private final AtomicLong malformed = new AtomicLong();
 
-    InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator, MapContext maps) {
+    InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator,
+                      MapContext maps, SplitMerger merger) {
         this.topology = topology;
         this.primary = primary;
         this.replicas = replicas;
         this.coordinator = coordinator;
         this.maps = maps;
+        this.merger = merger;
     }
 
     CompletableFuture<byte[]> onRequest(Address sender, byte[] request) {
@@ -56,7 +60,12 @@ final class InboundDispatcher {
             } else if (m instanceof Replicate r) {
                 return CompletableFuture.completedFuture(replicas.apply(sender, r).encode());
             } else if (m instanceof Messages.TableQuery) {
-                return CompletableFuture.completedFuture(new TableMessage(MessageType.TABLE_RESPONSE, topology.table()).encode());
+                return CompletableFuture.completedFuture(
+                        new TableMessage(MessageType.TABLE_RESPONSE, topology.table(), coordinator.side()).encode());
+            } else if (m instanceof Messages.MergeOut out) {
+                return merger.mergeOut(out.target()).thenApply(n -> new Messages.MergeOutDone(n).encode());
+            } else if (m instanceof Messages.MergeEntries in) {
+                return primary.mergeIn(in.body()).thenApply(Messages.ReplicateResponse::encode);
             } else if (m instanceof SizeQuery q) {
                 return CompletableFuture.completedFuture(new Messages.SizeResponse(MapQueries.localSize(maps, q.map())).encode());
             } else if (m instanceof EntriesQuery q) {

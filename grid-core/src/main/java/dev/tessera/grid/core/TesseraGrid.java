@@ -12,9 +12,11 @@ import dev.tessera.grid.MembershipListener;
 import dev.tessera.grid.Registration;
 import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.cluster.Coordinator;
+import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.map.GridMapImpl;
 import dev.tessera.grid.core.map.MapContext;
+import dev.tessera.grid.core.migration.SplitMerger;
 import dev.tessera.grid.core.migration.StorageJanitor;
 import dev.tessera.grid.core.migration.TransferManager;
 import dev.tessera.grid.core.partition.KeyPartitioner;
@@ -24,6 +26,7 @@ import dev.tessera.grid.core.replication.ReplicaReceiver;
 import dev.tessera.grid.core.replication.Replicator;
 import dev.tessera.grid.core.routing.OperationInvoker;
 import dev.tessera.grid.core.serialization.KryoCodec;
+import dev.tessera.grid.core.store.HybridClock;
 import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.core.wire.Messages.LeaveRequest;
 import dev.tessera.grid.core.wire.Messages.TransferDone;
@@ -62,7 +65,7 @@ public final class TesseraGrid implements Grid {
     /** Replica slots of the partition table: one primary and up to six backups. */
     static final int TABLE_REPLICAS = 1 + MapConfig.MAX_BACKUPS;
     private static final Logger log = LoggerFactory.getLogger(TesseraGrid.class);
-    private static final long TOMBSTONE_AGE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final long TOMBSTONE_AGE_MILLIS = TimeUnit.SECONDS.toMillis(60);
 
     private enum State { STARTING, RUNNING, LEAVING, CLOSED }
 
@@ -70,6 +73,8 @@ public final class TesseraGrid implements Grid {
     private final KryoCodec codec;
     private final KeyPartitioner partitioner;
     private final LocalStorage storage;
+    private final HybridClock clock = HybridClock.system();
+    private final QuorumTracker quorum = new QuorumTracker();
     private final CountDownLatch wired = new CountDownLatch(1);
     private final CountDownLatch firstTable = new CountDownLatch(1);
     private final Object tableMonitor = new Object();
@@ -120,11 +125,14 @@ public final class TesseraGrid implements Grid {
         messenger = new ChannelMessenger(channel);
         topology = new TopologyState(self, config.partitionCount());
         Replicator replicator = new Replicator(messenger, scheduler, timeout);
-        PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator);
-        coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor);
+        PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum);
+        SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
+        coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
+                merger::mergeOut);
         TransferManager transfers = new TransferManager(topology, storage, replicator, this::sendTransferDone, transferExecutor);
         StorageJanitor janitor = new StorageJanitor(storage, self);
         topology.addListener(janitor::onTable);
+        topology.addListener(quorum::onTable);
         topology.addListener(transfers::onTable);
         topology.addListener((prev, next) -> {
             firstTable.countDown();
@@ -134,9 +142,9 @@ public final class TesseraGrid implements Grid {
         });
         OperationInvoker invoker = new OperationInvoker(messenger, topology, primary, scheduler, timeout);
         mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, this::ensureOpen, this::memberOf, timeout);
-        inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage), coordinator, mapContext);
+        inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage), coordinator, mapContext, merger);
         introspection = new Introspection(topology, storage, this::memberOf);
-        scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_NANOS), 10, 10, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         wired.countDown();
         long waitMs = Math.max(30_000, 3 * timeout);
         try {
@@ -280,6 +288,7 @@ public final class TesseraGrid implements Grid {
         if (!awaitWired()) {
             return;
         }
+        quorum.onView(view, topology.table());
         coordinator.onView(view);
         eventExecutor.execute(() -> publishEvents(view));
     }

@@ -10,6 +10,7 @@ import dev.tessera.grid.core.wire.Messages.TransferDone;
 import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.MemberInfo;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jgroups.Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,14 @@ import org.slf4j.LoggerFactory;
  * a partition whose owners differ from its target gets the target as a pending migration. No target
  * is recomputed when migrations complete, so ongoing copies are not disturbed.
  *
+ * <p><b>Merge after a split.</b> Each side kept its own table lineage. Every member reports its
+ * table and its side (its last view before the merge); the largest side wins (ties: the side of
+ * the merged view's oldest member). The coordinator publishes the winners' newest table, without
+ * the losers, to the winners; asks each loser to stop serving and push its AVAILABLE maps' data to
+ * the winning primaries (latest update wins per key); and only then publishes a table that takes
+ * the losers back as new replicas, which makes them drop their own copies. The merged table's
+ * version exceeds every version of both lineages, so no version is reused.
+ *
  * <p><b>Commit.</b> When a partition's primary reports it copied the data to its target, the target
  * becomes the owner list in the next table. Commits arriving close together share one table.
  *
@@ -49,23 +59,35 @@ public final class Coordinator {
     private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
     private static final long QUERY_TIMEOUT_MS = 3_000;
     private static final long COMMIT_BATCH_MS = 10;
+    private static final long MERGE_OUT_TIMEOUT_MS = 120_000;
 
     private final Messenger messenger;
     private final TopologyState topology;
     private final OwnershipAssigner assigner;
     private final ScheduledExecutorService executor;
+    private final Function<PartitionTable, CompletableFuture<Long>> localMergeOut;
     private final Set<Address> leaving = new HashSet<>();
+    private volatile List<Address> side = List.of();
+    private boolean mergePending;
     private ClusterView view;
     private PartitionTable published;
     private boolean active;
     private long generation;
     private boolean flushScheduled;
 
-    public Coordinator(Messenger messenger, TopologyState topology, OwnershipAssigner assigner, ScheduledExecutorService executor) {
+    /** @param localMergeOut runs this member's own merge-out when it is on a losing side */
+    public Coordinator(Messenger messenger, TopologyState topology, OwnershipAssigner assigner, ScheduledExecutorService executor,
+                       Function<PartitionTable, CompletableFuture<Long>> localMergeOut) {
         this.messenger = messenger;
         this.topology = topology;
         this.assigner = assigner;
         this.executor = executor;
+        this.localMergeOut = localMergeOut;
+    }
+
+    /** This member's side: the members of its last view that was not a merge. */
+    public List<Address> side() {
+        return side;
     }
 
     public void onView(ClusterView v) {
@@ -84,11 +106,17 @@ public final class Coordinator {
         view = v;
         generation++;
         leaving.retainAll(v.addresses());
+        if (v.merge()) {
+            mergePending = true;
+        } else if (!mergePending) {
+            side = List.copyOf(v.addresses());
+        }
         if (!messenger.self().equals(v.coordinator().address())) {
             active = false;
+            mergePending = false;
             return;
         }
-        if (!active || v.merge()) {
+        if (!active || mergePending) {
             active = false;
             takeover(generation);
         } else {
@@ -97,12 +125,13 @@ public final class Coordinator {
     }
 
     private void takeover(long gen) {
-        List<CompletableFuture<PartitionTable>> answers = new ArrayList<>();
+        List<CompletableFuture<TableMessage>> answers = new ArrayList<>();
         byte[] query = new TableQuery().encode();
+        answers.add(CompletableFuture.completedFuture(new TableMessage(MessageType.TABLE_RESPONSE, topology.table(), side)));
         for (Address a : view.addresses()) {
             if (!a.equals(messenger.self())) {
                 answers.add(messenger.request(a, query, QUERY_TIMEOUT_MS)
-                        .thenApply(reply -> Messages.decode(reply, TableMessage.class).table()));
+                        .thenApply(reply -> Messages.decode(reply, TableMessage.class)));
             }
         }
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenCompleteAsync((ok, error) -> {
@@ -118,11 +147,20 @@ public final class Coordinator {
                 }, 200, TimeUnit.MILLISECONDS);
                 return;
             }
+            List<TableMessage> tables = new ArrayList<>();
+            answers.forEach(a -> tables.add(a.join()));
+            if (mergePending) {
+                Set<Address> winners = winningSide(tables);
+                if (winners.size() < view.addresses().size()) {
+                    mergeSides(gen, tables, winners);
+                    return;
+                }
+            }
+            mergePending = false;
             PartitionTable newest = topology.table();
-            for (CompletableFuture<PartitionTable> a : answers) {
-                PartitionTable t = a.join();
-                if (t.version() > newest.version()) {
-                    newest = t;
+            for (TableMessage t : tables) {
+                if (t.table().version() > newest.version()) {
+                    newest = t.table();
                 }
             }
             long version = newest.version() == 0 ? 0 : newest.version() + TAKEOVER_VERSION_GAP;
@@ -131,6 +169,113 @@ public final class Coordinator {
             log.debug("Took over as coordinator from table {} (view {})", newest.version(), view.viewId());
             rebalance();
         }, executor);
+    }
+
+    /** The largest reported side, as members of the current view; ties go to the side of the oldest member. */
+    private Set<Address> winningSide(List<TableMessage> tables) {
+        List<Address> order = view.addresses();
+        Set<Address> best = Set.of();
+        int bestFirst = Integer.MAX_VALUE;
+        for (TableMessage t : tables) {
+            Set<Address> s = new HashSet<>(t.side());
+            s.retainAll(order);
+            int first = order.size();
+            for (Address a : s) {
+                first = Math.min(first, order.indexOf(a));
+            }
+            if (s.size() > best.size() || (s.size() == best.size() && first < bestFirst)) {
+                best = s;
+                bestFirst = first;
+            }
+        }
+        return best.isEmpty() ? new HashSet<>(order) : best;
+    }
+
+    private void mergeSides(long gen, List<TableMessage> tables, Set<Address> winners) {
+        long maxVersion = 0;
+        PartitionTable winning = null;
+        for (TableMessage t : tables) {
+            maxVersion = Math.max(maxVersion, t.table().version());
+        }
+        for (TableMessage t : tables) {
+            if (!Collections.disjoint(t.side(), winners) && winners.containsAll(t.table().members())
+                    && (winning == null || t.table().version() > winning.version())) {
+                winning = t.table();
+            }
+        }
+        if (winning == null) {
+            winning = PartitionTable.initial(topology.table().partitionCount());
+        }
+        Set<Address> drop = new HashSet<>(winning.members());
+        drop.removeAll(winners);
+        PartitionTable base = drop.isEmpty() ? winning : winning.withoutMembers(drop);
+        List<Address> winnerOrder = new ArrayList<>();
+        for (Address a : view.addresses()) {
+            if (winners.contains(a)) {
+                winnerOrder.add(a);
+            }
+        }
+        Address[][] owners = ownersOf(base);
+        Address[][] fresh = assigner.assign(owners, winnerOrder, zonesOf(winnerOrder));
+        Address[][] targets = new Address[owners.length][];
+        for (int p = 0; p < owners.length; p++) {
+            if (owners[p].length == 0) {
+                owners[p] = fresh[p];
+            } else if (base.isMigrating(p)) {
+                targets[p] = base.target(p).toArray(Address[]::new);
+            }
+        }
+        PartitionTable merged = new PartitionTable(maxVersion + TAKEOVER_VERSION_GAP, owners, targets);
+        List<Address> losers = new ArrayList<>(view.addresses());
+        losers.removeAll(winners);
+        log.info("Merging split sides: {} members keep table lineage {}, {} rejoin after pushing their data", winners.size(),
+                winning.version(), losers);
+        byte[] update = new TableMessage(MessageType.TABLE_UPDATE, merged).encode();
+        for (Address w : winnerOrder) {
+            if (w.equals(messenger.self())) {
+                topology.apply(merged);
+            } else {
+                messenger.send(w, update);
+            }
+        }
+        List<CompletableFuture<Long>> pushes = new ArrayList<>();
+        byte[] mergeOut = new Messages.MergeOut(merged).encode();
+        for (Address l : losers) {
+            pushes.add(l.equals(messenger.self()) ? localMergeOut.apply(merged)
+                    : messenger.request(l, mergeOut, MERGE_OUT_TIMEOUT_MS)
+                            .thenApply(reply -> Messages.decode(reply, Messages.MergeOutDone.class).entries()));
+        }
+        CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).handleAsync((ok, error) -> {
+            if (error != null) {
+                log.warn("Not every member of the losing side pushed its data before rejoining: {}", error.toString());
+            }
+            if (gen == generation) {
+                published = merged;
+                active = true;
+                mergePending = false;
+                side = List.copyOf(view.addresses());
+                rebalance();
+            }
+            return null;
+        }, executor);
+    }
+
+    private static Address[][] ownersOf(PartitionTable t) {
+        Address[][] owners = new Address[t.partitionCount()][];
+        for (int p = 0; p < owners.length; p++) {
+            owners[p] = t.owners(p).toArray(Address[]::new);
+        }
+        return owners;
+    }
+
+    private Map<Address, String> zonesOf(List<Address> members) {
+        Map<Address, String> zones = new HashMap<>();
+        for (MemberInfo m : view.members()) {
+            if (m.zone() != null && members.contains(m.address())) {
+                zones.put(m.address(), m.zone());
+            }
+        }
+        return zones;
     }
 
     private void handleLeave(Address member) {
@@ -148,25 +293,14 @@ public final class Coordinator {
         gone.removeAll(inView);
         PartitionTable current = gone.isEmpty() ? base : base.withoutMembers(gone);
 
-        List<Address> staying = new ArrayList<>();
-        Map<Address, String> zones = new HashMap<>();
-        for (MemberInfo m : view.members()) {
-            if (!leaving.contains(m.address())) {
-                staying.add(m.address());
-                if (m.zone() != null) {
-                    zones.put(m.address(), m.zone());
-                }
-            }
-        }
+        List<Address> staying = new ArrayList<>(view.addresses());
+        staying.removeAll(leaving);
         if (staying.isEmpty()) {
             return; // everyone is leaving: nobody to hand over to
         }
         int partitions = current.partitionCount();
-        Address[][] owners = new Address[partitions][];
-        for (int p = 0; p < partitions; p++) {
-            owners[p] = current.owners(p).toArray(Address[]::new);
-        }
-        Address[][] target = assigner.assign(owners, staying, zones);
+        Address[][] owners = ownersOf(current);
+        Address[][] target = assigner.assign(owners, staying, zonesOf(staying));
         Address[][] targets = new Address[partitions][];
         int migrating = 0;
         for (int p = 0; p < partitions; p++) {

@@ -30,6 +30,7 @@ public final class TopologyState {
     private final AtomicLongArray sequences;
     private final List<BiConsumer<PartitionTable, PartitionTable>> listeners = new CopyOnWriteArrayList<>();
     private volatile PartitionTable table;
+    private volatile long frozenThrough = -1;
 
     public TopologyState(Address self, int partitionCount) {
         this.self = self;
@@ -89,6 +90,19 @@ public final class TopologyState {
      */
     public long nextVersion(int p) {
         return epochs[p] << 32 | sequences.incrementAndGet(p);
+    }
+
+    /**
+     * Stops this member from acting as a primary until it applies a table newer than {@code version}:
+     * used while a side that lost a merge pushes its data to the winners.
+     */
+    public void freezeThrough(long version) {
+        frozenThrough = version;
+    }
+
+    /** Whether operations must wait (answer RETRY) for a table newer than the freeze. */
+    public boolean isFrozen() {
+        return table.version() <= frozenThrough;
     }
 
     /** Read side of the table lock: hold it from the ownership check until the write is in the store. */

@@ -28,7 +28,7 @@ final class MigrationChunk {
         while (it.hasNext() && out.size() < MAX_ENTRIES && bytes < MAX_BYTES) {
             Map.Entry<Bytes, Record> e = it.next();
             Record r = e.getValue();
-            out.add(new ReplicaEntry(e.getKey().array(), r.value(), r.version()));
+            out.add(new ReplicaEntry(e.getKey().array(), r.value(), r.version(), r.hlc()));
             bytes += e.getKey().length() + (r.value() == null ? 0 : r.value().length) + 16;
         }
         return new MigrationChunk(out);
@@ -43,6 +43,10 @@ final class MigrationChunk {
     }
 
     byte[] encode(long tableVersion, MapContainer map, int partition) {
-        return new Replicate(tableVersion, map.name(), map.config(), partition, entries).encode();
+        return toReplicate(tableVersion, map, partition).encode();
+    }
+
+    Replicate toReplicate(long tableVersion, MapContainer map, int partition) {
+        return new Replicate(tableVersion, map.name(), map.config(), partition, entries);
     }
 }

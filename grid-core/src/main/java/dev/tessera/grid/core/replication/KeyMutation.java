@@ -2,6 +2,7 @@ package dev.tessera.grid.core.replication;
 
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.store.Bytes;
+import dev.tessera.grid.core.store.HybridClock;
 import dev.tessera.grid.core.store.Record;
 import dev.tessera.grid.core.wire.Messages.ClientOp;
 import dev.tessera.grid.core.wire.OpCode;
@@ -16,24 +17,27 @@ import java.util.function.BiFunction;
 final class KeyMutation implements BiFunction<Bytes, Record, Record> {
     private final ClientOp op;
     private final TopologyState topology;
-    private final long nowNanos;
+    private final HybridClock clock;
 
+    private long previousHlc;
     boolean changed;
     boolean flag;
     byte[] previous;
     long previousVersion;
     byte[] newValue;
     long newVersion;
+    long newHlc;
 
-    KeyMutation(ClientOp op, TopologyState topology, long nowNanos) {
+    KeyMutation(ClientOp op, TopologyState topology, HybridClock clock) {
         this.op = op;
         this.topology = topology;
-        this.nowNanos = nowNanos;
+        this.clock = clock;
     }
 
     @Override
     public Record apply(Bytes key, Record current) {
         byte[] cur = current == null ? null : current.value();
+        previousHlc = current == null ? 0 : current.hlc();
         previous = cur;
         previousVersion = cur == null ? 0 : current.version();
         switch (op.code()) {
@@ -75,13 +79,14 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
             }
             default -> throw new IllegalArgumentException(op.code() + " is not a key mutation");
         }
-        return changed ? new Record(newValue, newVersion, nowNanos) : current;
+        return changed ? new Record(newValue, newVersion, newHlc) : current;
     }
 
     private void write(byte[] value) {
         changed = true;
         newValue = value;
         newVersion = topology.nextVersion(op.partition());
+        newHlc = clock.after(previousHlc);
     }
 
     /** Whether the operation's caller wants the previous value back. */

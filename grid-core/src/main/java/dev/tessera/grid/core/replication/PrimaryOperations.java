@@ -1,9 +1,12 @@
 package dev.tessera.grid.core.replication;
 
 import dev.tessera.grid.GridTimeoutException;
+import dev.tessera.grid.SplitBrainMode;
+import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.store.Bytes;
+import dev.tessera.grid.core.store.HybridClock;
 import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.PartitionStore;
@@ -11,6 +14,8 @@ import dev.tessera.grid.core.store.Record;
 import dev.tessera.grid.core.wire.Messages.ClientOp;
 import dev.tessera.grid.core.wire.Messages.OpResponse;
 import dev.tessera.grid.core.wire.Messages.ReplicaEntry;
+import dev.tessera.grid.core.wire.Messages.Replicate;
+import dev.tessera.grid.core.wire.Messages.ReplicateResponse;
 import dev.tessera.grid.core.wire.OpCode;
 import dev.tessera.grid.core.wire.Status;
 import java.util.ArrayList;
@@ -32,11 +37,16 @@ public final class PrimaryOperations {
     private final TopologyState topology;
     private final LocalStorage storage;
     private final Replicator replicator;
+    private final HybridClock clock;
+    private final QuorumTracker quorum;
 
-    public PrimaryOperations(TopologyState topology, LocalStorage storage, Replicator replicator) {
+    public PrimaryOperations(TopologyState topology, LocalStorage storage, Replicator replicator, HybridClock clock,
+                             QuorumTracker quorum) {
         this.topology = topology;
         this.storage = storage;
         this.replicator = replicator;
+        this.clock = clock;
+        this.quorum = quorum;
     }
 
     /**
@@ -45,7 +55,7 @@ public final class PrimaryOperations {
      */
     public CompletableFuture<OpResponse> execute(ClientOp op, boolean remote) {
         PartitionTable t = topology.table();
-        if (remote && op.tableVersion() > t.version()) {
+        if ((remote && op.tableVersion() > t.version()) || topology.isFrozen()) {
             return done(OpResponse.status(Status.RETRY, t.version()));
         }
         Address self = topology.self();
@@ -62,10 +72,14 @@ public final class PrimaryOperations {
         if (!op.code().mutating) {
             return done(read(store, op, t.version()));
         }
+        boolean consistent = map.config().splitBrainMode() == SplitBrainMode.CONSISTENT;
+        if (consistent && !quorum.hasQuorum()) {
+            return done(unavailable(map, t.version()));
+        }
         if (op.code() == OpCode.CLEAR_PARTITION) {
             return clear(map, op.partition());
         }
-        KeyMutation m = new KeyMutation(op, topology, System.nanoTime());
+        KeyMutation m = new KeyMutation(op, topology, clock);
         PartitionTable applied;
         long stamp = topology.readLock();
         try {
@@ -82,9 +96,74 @@ public final class PrimaryOperations {
         if (!m.changed) {
             return done(response);
         }
-        List<ReplicaEntry> copy = List.of(new ReplicaEntry(op.key(), m.newValue, m.newVersion));
-        return replicator.replicate(applied, map.name(), map.config(), op.partition(), copy)
-                .handle((ok, error) -> error == null ? response : failure(error, applied.version()));
+        List<ReplicaEntry> copy = List.of(new ReplicaEntry(op.key(), m.newValue, m.newVersion, m.newHlc));
+        return replicator.replicate(applied, map.name(), map.config(), op.partition(), copy).handle((ok, error) -> {
+            if (error != null) {
+                return failure(error, applied.version());
+            }
+            // A backup that vanished counts as done; on a minority side that must not acknowledge.
+            return consistent && !quorum.hasQuorum() ? unavailable(map, applied.version()) : response;
+        });
+    }
+
+    /**
+     * Merges entries pushed by a member of a side that lost a split-brain merge: for AVAILABLE maps,
+     * per key the write with the later hybrid-logical-clock time wins (a tombstone included); for
+     * CONSISTENT maps a pushed entry is taken only if this primary has no record of the key at all.
+     * Winners are written with new versions of this lineage and replicated like any write.
+     */
+    public CompletableFuture<ReplicateResponse> mergeIn(Replicate m) {
+        PartitionTable t = topology.table();
+        if (m.tableVersion() > t.version()) {
+            return CompletableFuture.completedFuture(new ReplicateResponse(Status.RETRY, t.version()));
+        }
+        int p = m.partition();
+        if (p < 0 || p >= t.partitionCount() || !topology.self().equals(t.primary(p))) {
+            return CompletableFuture.completedFuture(new ReplicateResponse(Status.REJECTED, t.version()));
+        }
+        MapContainer map;
+        try {
+            map = storage.getOrCreate(m.map(), m.config());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(new ReplicateResponse(Status.ERROR, t.version()));
+        }
+        PartitionStore store = map.partition(p);
+        boolean onlyUnknownKeys = map.config().splitBrainMode() == SplitBrainMode.CONSISTENT;
+        List<ReplicaEntry> winners = new ArrayList<>();
+        PartitionTable applied;
+        long stamp = topology.readLock();
+        try {
+            applied = topology.table();
+            if (!topology.self().equals(applied.primary(p))) {
+                return CompletableFuture.completedFuture(new ReplicateResponse(Status.REJECTED, applied.version()));
+            }
+            for (ReplicaEntry e : m.entries()) {
+                store.compute(Bytes.wrap(e.key()), (k, cur) -> {
+                    if (cur != null && (onlyUnknownKeys || cur.hlc() >= e.hlc())) {
+                        return cur;
+                    }
+                    long v = topology.nextVersion(p);
+                    clock.after(e.hlc()); // later local writes must order after the merged one
+                    winners.add(new ReplicaEntry(e.key(), e.value(), v, e.hlc()));
+                    return new Record(e.value(), v, e.hlc());
+                });
+            }
+        } finally {
+            topology.unlockRead(stamp);
+        }
+        if (winners.isEmpty()) {
+            return CompletableFuture.completedFuture(new ReplicateResponse(Status.OK, applied.version()));
+        }
+        return replicator.replicate(applied, map.name(), map.config(), p, winners).handle((ok, error) -> error == null
+                ? new ReplicateResponse(Status.OK, applied.version())
+                : new ReplicateResponse(error instanceof StaleOwnerException || error.getCause() instanceof StaleOwnerException
+                        ? Status.RETRY : Status.ERROR, applied.version()));
+    }
+
+    private OpResponse unavailable(MapContainer map, long tableVersion) {
+        return new OpResponse(Status.UNAVAILABLE, false, null, 0, tableVersion, "Map '" + map.name()
+                + "' is CONSISTENT and this side of the cluster sees only " + quorum.describe()
+                + ": writes are refused until the partition heals");
     }
 
     private static OpResponse read(PartitionStore store, ClientOp op, long tableVersion) {
@@ -109,15 +188,15 @@ public final class PrimaryOperations {
             if (!topology.self().equals(applied.primary(p))) {
                 return done(OpResponse.status(Status.WRONG_OWNER, applied.version()));
             }
-            long now = System.nanoTime();
             for (Map.Entry<Bytes, Record> e : store.entries()) {
                 store.compute(e.getKey(), (k, cur) -> {
                     if (cur == null || cur.isTombstone()) {
                         return cur;
                     }
                     long v = topology.nextVersion(p);
-                    removed.add(new ReplicaEntry(k.array(), null, v));
-                    return new Record(null, v, now);
+                    long hlc = clock.after(cur.hlc());
+                    removed.add(new ReplicaEntry(k.array(), null, v, hlc));
+                    return new Record(null, v, hlc);
                 });
             }
         } finally {

@@ -58,9 +58,8 @@ public final class ReplicaReceiver {
                 return new ReplicateResponse(Status.REJECTED, t.version());
             }
             PartitionStore store = map.partition(r.partition());
-            long now = System.nanoTime();
             for (ReplicaEntry e : r.entries()) {
-                store.applyIfNewer(Bytes.wrap(e.key()), e.value(), e.version(), now);
+                store.applyIfNewer(Bytes.wrap(e.key()), e.value(), e.version(), e.hlc());
             }
             return new ReplicateResponse(Status.OK, t.version());
         } finally {

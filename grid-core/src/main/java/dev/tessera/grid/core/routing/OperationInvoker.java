@@ -2,6 +2,7 @@ package dev.tessera.grid.core.routing;
 
 import dev.tessera.grid.GridException;
 import dev.tessera.grid.GridTimeoutException;
+import dev.tessera.grid.GridUnavailableException;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.core.cluster.TopologyState;
@@ -96,6 +97,7 @@ public final class OperationInvoker {
             switch (r.status()) {
                 case OK -> call.result.complete(r);
                 case WRONG_OWNER, RETRY, REJECTED -> retryLater(call);
+                case UNAVAILABLE -> call.result.completeExceptionally(new GridUnavailableException(r.error()));
                 default -> call.result.completeExceptionally(r.error() != null && r.error().startsWith("timeout")
                         ? timeout(call)
                         : new GridException("Operation " + call.code + " on partition " + call.partition + " failed at "

@@ -28,8 +28,8 @@ public final class PartitionStore {
     }
 
     /** Applies a replicated write unless this replica already has a newer or equal version. */
-    public void applyIfNewer(Bytes key, byte[] value, long version, long nowNanos) {
-        entries.compute(key, (k, cur) -> cur == null || cur.version() < version ? new Record(value, version, nowNanos) : cur);
+    public void applyIfNewer(Bytes key, byte[] value, long version, long hlc) {
+        entries.compute(key, (k, cur) -> cur == null || cur.version() < version ? new Record(value, version, hlc) : cur);
     }
 
     /** Every record, tombstones included; weakly consistent. */
@@ -72,11 +72,11 @@ public final class PartitionStore {
         return max;
     }
 
-    /** Removes tombstones applied before {@code cutoffNanos}; returns how many. */
-    public int purgeTombstones(long cutoffNanos) {
+    /** Removes tombstones written before {@code cutoffMillis} (wall clock); returns how many. */
+    public int purgeTombstones(long cutoffMillis) {
         int[] purged = {0};
         entries.forEach((k, r) -> {
-            if (r.isTombstone() && r.updatedNanos() - cutoffNanos < 0 && entries.remove(k, r)) {
+            if (r.isTombstone() && HybridClock.millisOf(r.hlc()) < cutoffMillis && entries.remove(k, r)) {
                 purged[0]++;
             }
         });

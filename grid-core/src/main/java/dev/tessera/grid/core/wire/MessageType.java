@@ -17,7 +17,10 @@ public enum MessageType {
     SIZE_QUERY(10),
     SIZE_RESPONSE(11),
     ENTRIES_QUERY(12),
-    ENTRIES_RESPONSE(13);
+    ENTRIES_RESPONSE(13),
+    MERGE_OUT(14),
+    MERGE_OUT_DONE(15),
+    MERGE_ENTRIES(16);
 
     private static final MessageType[] BY_ID = new MessageType[64];
 

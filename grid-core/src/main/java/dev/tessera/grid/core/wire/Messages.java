@@ -76,14 +76,14 @@ public final class Messages {
     }
 
     /** One replicated entry; a {@code null} value is a removal (tombstone). */
-    public record ReplicaEntry(byte[] key, byte[] value, long version) {}
+    public record ReplicaEntry(byte[] key, byte[] value, long version, long hlc) {}
 
     /** Copies of writes, from a partition's primary to its backups and migration targets. */
     public record Replicate(long tableVersion, String map, MapConfig config, int partition, List<ReplicaEntry> entries) {
         public byte[] encode() {
             int size = 32;
             for (ReplicaEntry e : entries) {
-                size += 16 + len(e.key) + len(e.value);
+                size += 24 + len(e.key) + len(e.value);
             }
             return write(MessageType.REPLICATE, size, out -> {
                 out.writeLong(tableVersion);
@@ -94,6 +94,7 @@ public final class Messages {
                     writeBytes(out, e.key);
                     writeBytes(out, e.value);
                     out.writeLong(e.version);
+                    out.writeLong(e.hlc);
                 }
             });
         }
@@ -110,7 +111,7 @@ public final class Messages {
                 if (key == null) {
                     throw new MalformedMessageException("replicated entry without key");
                 }
-                entries.add(new ReplicaEntry(key, readBytes(in), in.readLong()));
+                entries.add(new ReplicaEntry(key, readBytes(in), in.readLong(), in.readLong()));
             }
             return new Replicate(tv, map, config, partition, entries);
         }
@@ -130,10 +131,52 @@ public final class Messages {
         }
     }
 
-    /** A partition table published by the coordinator, or returned to a coordinator that asked. */
-    public record TableMessage(MessageType type, PartitionTable table) {
+    /**
+     * A partition table published by the coordinator, or returned to a coordinator that asked; in
+     * the latter case with the sender's side: the members of its last view before any merge.
+     */
+    public record TableMessage(MessageType type, PartitionTable table, List<Address> side) {
+        public TableMessage(MessageType type, PartitionTable table) {
+            this(type, table, List.of());
+        }
+
         public byte[] encode() {
-            return write(type, 64 + table.partitionCount() * 8, out -> table.writeTo(out));
+            return write(type, 64 + table.partitionCount() * 8, out -> {
+                table.writeTo(out);
+                Util.writeAddresses(side, out);
+            });
+        }
+
+        static TableMessage decode(MessageType type, DataInput in) throws IOException {
+            PartitionTable t = PartitionTable.readFrom(in);
+            try {
+                return new TableMessage(type, t, List.copyOf(Util.readAddresses(in, ArrayList::new)));
+            } catch (ClassNotFoundException e) {
+                throw new MalformedMessageException("bad address in " + type, e);
+            }
+        }
+    }
+
+    /** The coordinator asks a member of a side that lost a merge to push its data to {@code target}'s primaries. */
+    public record MergeOut(PartitionTable target) {
+        public byte[] encode() {
+            return write(MessageType.MERGE_OUT, 64 + target.partitionCount() * 8, out -> target.writeTo(out));
+        }
+    }
+
+    /** Reply to {@link MergeOut}: how many entries were pushed. */
+    public record MergeOutDone(long entries) {
+        public byte[] encode() {
+            return write(MessageType.MERGE_OUT_DONE, 9, out -> out.writeLong(entries));
+        }
+    }
+
+    /** Entries of a merged-away side, for the primary to merge in by latest update (HLC). */
+    public record MergeEntries(Replicate body) {
+        public byte[] encode() {
+            byte[] b = body.encode();
+            b[0] = MessageType.MERGE_ENTRIES.id;
+            return b;
         }
     }
 
@@ -270,7 +313,10 @@ public final class Messages {
                 case OP_RESPONSE -> OpResponse.decode(in);
                 case REPLICATE -> Replicate.decode(in);
                 case REPLICATE_RESPONSE -> ReplicateResponse.decode(in);
-                case TABLE_UPDATE, TABLE_RESPONSE -> new TableMessage(type, PartitionTable.readFrom(in));
+                case TABLE_UPDATE, TABLE_RESPONSE -> TableMessage.decode(type, in);
+                case MERGE_OUT -> new MergeOut(PartitionTable.readFrom(in));
+                case MERGE_OUT_DONE -> new MergeOutDone(in.readLong());
+                case MERGE_ENTRIES -> new MergeEntries(Replicate.decode(in));
                 case TRANSFER_DONE -> TransferDone.decode(in);
                 case TABLE_QUERY -> new TableQuery();
                 case LEAVE_REQUEST -> LeaveRequest.decode(in);

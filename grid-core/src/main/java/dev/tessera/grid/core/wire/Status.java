@@ -11,7 +11,9 @@ public enum Status {
     /** The receiver is not (or no longer) a replica the sender may write to: the sender is stale. */
     REJECTED(3),
     /** The request failed at the receiver; the response carries a message. */
-    ERROR(4);
+    ERROR(4),
+    /** A CONSISTENT map refuses the write: this side of a split holds no majority. */
+    UNAVAILABLE(5);
 
     private static final Status[] BY_ID = values();
 
