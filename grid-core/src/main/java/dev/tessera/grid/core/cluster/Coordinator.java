@@ -208,7 +208,7 @@ public final class Coordinator {
         }
         Set<Address> drop = new HashSet<>(winning.members());
         drop.removeAll(winners);
-        PartitionTable base = drop.isEmpty() ? winning : winning.withoutMembers(drop);
+        PartitionTable base = drop.isEmpty() ? winning : withoutDeparted(winning, drop);
         List<Address> winnerOrder = new ArrayList<>();
         for (Address a : view.addresses()) {
             if (winners.contains(a)) {
@@ -260,6 +260,35 @@ public final class Coordinator {
         }, executor);
     }
 
+    /**
+     * Removes departed members from every owner list without letting anyone slide into a replica
+     * slot whose data it does not hold: a member in slot {@code s} holds the data of maps with at
+     * least {@code s} backups only. The first surviving owner is promoted to primary if the primary
+     * left (it holds every map's data that survived at all); the list is then cut at the first
+     * departed slot, and the assigner's target brings the members behind it back in through a
+     * migration that copies the data they lack. In-progress targets are dropped and recomputed.
+     */
+    static PartitionTable withoutDeparted(PartitionTable base, Set<Address> gone) {
+        Address[][] owners = new Address[base.partitionCount()][];
+        for (int p = 0; p < owners.length; p++) {
+            List<Address> list = base.owners(p);
+            int firstGone = -1;
+            for (int i = 0; i < list.size() && firstGone < 0; i++) {
+                if (gone.contains(list.get(i))) {
+                    firstGone = i;
+                }
+            }
+            if (firstGone < 0) {
+                owners[p] = list.toArray(Address[]::new);
+            } else if (firstGone > 0) {
+                owners[p] = list.subList(0, firstGone).toArray(Address[]::new);
+            } else {
+                owners[p] = list.stream().filter(a -> !gone.contains(a)).limit(1).toArray(Address[]::new);
+            }
+        }
+        return new PartitionTable(base.version(), owners, new Address[owners.length][]);
+    }
+
     private static Address[][] ownersOf(PartitionTable t) {
         Address[][] owners = new Address[t.partitionCount()][];
         for (int p = 0; p < owners.length; p++) {
@@ -291,7 +320,7 @@ public final class Coordinator {
         Set<Address> inView = new HashSet<>(view.addresses());
         Set<Address> gone = new HashSet<>(base.members());
         gone.removeAll(inView);
-        PartitionTable current = gone.isEmpty() ? base : base.withoutMembers(gone);
+        PartitionTable current = gone.isEmpty() ? base : withoutDeparted(base, gone);
 
         List<Address> staying = new ArrayList<>(view.addresses());
         staying.removeAll(leaving);
