@@ -18,6 +18,9 @@ public interface GridIntrospection {
     /** Per map name: what this member stores. */
     Map<String, MapStats> localMapStats();
 
+    /** Per near-cached map name: this member's near cache. */
+    Map<String, NearCacheStats> nearCacheStats();
+
     /** One partition's owners. */
     record PartitionView(int partition, Member primary, List<Member> backups) {
         public PartitionView {
@@ -53,4 +56,20 @@ public interface GridIntrospection {
      * @param bytes          serialized key and value bytes of all of them
      */
     record MapStats(long primaryEntries, long backupEntries, long bytes) {}
+
+    /**
+     * One map's near cache on this member.
+     *
+     * @param entries       values cached now
+     * @param hits          reads served from the cache
+     * @param misses        reads of remote keys that went to the primary
+     * @param invalidations entries dropped because their primary changed them
+     */
+    record NearCacheStats(long entries, long hits, long misses, long invalidations) {
+        /** hits / (hits + misses), or 0 before any read. */
+        public double hitRatio() {
+            long reads = hits + misses;
+            return reads == 0 ? 0 : (double) hits / reads;
+        }
+    }
 }

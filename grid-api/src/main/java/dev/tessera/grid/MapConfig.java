@@ -12,8 +12,10 @@ package dev.tessera.grid;
  *                        served locally; such reads may return a value older than the latest
  *                        acknowledged write (by at most the writes in flight to this backup)
  * @param splitBrainMode  what the map does while the cluster is split (default {@link SplitBrainMode#AVAILABLE})
+ * @param nearCache       a near cache of remote values on every member, or {@code null} for none
  */
-public record MapConfig(int backups, int asyncBackups, boolean readFromBackup, SplitBrainMode splitBrainMode) {
+public record MapConfig(int backups, int asyncBackups, boolean readFromBackup, SplitBrainMode splitBrainMode,
+                        NearCacheConfig nearCache) {
     /** Maximum backups in total, as the partition table holds seven replicas per partition. */
     public static final int MAX_BACKUPS = 6;
 
@@ -32,7 +34,7 @@ public record MapConfig(int backups, int asyncBackups, boolean readFromBackup, S
 
     /** One synchronous backup, no async backups, reads at the primary only. */
     public static MapConfig defaults() {
-        return new MapConfig(1, 0, false, SplitBrainMode.AVAILABLE);
+        return new MapConfig(1, 0, false, SplitBrainMode.AVAILABLE, null);
     }
 
     /** Total replicas of each entry: the primary plus all backups. */
@@ -50,6 +52,7 @@ public record MapConfig(int backups, int asyncBackups, boolean readFromBackup, S
         private int asyncBackups;
         private boolean readFromBackup;
         private SplitBrainMode splitBrainMode = SplitBrainMode.AVAILABLE;
+        private NearCacheConfig nearCache;
 
         private Builder() {}
 
@@ -73,8 +76,14 @@ public record MapConfig(int backups, int asyncBackups, boolean readFromBackup, S
             return this;
         }
 
+        /** Caches remote values on each member; {@code null} (the default) for none. */
+        public Builder nearCache(NearCacheConfig nearCache) {
+            this.nearCache = nearCache;
+            return this;
+        }
+
         public MapConfig build() {
-            return new MapConfig(backups, asyncBackups, readFromBackup, splitBrainMode);
+            return new MapConfig(backups, asyncBackups, readFromBackup, splitBrainMode, nearCache);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.map.MapContext;
 import dev.tessera.grid.core.map.MapQueries;
 import dev.tessera.grid.core.migration.SplitMerger;
+import dev.tessera.grid.core.nearcache.NearCacheRegistry;
 import dev.tessera.grid.core.replication.PrimaryOperations;
 import dev.tessera.grid.core.replication.ReplicaReceiver;
 import dev.tessera.grid.core.wire.MalformedMessageException;
@@ -37,10 +38,12 @@ final class InboundDispatcher {
     private final Coordinator coordinator;
     private final MapContext maps;
     private final SplitMerger merger;
+    private final NearCacheRegistry nearCaches;
     private final AtomicLong malformed = new AtomicLong();
 
     InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator,
-                      MapContext maps, SplitMerger merger) {
+                      MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches) {
+        this.nearCaches = nearCaches;
         this.topology = topology;
         this.primary = primary;
         this.replicas = replicas;
@@ -87,6 +90,8 @@ final class InboundDispatcher {
                 coordinator.onTransferDone(d);
             } else if (m instanceof LeaveRequest l) {
                 coordinator.onLeaveRequest(l.member());
+            } else if (m instanceof Messages.Invalidations inv) {
+                nearCaches.onInvalidations(sender, inv);
             } else {
                 throw new MalformedMessageException(m.getClass().getSimpleName() + " is not a one-way message");
             }

@@ -3,6 +3,7 @@ package dev.tessera.grid.core;
 import dev.tessera.grid.GridIntrospection;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.nearcache.NearCacheRegistry;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.core.store.MapContainer;
@@ -19,11 +20,18 @@ final class Introspection implements GridIntrospection {
     private final TopologyState topology;
     private final LocalStorage storage;
     private final Function<Address, Member> memberOf;
+    private final NearCacheRegistry nearCaches;
 
-    Introspection(TopologyState topology, LocalStorage storage, Function<Address, Member> memberOf) {
+    Introspection(TopologyState topology, LocalStorage storage, Function<Address, Member> memberOf, NearCacheRegistry nearCaches) {
         this.topology = topology;
         this.storage = storage;
         this.memberOf = memberOf;
+        this.nearCaches = nearCaches;
+    }
+
+    @Override
+    public Map<String, NearCacheStats> nearCacheStats() {
+        return nearCaches.stats();
     }
 
     @Override

@@ -18,6 +18,8 @@ import dev.tessera.grid.core.map.GridMapImpl;
 import dev.tessera.grid.core.map.MapContext;
 import dev.tessera.grid.core.migration.SplitMerger;
 import dev.tessera.grid.core.migration.StorageJanitor;
+import dev.tessera.grid.core.nearcache.InvalidationPublisher;
+import dev.tessera.grid.core.nearcache.NearCacheRegistry;
 import dev.tessera.grid.core.migration.TransferManager;
 import dev.tessera.grid.core.partition.KeyPartitioner;
 import dev.tessera.grid.core.partition.OwnershipAssigner;
@@ -75,6 +77,7 @@ public final class TesseraGrid implements Grid {
     private final LocalStorage storage;
     private final HybridClock clock = HybridClock.system();
     private final QuorumTracker quorum = new QuorumTracker();
+    private final NearCacheRegistry nearCaches;
     private final CountDownLatch wired = new CountDownLatch(1);
     private final CountDownLatch firstTable = new CountDownLatch(1);
     private final Object tableMonitor = new Object();
@@ -99,6 +102,7 @@ public final class TesseraGrid implements Grid {
         this.codec = new KryoCodec(config.registeredTypes());
         this.partitioner = new KeyPartitioner(config.partitionCount());
         this.storage = new LocalStorage(config.partitionCount());
+        this.nearCaches = new NearCacheRegistry(config.partitionCount());
         String n = config.memberName();
         this.scheduler = Executors.newScheduledThreadPool(2, threads("tessera-" + n + "-scheduler"));
         this.coordinatorExecutor = Executors.newSingleThreadScheduledExecutor(threads("tessera-" + n + "-coordinator"));
@@ -125,7 +129,8 @@ public final class TesseraGrid implements Grid {
         messenger = new ChannelMessenger(channel);
         topology = new TopologyState(self, config.partitionCount());
         Replicator replicator = new Replicator(messenger, scheduler, timeout);
-        PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum);
+        InvalidationPublisher invalidations = new InvalidationPublisher(messenger, config.partitionCount(), scheduler);
+        PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum, invalidations);
         SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
                 merger::mergeOut);
@@ -133,6 +138,7 @@ public final class TesseraGrid implements Grid {
         StorageJanitor janitor = new StorageJanitor(storage, self);
         topology.addListener(janitor::onTable);
         topology.addListener(quorum::onTable);
+        topology.addListener(nearCaches::onTable);
         topology.addListener(transfers::onTable);
         topology.addListener((prev, next) -> {
             firstTable.countDown();
@@ -141,9 +147,11 @@ public final class TesseraGrid implements Grid {
             }
         });
         OperationInvoker invoker = new OperationInvoker(messenger, topology, primary, scheduler, timeout);
-        mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, this::ensureOpen, this::memberOf, timeout);
-        inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage), coordinator, mapContext, merger);
-        introspection = new Introspection(topology, storage, this::memberOf);
+        mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, nearCaches, this::ensureOpen,
+                this::memberOf, timeout);
+        inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage), coordinator, mapContext, merger,
+                nearCaches);
+        introspection = new Introspection(topology, storage, this::memberOf, nearCaches);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         wired.countDown();
         long waitMs = Math.max(30_000, 3 * timeout);

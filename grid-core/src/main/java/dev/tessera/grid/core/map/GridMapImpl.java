@@ -4,6 +4,7 @@ import dev.tessera.grid.GridException;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Member;
+import dev.tessera.grid.core.nearcache.NearCache;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.replication.ReplicaTargets;
 import dev.tessera.grid.core.store.Bytes;
@@ -34,6 +35,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     private final MapContext ctx;
     private final MapContainer local;
     private final ClusterScan scan;
+    private final NearCache nearCache;
 
     public GridMapImpl(String name, MapConfig config, MapContext ctx) {
         this.name = name;
@@ -41,6 +43,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         this.ctx = ctx;
         this.local = ctx.storage().getOrCreate(name, config);
         this.scan = new ClusterScan(name, ctx);
+        this.nearCache = config.nearCache() == null ? null : ctx.nearCaches().create(name, config.nearCache());
     }
 
     @Override
@@ -64,7 +67,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
             Record r = local.partition(p).getLive(Bytes.wrap(k));
             return r == null ? null : value(r.value());
         }
-        return await(call(OpCode.GET, p, k, null, null, 0).thenApply(r -> value(r.value())));
+        return await(remoteGet(k, p));
     }
 
     @Override
@@ -76,7 +79,26 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
             Record r = local.partition(p).getLive(Bytes.wrap(k));
             return CompletableFuture.completedFuture(r == null ? null : value(r.value()));
         }
-        return call(OpCode.GET, p, k, null, null, 0).thenApply(r -> value(r.value()));
+        return remoteGet(k, p);
+    }
+
+    /** A read at the primary, through the near cache if the map has one. */
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<V> remoteGet(byte[] k, int p) {
+        if (nearCache == null) {
+            return call(OpCode.GET, p, k, null, null, 0).thenApply(r -> value(r.value()));
+        }
+        Bytes key = Bytes.wrap(k);
+        Object cached = nearCache.get(key);
+        if (cached != null) {
+            return CompletableFuture.completedFuture((V) cached);
+        }
+        long stamp = nearCache.stamp(p);
+        return call(OpCode.GET, p, k, null, null, 0).thenApply(r -> {
+            V v = value(r.value());
+            nearCache.putIfUnchanged(key, v, p, stamp);
+            return v;
+        });
     }
 
     @Override
@@ -354,7 +376,18 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     }
 
     private CompletableFuture<OpResponse> call(OpCode code, int p, byte[] key, byte[] value, byte[] expected, long expectedVersion) {
-        return ctx.invoker().invoke(name, config, p, code, key, value, expected, expectedVersion);
+        CompletableFuture<OpResponse> f = ctx.invoker().invoke(name, config, p, code, key, value, expected, expectedVersion);
+        if (nearCache != null && code.mutating) {
+            // Our own later reads must not see the value this write replaced, before the primary's invalidation arrives.
+            if (key == null) {
+                nearCache.clear();
+                return f.whenComplete((r, e) -> nearCache.clear());
+            }
+            Bytes k = Bytes.wrap(key);
+            nearCache.invalidate(k, p);
+            return f.whenComplete((r, e) -> nearCache.invalidate(k, p));
+        }
+        return f;
     }
 
     int partitionCount() {

@@ -3,6 +3,7 @@ package dev.tessera.grid.core.map;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.nearcache.NearCacheRegistry;
 import dev.tessera.grid.core.partition.KeyPartitioner;
 import dev.tessera.grid.core.routing.OperationInvoker;
 import dev.tessera.grid.core.serialization.KryoCodec;
@@ -18,5 +19,5 @@ import org.jgroups.Address;
  * @param timeoutMillis  operation timeout
  */
 public record MapContext(KryoCodec codec, KeyPartitioner partitioner, TopologyState topology, LocalStorage storage,
-                         OperationInvoker invoker, Messenger messenger, Runnable ensureOpen,
+                         OperationInvoker invoker, Messenger messenger, NearCacheRegistry nearCaches, Runnable ensureOpen,
                          Function<Address, Member> memberOf, long timeoutMillis) {}

@@ -81,6 +81,13 @@ final class AssignmentRun {
   private int undoSize;
   private boolean recording;
 
+  /** Path search state: distance, reaching partition and slot per member; allocated once. */
+  private long[] dist;
+
+  private int[] via;
+  private int[] viaSlot;
+  private boolean[] settled;
+
   AssignmentRun(Address[][] current, List<Address> members, Map<Address, String> zones, int r) {
     this.current = current;
     this.n = members.size();
@@ -248,8 +255,8 @@ final class AssignmentRun {
 
   /**
    * Fill preference: under quota, a zone new to the partition, least co-located with the
-   * partition's replicas, a rare primary/first-backup pairing, a rare slot, most missing, view
-   * order.
+   * partition's replicas (with two replicas first: rarely backing up this primary), rarely backing
+   * up this primary, a rare slot, most missing, view order.
    */
   private int compareFill(int p, int s, int x, int y) {
     int c = Boolean.compare(quota[y] > total[y], quota[x] > total[x]);
@@ -363,12 +370,12 @@ final class AssignmentRun {
   }
 
   /**
-   * Preference of moving slot s of p from u to w, smaller first: not the primary slot (a
-   * newcomer becomes primary later by a role swap from the member that must give one up), more
-   * zones in the partition, no new same-zone primary/first backup, the giver most over quota,
-   * the least co-location of w with the partition's other replicas (so that a later leave
-   * spreads its promotions and copies; with two replicas: the rarest primary/first-backup pair
-   * made, the commonest broken), the newcomer's rarest slot, the giver's most frequent.
+   * Preference of moving slot s of p from giver u to receiver w, smaller first: not the primary
+   * slot (a newcomer becomes primary later by a role swap from a member that must give one up),
+   * more zones in the partition, no new same-zone primary/first backup, the least co-location
+   * added for w minus removed for u, and w rarely backing up p's primary (so that a later leave
+   * finds promotable replicas everywhere; with two replicas: the rarest primary/backup pair
+   * made, the commonest broken), w's rarest slot, u's most frequent slot.
    */
   private void moveKey(int p, int s, int u, int w, long[] key) {
     int zu = zone[u];
@@ -512,9 +519,7 @@ final class AssignmentRun {
         free[freeCount++] = m;
       }
     }
-    if (extras < 0 || extras > freeCount) {
-      throw new IllegalStateException("bug: " + extras + " extra primaries for " + freeCount);
-    }
+    extras = Math.max(0, Math.min(extras, freeCount)); // a plan only: the equitable pass rules
     Arrays.sort(
         free,
         0,
@@ -633,11 +638,6 @@ final class AssignmentRun {
     }
     return max - min;
   }
-
-  private long[] dist;
-  private int[] via;
-  private int[] viaSlot;
-  private boolean[] settled;
 
   private void initSearch(int v) {
     if (dist == null) {

@@ -103,6 +103,12 @@ import org.jgroups.Address;
  * {@code O(N²)} memory for the spread counters (not kept above 1024 members). P = 271, N = 12,
  * R = 7 takes one to two milliseconds once warm.
  *
+ * <p>Use: the coordinator passes the owners of the last published table <em>before</em> removing
+ * the departed members (so that the promotion rule knows which primaries were lost; passing {@link
+ * PartitionTable#withoutMembers} owners works too and treats the promoted backups as undisturbed),
+ * then publishes the result as targets: {@code table.withoutMembers(gone).withTargets(result)
+ * .withVersion(v + 1)}.
+ *
  * <p>Thread-safety: immutable and stateless between calls; safe to share.
  */
 public final class OwnershipAssigner {

@@ -4,6 +4,7 @@ import dev.tessera.grid.GridTimeoutException;
 import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.nearcache.InvalidationPublisher;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.store.Bytes;
 import dev.tessera.grid.core.store.HybridClock;
@@ -39,14 +40,16 @@ public final class PrimaryOperations {
     private final Replicator replicator;
     private final HybridClock clock;
     private final QuorumTracker quorum;
+    private final InvalidationPublisher invalidations;
 
     public PrimaryOperations(TopologyState topology, LocalStorage storage, Replicator replicator, HybridClock clock,
-                             QuorumTracker quorum) {
+                             QuorumTracker quorum, InvalidationPublisher invalidations) {
         this.topology = topology;
         this.storage = storage;
         this.replicator = replicator;
         this.clock = clock;
         this.quorum = quorum;
+        this.invalidations = invalidations;
     }
 
     /**
@@ -95,6 +98,9 @@ public final class PrimaryOperations {
                 KeyMutation.returnsPrevious(op.code()) ? m.previous : null, m.previousVersion, applied.version(), null);
         if (!m.changed) {
             return done(response);
+        }
+        if (map.config().nearCache() != null) {
+            invalidations.changed(map.name(), op.partition(), op.key());
         }
         List<ReplicaEntry> copy = List.of(new ReplicaEntry(op.key(), m.newValue, m.newVersion, m.newHlc));
         return replicator.replicate(applied, map.name(), map.config(), op.partition(), copy).handle((ok, error) -> {
@@ -154,6 +160,9 @@ public final class PrimaryOperations {
         if (winners.isEmpty()) {
             return CompletableFuture.completedFuture(new ReplicateResponse(Status.OK, applied.version()));
         }
+        if (map.config().nearCache() != null) {
+            winners.forEach(e -> invalidations.changed(map.name(), p, e.key()));
+        }
         return replicator.replicate(applied, map.name(), map.config(), p, winners).handle((ok, error) -> error == null
                 ? new ReplicateResponse(Status.OK, applied.version())
                 : new ReplicateResponse(error instanceof StaleOwnerException || error.getCause() instanceof StaleOwnerException
@@ -201,6 +210,9 @@ public final class PrimaryOperations {
             }
         } finally {
             topology.unlockRead(stamp);
+        }
+        if (map.config().nearCache() != null) {
+            removed.forEach(e -> invalidations.changed(map.name(), p, e.key()));
         }
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         for (int from = 0; from < removed.size(); from += CLEAR_BATCH) {

@@ -20,7 +20,8 @@ public enum MessageType {
     ENTRIES_RESPONSE(13),
     MERGE_OUT(14),
     MERGE_OUT_DONE(15),
-    MERGE_ENTRIES(16);
+    MERGE_ENTRIES(16),
+    INVALIDATIONS(17);
 
     private static final MessageType[] BY_ID = new MessageType[64];
 

@@ -1,6 +1,7 @@
 package dev.tessera.grid.core.wire;
 
 import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.NearCacheConfig;
 import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.partition.PartitionTable;
 import java.io.DataInput;
@@ -290,6 +291,44 @@ public final class Messages {
         }
     }
 
+    /** Keys a primary changed in a near-cached map, with their (map, partition) sequence numbers. */
+    public record Invalidations(String map, List<Entry> entries) {
+        /** One changed key. */
+        public record Entry(int partition, long sequence, byte[] key) {}
+
+        public byte[] encode() {
+            int size = 16 + map.length();
+            for (Entry e : entries) {
+                size += 16 + e.key.length;
+            }
+            return write(MessageType.INVALIDATIONS, size, out -> {
+                writeString(out, map);
+                out.writeInt(entries.size());
+                for (Entry e : entries) {
+                    out.writeInt(e.partition);
+                    out.writeLong(e.sequence);
+                    writeBytes(out, e.key);
+                }
+            });
+        }
+
+        static Invalidations decode(DataInput in) throws IOException {
+            String map = readString(in);
+            int n = readCount(in, MAX_ENTRIES);
+            List<Entry> entries = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int p = in.readInt();
+                long seq = in.readLong();
+                byte[] key = readBytes(in);
+                if (key == null) {
+                    throw new MalformedMessageException("invalidation without key");
+                }
+                entries.add(new Entry(p, seq, key));
+            }
+            return new Invalidations(map, entries);
+        }
+    }
+
     // ---- decoding entry point ----
 
     /** The type of an encoded message. */
@@ -317,6 +356,7 @@ public final class Messages {
                 case MERGE_OUT -> new MergeOut(PartitionTable.readFrom(in));
                 case MERGE_OUT_DONE -> new MergeOutDone(in.readLong());
                 case MERGE_ENTRIES -> new MergeEntries(Replicate.decode(in));
+                case INVALIDATIONS -> Invalidations.decode(in);
                 case TRANSFER_DONE -> TransferDone.decode(in);
                 case TABLE_QUERY -> new TableQuery();
                 case LEAVE_REQUEST -> LeaveRequest.decode(in);
@@ -412,6 +452,9 @@ public final class Messages {
         out.writeByte(config.asyncBackups());
         out.writeBoolean(config.readFromBackup());
         out.writeByte(config.splitBrainMode().ordinal());
+        NearCacheConfig near = config.nearCache();
+        out.writeInt(near == null ? 0 : near.maxEntries());
+        out.writeLong(near == null || near.timeToLive() == null ? 0 : near.timeToLive().toMillis());
     }
 
     static MapConfig readConfig(DataInput in) throws IOException {
@@ -423,7 +466,11 @@ public final class Messages {
             if (mode < 0 || mode >= SPLIT_BRAIN_MODES.length) {
                 throw new MalformedMessageException("unknown split-brain mode " + mode);
             }
-            return new MapConfig(backups, async, readFromBackup, SPLIT_BRAIN_MODES[mode]);
+            int nearMax = in.readInt();
+            long nearTtl = in.readLong();
+            NearCacheConfig near = nearMax == 0 ? null
+                    : new NearCacheConfig(nearMax, nearTtl == 0 ? null : java.time.Duration.ofMillis(nearTtl));
+            return new MapConfig(backups, async, readFromBackup, SPLIT_BRAIN_MODES[mode], near);
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException("bad map config: " + e.getMessage(), e);
         }
