@@ -77,7 +77,7 @@ class PartitionSimulatorTest {
 
       assertThat(m.maxSlotSpread()).as("step %d per-slot spread", step).isLessThanOrEqualTo(1);
       assertThat(m.totalSpread()).as("step %d total spread", step).isLessThanOrEqualTo(1);
-      assertThat(m.sameZoneExcess()).as("step %d same-zone excess", step).isLessThanOrEqualTo(4 + PARTITIONS / 128);
+      assertThat(m.sameZoneExcess()).as("step %d same-zone excess", step).isLessThanOrEqualTo(OwnershipAssignerPropertiesTest.zoneExcessBound(PARTITIONS, m.replicas()));
       boolean zoned = zoneNames > 0;
       boolean few = m.replicas() <= 3;
       if (joining) {
