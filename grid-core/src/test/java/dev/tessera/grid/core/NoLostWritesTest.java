@@ -3,7 +3,6 @@ package dev.tessera.grid.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tessera.grid.GridIntrospection;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.core.testkit.TestCluster;
 import dev.tessera.grid.core.testkit.WriteLoad;
@@ -42,31 +41,17 @@ class NoLostWritesTest {
             for (int i = 0; i < 3_000; i++) {
                 map.set("k" + i, "v" + i);
             }
-            assertThat(copies(cluster, "twice")).as("primary and backup copies before").containsExactly(3_000L, 3_000L);
+            assertThat(cluster.copyCounts("twice")).as("primary and backup copies before").containsExactly(3_000L, 3_000L);
             cluster.crash(3);
             cluster.awaitStable();
-            assertThat(copies(cluster, "twice")).as("primary and backup copies after the first crash").containsExactly(3_000L, 3_000L);
+            assertThat(cluster.copyCounts("twice")).as("primary and backup copies after the first crash").containsExactly(3_000L, 3_000L);
             cluster.crash(2);
             cluster.awaitStable();
-            assertThat(copies(cluster, "twice")).as("primary and backup copies after the second crash").containsExactly(3_000L, 3_000L);
+            assertThat(cluster.copyCounts("twice")).as("primary and backup copies after the second crash").containsExactly(3_000L, 3_000L);
             GridMap<String, String> reader = cluster.member(1).map("twice");
             long lost = java.util.stream.IntStream.range(0, 3_000).filter(i -> !("v" + i).equals(reader.get("k" + i))).count();
             assertThat(lost).isZero();
         }
-    }
-
-    /** Total primary and backup copies of a map's entries over the live members. */
-    private static List<Long> copies(TestCluster cluster, String map) {
-        long primary = 0;
-        long backup = 0;
-        for (TesseraGrid g : cluster.members()) {
-            GridIntrospection.MapStats s = g.introspection().localMapStats().get(map);
-            if (s != null) {
-                primary += s.primaryEntries();
-                backup += s.backupEntries();
-            }
-        }
-        return List.of(primary, backup);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tessera.grid.Grid;
 import dev.tessera.grid.GridBuilder;
+import dev.tessera.grid.GridIntrospection;
 import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.partition.PartitionTable;
@@ -138,6 +139,20 @@ public final class TestCluster implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Copies of a map's entries over the live members: [primary copies, backup copies]. */
+    public List<Long> copyCounts(String map) {
+        long primary = 0;
+        long backup = 0;
+        for (TesseraGrid g : members()) {
+            GridIntrospection.MapStats s = g.introspection().localMapStats().get(map);
+            if (s != null) {
+                primary += s.primaryEntries();
+                backup += s.backupEntries();
+            }
+        }
+        return List.of(primary, backup);
     }
 
     @Override
