@@ -1,17 +1,372 @@
 package dev.tessera.demo.admin;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tessera.grid.GridMap;
+import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.TesseraGrid;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jgroups.Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Fault-injection and workload endpoints under {@code /admin/} for the chaos tests (issue 3).
- * Being filled in by the chaos-tests work; registers nothing yet.
+ * Fault-injection and workload endpoints under {@code /admin/} for the chaos tests (issue 3). They run inside the
+ * member JVM and drive its embedded grid; they bind wherever the member's HTTP server binds (loopback in the demo).
+ *
+ * <table>
+ * <caption>Endpoints</caption>
+ * <tr><td>{@code POST /admin/isolate?members=m2,m3}</td><td>drop all traffic to and from those members (by name;
+ *     every address the name ever had). Call it on both sides of a split. Replaces the previous isolation.</td></tr>
+ * <tr><td>{@code POST /admin/heal}</td><td>drop nothing any more</td></tr>
+ * <tr><td>{@code POST /admin/workload/start?map=chaos&threads=2&keys=32&readPercent=50&seed=1&backups=1&mode=AVAILABLE&rate=100&journal=/path}</td>
+ *     <td>starts a recorded workload ({@link Workload}); {@code rate} is operations per second per thread (0 = no
+ *     limit); {@code journal} optionally names a file to append every operation to as it happens (survives
+ *     kill -9). 409 if one is running.</td></tr>
+ * <tr><td>{@code POST /admin/workload/stop[?waitMillis=15000]}</td><td>stops it, waiting for operations in flight;
+ *     answers its counters</td></tr>
+ * <tr><td>{@code GET /admin/workload/stats}</td><td>counters: attempted, ok, failed, unknown, inFlight</td></tr>
+ * <tr><td>{@code GET /admin/workload/history}</td><td>plain text, one {@link OpRecord} line per operation</td></tr>
+ * <tr><td>{@code GET /admin/health}</td><td>JSON, see {@link Health}</td></tr>
+ * <tr><td>{@code POST /admin/preload?map=bulk&count=200000&from=0&valueBytes=64&backups=1&mode=AVAILABLE}</td>
+ *     <td>writes keys {@code p<from>..p<from+count-1>} (acknowledged when the call returns)</td></tr>
+ * <tr><td>{@code GET /admin/verify-preload?map=bulk&count=..&from=..&valueBytes=..&backups=..&mode=..}</td>
+ *     <td>reads them back: {@code present=.. missing=.. wrong=.. failed=..}</td></tr>
+ * <tr><td>{@code GET /admin/read?map=chaos&keys=32&backups=..&mode=..}</td><td>reads {@code k0..k<keys-1>}, one
+ *     line each: {@code key value invokeNanos completeNanos outcome} (value {@code ~} = none)</td></tr>
+ * </table>
+ *
+ * <p>Query parameters {@code backups} (default 1) and {@code mode} (default AVAILABLE) give the map configuration;
+ * every member must use the same one for a map name.
  */
 public final class AdminEndpoints {
-    private AdminEndpoints() {}
+    private static final Logger log = LoggerFactory.getLogger(AdminEndpoints.class);
+
+    private final TesseraGrid grid;
+    private final String memberName;
+    private final MemberDirectory directory;
+    private final AtomicLong seqs = new AtomicLong();
+    private volatile Workload workload;
+
+    private AdminEndpoints(TesseraGrid grid) {
+        this.grid = grid;
+        this.memberName = grid.channel().localMember().name();
+        this.directory = new MemberDirectory(grid);
+    }
 
     /** Adds the {@code /admin/...} contexts to {@code server} for {@code grid}. */
     public static void register(HttpServer server, TesseraGrid grid) {
-        // filled in by the chaos-tests work
+        AdminEndpoints admin = new AdminEndpoints(grid);
+        admin.directory.refresh();
+        ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "admin-member-directory");
+            t.setDaemon(true);
+            return t;
+        });
+        refresher.scheduleWithFixedDelay(() -> {
+            try {
+                admin.directory.refresh();
+            } catch (RuntimeException e) {
+                log.debug("member directory refresh failed: {}", e.toString());
+            }
+        }, 200, 200, TimeUnit.MILLISECONDS);
+        server.createContext("/admin/", admin::handle);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
+        Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+        try {
+            switch (path) {
+                case "/admin/health" -> reply(ex, 200, "application/json", Json.write(Health.of(grid, directory, workload)));
+                case "/admin/isolate" -> requirePost(ex, method, () -> isolate(ex, q));
+                case "/admin/heal" -> requirePost(ex, method, () -> heal(ex));
+                case "/admin/workload/start" -> requirePost(ex, method, () -> startWorkload(ex, q));
+                case "/admin/workload/stop" -> requirePost(ex, method, () -> stopWorkload(ex, q));
+                case "/admin/workload/stats" -> {
+                    Workload w = workload;
+                    reply(ex, 200, "text/plain", w == null ? "none" : w.stats());
+                }
+                case "/admin/workload/history" -> history(ex);
+                case "/admin/preload" -> requirePost(ex, method, () -> preload(ex, q));
+                case "/admin/verify-preload" -> verifyPreload(ex, q);
+                case "/admin/read" -> readKeys(ex, q);
+                default -> reply(ex, 404, "text/plain", "unknown admin endpoint " + path);
+            }
+        } catch (IllegalArgumentException e) {
+            reply(ex, 400, "text/plain", String.valueOf(e.getMessage()));
+        } catch (Exception e) {
+            log.warn("{} {} failed", method, path, e);
+            reply(ex, 500, "text/plain", e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- faults
+
+    private void isolate(HttpExchange ex, Map<String, String> q) throws IOException {
+        Set<Address> drop = new HashSet<>();
+        List<String> unknown = new ArrayList<>();
+        for (String name : required(q, "members").split(",")) {
+            String n = name.trim();
+            if (n.isEmpty() || n.equals(memberName)) {
+                continue;
+            }
+            Set<Address> a = directory.addresses(n);
+            if (a.isEmpty()) {
+                unknown.add(n);
+            }
+            drop.addAll(a);
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown member name(s) " + unknown + "; known: " + directory.names(
+                    new HashSet<>(grid.channel().currentView().addresses())));
+        }
+        grid.channel().isolate(drop);
+        reply(ex, 200, "text/plain", "isolated from " + directory.names(drop));
+    }
+
+    private void heal(HttpExchange ex) throws IOException {
+        grid.channel().isolate(Set.of());
+        reply(ex, 200, "text/plain", "healed");
+    }
+
+    // ---------------------------------------------------------------------------------------------- workload
+
+    private synchronized void startWorkload(HttpExchange ex, Map<String, String> q) throws IOException {
+        Workload w = workload;
+        if (w != null && w.isRunning()) {
+            reply(ex, 409, "text/plain", "a workload is running: " + w.stats());
+            return;
+        }
+        String journal = q.get("journal");
+        Workload.Params p = new Workload.Params(required(q, "map"), intParam(q, "threads", 2), intParam(q, "keys", 32),
+                intParam(q, "readPercent", 50), Long.parseLong(q.getOrDefault("seed", "1")),
+                Double.parseDouble(q.getOrDefault("rate", "100")), journal == null ? null : Path.of(journal));
+        if (p.threads() < 1 || p.keys() < 1 || p.readPercent() < 0 || p.readPercent() > 100) {
+            throw new IllegalArgumentException("need threads >= 1, keys >= 1, 0 <= readPercent <= 100: " + p);
+        }
+        GridMap<String, String> map = grid.map(p.map(), mapConfig(q));
+        Workload next = new Workload(memberName, map, p, seqs, grid::isRunning);
+        workload = next;
+        next.start();
+        reply(ex, 200, "text/plain", "started " + p);
+    }
+
+    private void stopWorkload(HttpExchange ex, Map<String, String> q) throws Exception {
+        Workload w = workload;
+        if (w == null) {
+            reply(ex, 200, "text/plain", "none");
+            return;
+        }
+        reply(ex, 200, "text/plain", w.stop(Long.parseLong(q.getOrDefault("waitMillis", "15000"))));
+    }
+
+    private void history(HttpExchange ex) throws IOException {
+        Workload w = workload;
+        StringBuilder sb = new StringBuilder();
+        if (w != null) {
+            for (OpRecord r : w.history()) {
+                sb.append(r.toLine()).append('\n');
+            }
+        }
+        reply(ex, 200, "text/plain", sb.toString());
+    }
+
+    // ---------------------------------------------------------------------------------------------- bulk data
+
+    /** The value preloaded for key {@code p<i>}: deterministic, so it can be verified anywhere. */
+    static String preloadValue(long i, int valueBytes) {
+        StringBuilder sb = new StringBuilder(valueBytes).append('v').append(i).append(':');
+        while (sb.length() < valueBytes) {
+            sb.append((char) ('a' + (i + sb.length()) % 26));
+        }
+        return sb.toString();
+    }
+
+    private void preload(HttpExchange ex, Map<String, String> q) throws IOException {
+        GridMap<String, String> map = grid.map(required(q, "map"), mapConfig(q));
+        long from = Long.parseLong(q.getOrDefault("from", "0"));
+        long count = Long.parseLong(required(q, "count"));
+        int valueBytes = intParam(q, "valueBytes", 64);
+        int batch = intParam(q, "batch", 500);
+        long started = System.nanoTime();
+        for (long i = from; i < from + count; i += batch) {
+            Map<String, String> entries = new HashMap<>();
+            for (long j = i; j < Math.min(from + count, i + batch); j++) {
+                entries.put("p" + j, preloadValue(j, valueBytes));
+            }
+            RuntimeException last = null;
+            for (int attempt = 0; attempt < 5; attempt++) {
+                try {
+                    map.putAll(entries); // idempotent: retried on failure
+                    last = null;
+                    break;
+                } catch (RuntimeException e) {
+                    last = e;
+                }
+            }
+            if (last != null) {
+                throw last;
+            }
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        log.info("preloaded {} entries into '{}' in {} ms", count, map.name(), ms);
+        reply(ex, 200, "text/plain", "preloaded=" + count + " millis=" + ms);
+    }
+
+    private void verifyPreload(HttpExchange ex, Map<String, String> q) throws IOException {
+        GridMap<String, String> map = grid.map(required(q, "map"), mapConfig(q));
+        long from = Long.parseLong(q.getOrDefault("from", "0"));
+        long count = Long.parseLong(required(q, "count"));
+        int valueBytes = intParam(q, "valueBytes", 64);
+        int batch = intParam(q, "batch", 500);
+        long present = 0;
+        long missing = 0;
+        long wrong = 0;
+        long failed = 0;
+        List<String> examples = new ArrayList<>();
+        for (long i = from; i < from + count; i += batch) {
+            Set<String> keys = new HashSet<>();
+            for (long j = i; j < Math.min(from + count, i + batch); j++) {
+                keys.add("p" + j);
+            }
+            Map<String, String> got;
+            try {
+                got = map.getAll(keys);
+            } catch (RuntimeException e) {
+                failed += keys.size();
+                if (examples.size() < 10) {
+                    examples.add("batch@" + i + ":" + e.getClass().getSimpleName());
+                }
+                continue;
+            }
+            for (String k : keys) {
+                String v = got.get(k);
+                if (v == null) {
+                    missing++;
+                    if (examples.size() < 10) {
+                        examples.add(k + ":missing");
+                    }
+                } else if (!v.equals(preloadValue(Long.parseLong(k.substring(1)), valueBytes))) {
+                    wrong++;
+                    if (examples.size() < 10) {
+                        examples.add(k + ":wrong");
+                    }
+                } else {
+                    present++;
+                }
+            }
+        }
+        reply(ex, 200, "text/plain", "present=" + present + " missing=" + missing + " wrong=" + wrong + " failed="
+                + failed + " examples=" + String.join(",", examples));
+    }
+
+    private void readKeys(HttpExchange ex, Map<String, String> q) throws IOException {
+        GridMap<String, String> map = grid.map(required(q, "map"), mapConfig(q));
+        int keys = Integer.parseInt(required(q, "keys"));
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < keys; i++) {
+            String key = "k" + i;
+            long invoke = System.nanoTime();
+            String value;
+            String outcome;
+            try {
+                String v = map.get(key);
+                value = v == null ? OpRecord.NULL_VALUE : v;
+                outcome = "OK";
+            } catch (RuntimeException e) {
+                value = OpRecord.NO_VALUE;
+                outcome = "UNKNOWN:" + e.getClass().getSimpleName();
+            }
+            long complete = System.nanoTime();
+            sb.append(key).append('\t').append(value).append('\t').append(invoke).append('\t').append(complete)
+                    .append('\t').append(outcome).append('\n');
+        }
+        reply(ex, 200, "text/plain", sb.toString());
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    private static MapConfig mapConfig(Map<String, String> q) {
+        SplitBrainMode mode;
+        try {
+            mode = SplitBrainMode.valueOf(q.getOrDefault("mode", "AVAILABLE").toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mode must be AVAILABLE or CONSISTENT, was " + q.get("mode"));
+        }
+        return MapConfig.builder().backups(intParam(q, "backups", 1)).splitBrainMode(mode).build();
+    }
+
+    private interface IoAction {
+        void run() throws Exception;
+    }
+
+    private static void requirePost(HttpExchange ex, String method, IoAction action) throws Exception {
+        if (!"POST".equals(method)) {
+            reply(ex, 405, "text/plain", "use POST");
+            return;
+        }
+        action.run();
+    }
+
+    private static String required(Map<String, String> q, String name) {
+        String v = q.get(name);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("missing query parameter '" + name + "'");
+        }
+        return v;
+    }
+
+    private static int intParam(Map<String, String> q, String name, int def) {
+        String v = q.get(name);
+        try {
+            return v == null ? def : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer, was " + v);
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair : pair.substring(0, eq);
+            String v = eq < 0 ? "" : pair.substring(eq + 1);
+            out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static void reply(HttpExchange ex, int code, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType + "; charset=utf-8");
+        ex.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(bytes);
+            }
+        } else {
+            ex.close();
+        }
     }
 }

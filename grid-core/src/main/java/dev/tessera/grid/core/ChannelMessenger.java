@@ -3,7 +3,9 @@ package dev.tessera.grid.core;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.membership.ClusterChannel;
 import dev.tessera.grid.membership.ClusterView;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.jgroups.Address;
 
@@ -12,6 +14,7 @@ final class ChannelMessenger implements Messenger {
     private final ClusterChannel channel;
     private final Address self;
     private final LongAdder sent = new LongAdder();
+    private final Set<Address> seen = ConcurrentHashMap.newKeySet();
 
     ChannelMessenger(ClusterChannel channel) {
         this.channel = channel;
@@ -25,7 +28,20 @@ final class ChannelMessenger implements Messenger {
 
     @Override
     public ClusterView view() {
-        return channel.currentView();
+        ClusterView v = channel.currentView();
+        seen.addAll(v.addresses());
+        return v;
+    }
+
+    @Override
+    public boolean hasLeft(Address member) {
+        ClusterView v = view();
+        return seen.contains(member) && !v.contains(member);
+    }
+
+    /** View listener: remembers every member ever seen, so that {@link #hasLeft} can tell leavers from joiners. */
+    void onView(ClusterView v) {
+        seen.addAll(v.addresses());
     }
 
     @Override

@@ -146,7 +146,8 @@ public final class TesseraGrid implements Grid {
                 tableMonitor.notifyAll();
             }
         });
-        OperationInvoker invoker = new OperationInvoker(messenger, topology, primary, scheduler, timeout);
+        OperationInvoker invoker = new OperationInvoker(messenger, topology, primary, scheduler, timeout,
+                () -> state == State.RUNNING || state == State.LEAVING);
         mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, nearCaches, this::ensureOpen,
                 this::memberOf, timeout);
         inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage), coordinator, mapContext, merger,
@@ -296,6 +297,7 @@ public final class TesseraGrid implements Grid {
         if (!awaitWired()) {
             return;
         }
+        messenger.onView(view);
         quorum.onView(view, topology.table());
         coordinator.onView(view);
         eventExecutor.execute(() -> publishEvents(view));
@@ -378,6 +380,21 @@ public final class TesseraGrid implements Grid {
 
     private Member memberOf(Address address) {
         return Members.of(address, channel.currentView());
+    }
+
+    /**
+     * Diagnostics: what this member holds for {@code key} of {@code map}: its slot in the partition's
+     * owners and target, and the local record's version, HLC and whether it is a tombstone.
+     */
+    public String describeLocal(String map, Object key) {
+        byte[] k = codec.serializeKey(key);
+        int p = partitioner.partitionOf(k);
+        var t = topology.table();
+        var c = storage.get(map);
+        var r = c == null ? null : c.partition(p).compute(dev.tessera.grid.core.store.Bytes.wrap(k), (kk, cur) -> cur);
+        return config.memberName() + " p" + p + " v" + t.version() + " slot " + t.slotOf(p, topology.self()) + " target-slot "
+                + t.targetSlotOf(p, topology.self()) + ": " + (r == null ? "no record"
+                : (r.isTombstone() ? "tombstone" : "value") + " version " + Long.toHexString(r.version()) + " hlc " + r.hlc());
     }
 
     /** Messages this member has sent to other members (requests, one-way messages, broadcasts). */

@@ -106,7 +106,13 @@ class NoLostWritesTest {
                 awaitProgress(load, 500);
             }
             load.stop();
-            assertNoLoss("rolling restart", load.verify(cluster.member(2)));
+            WriteLoad.Report report = load.verify(cluster.member(2));
+            for (String key : load.lostKeys()) {
+                for (TesseraGrid g : cluster.members()) {
+                    log.info("lost {}: {}", key, g.describeLocal("rolling", key));
+                }
+            }
+            assertNoLoss("rolling restart", report);
         }
     }
 

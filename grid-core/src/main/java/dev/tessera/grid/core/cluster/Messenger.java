@@ -15,6 +15,13 @@ public interface Messenger {
         return view().contains(member);
     }
 
+    /**
+     * Whether {@code member} was in an earlier view and is not in the current one. A member this
+     * one has not seen yet (it joined, but our view is behind the coordinator's) has not left: a
+     * copy addressed to it must wait, not be skipped.
+     */
+    boolean hasLeft(Address member);
+
     /** Request/response, unbounded: for member-to-member traffic (backups, migration, queries). */
     CompletableFuture<byte[]> request(Address to, byte[] message, long timeoutMillis);
 

@@ -2,6 +2,9 @@ package dev.tessera.grid.core.cluster;
 
 import dev.tessera.grid.core.partition.PartitionTable;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.StampedLock;
@@ -22,12 +25,23 @@ import org.jgroups.Address;
  * writes to that partition get versions {@code t << 32 | seq}. Table versions only grow, so every
  * write of a new primary is newer than any write of any earlier primary, including unacknowledged
  * ones still sitting on some backup; replicas keep the newest version per key.
+ *
+ * <p>Terms: for every partition this member also remembers {@link #primarySince(int)}, the version of
+ * the first applied table in which the partition's current primary became its primary. A message
+ * its primary made with an older table was made under another primaryship (a previous term of the
+ * same member, or the other lineage of a split, whose messages the transport may deliver late, after
+ * the heal) and must not be applied, whatever its versions say. Likewise it remembers
+ * {@link #departedAt(Address)}, the last table in which a member dropped out of the table: an
+ * operation that member routed with an older table was sent before it was cut off (from the other
+ * side of a split, delivered after the heal) and must not run.
  */
 public final class TopologyState {
     private final Address self;
     private final StampedLock lock = new StampedLock();
     private final long[] epochs;
     private final AtomicLongArray sequences;
+    private final AtomicLongArray primarySince;
+    private final Map<Address, Long> departedAt = new ConcurrentHashMap<>();
     private final List<BiConsumer<PartitionTable, PartitionTable>> listeners = new CopyOnWriteArrayList<>();
     private volatile PartitionTable table;
     private volatile long frozenThrough = -1;
@@ -37,6 +51,7 @@ public final class TopologyState {
         this.table = PartitionTable.initial(partitionCount);
         this.epochs = new long[partitionCount];
         this.sequences = new AtomicLongArray(partitionCount);
+        this.primarySince = new AtomicLongArray(partitionCount);
     }
 
     public Address self() {
@@ -69,9 +84,18 @@ public final class TopologyState {
                         + "; every member must be started with the same partitionCount");
             }
             for (int p = 0; p < next.partitionCount(); p++) {
-                if (self.equals(next.primary(p)) && !self.equals(prev.primary(p))) {
-                    epochs[p] = next.version();
-                    sequences.set(p, 0);
+                Address primary = next.primary(p);
+                if (!Objects.equals(primary, prev.primary(p))) {
+                    primarySince.set(p, next.version());
+                    if (self.equals(primary)) {
+                        epochs[p] = next.version();
+                        sequences.set(p, 0);
+                    }
+                }
+            }
+            for (Address a : prev.members()) {
+                if (!next.members().contains(a)) {
+                    departedAt.merge(a, next.version(), Math::max);
                 }
             }
             table = next;
@@ -82,6 +106,27 @@ public final class TopologyState {
         } finally {
             lock.unlockWrite(stamp);
         }
+    }
+
+    /**
+     * The version of the first table this member applied in which partition {@code p}'s current
+     * primary became its primary (0 before any table). Messages the primary sent with an older table
+     * belong to an earlier primaryship: another member's, a previous term of its own, or the other
+     * side of a split. Under {@link #readLock()} it belongs to {@link #table()}.
+     */
+    public long primarySince(int p) {
+        return primarySince.get(p);
+    }
+
+    /**
+     * The version of the last table this member applied in which {@code member} dropped out of the
+     * table (it left the view, or this side of a split lost sight of it), 0 if it never did. An
+     * operation {@code member} routed with an older table was sent before that and may be delivered
+     * only now, by a transport that retransmits what a split dropped once it heals.
+     */
+    public long departedAt(Address member) {
+        Long v = departedAt.get(member);
+        return v == null ? 0 : v;
     }
 
     /**

@@ -70,8 +70,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         return await(remoteGet(k, p));
     }
 
-    @Override
-    public CompletableFuture<V> getAsync(K key) {
+    private CompletableFuture<V> getFuture(K key) {
         ctx.ensureOpen().run();
         byte[] k = keyBytes(key);
         int p = ctx.partitioner().partitionOf(k);
@@ -106,24 +105,22 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         return get(key) != null;
     }
 
-    @Override
-    public CompletableFuture<Boolean> containsKeyAsync(K key) {
-        return getAsync(key).thenApply(Objects::nonNull);
+    private CompletableFuture<Boolean> containsKeyFuture(K key) {
+        return getFuture(key).thenApply(Objects::nonNull);
     }
 
     @Override
     public Map<K, V> getAll(Set<? extends K> keys) {
-        return await(getAllAsync(keys));
+        return await(getAllFuture(keys));
     }
 
-    @Override
-    public CompletableFuture<Map<K, V>> getAllAsync(Set<? extends K> keys) {
+    private CompletableFuture<Map<K, V>> getAllFuture(Set<? extends K> keys) {
         ctx.ensureOpen().run();
         Objects.requireNonNull(keys, "keys");
         List<K> order = new ArrayList<>(keys);
         List<CompletableFuture<V>> values = new ArrayList<>(order.size());
         for (K k : order) {
-            values.add(getAsync(k));
+            values.add(getFuture(k));
         }
         return CompletableFuture.allOf(values.toArray(CompletableFuture[]::new)).thenApply(x -> {
             Map<K, V> out = new HashMap<>();
@@ -141,21 +138,19 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public V put(K key, V value) {
-        return await(putAsync(key, value));
+        return await(putFuture(key, value));
     }
 
-    @Override
-    public CompletableFuture<V> putAsync(K key, V value) {
+    private CompletableFuture<V> putFuture(K key, V value) {
         return keyValueCall(OpCode.PUT, key, value, null).thenApply(r -> value(r.value()));
     }
 
     @Override
     public void set(K key, V value) {
-        await(setAsync(key, value));
+        await(setFuture(key, value));
     }
 
-    @Override
-    public CompletableFuture<Void> setAsync(K key, V value) {
+    private CompletableFuture<Void> setFuture(K key, V value) {
         return keyValueCall(OpCode.SET, key, value, null).thenApply(r -> null);
     }
 
@@ -164,48 +159,43 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         return await(keyCall(OpCode.REMOVE, key).thenApply(r -> value(r.value())));
     }
 
-    @Override
-    public CompletableFuture<V> removeAsync(K key) {
+    private CompletableFuture<V> removeFuture(K key) {
         return keyCall(OpCode.REMOVE, key).thenApply(r -> value(r.value()));
     }
 
     @Override
     public void delete(K key) {
-        await(deleteAsync(key));
+        await(deleteFuture(key));
     }
 
-    @Override
-    public CompletableFuture<Void> deleteAsync(K key) {
+    private CompletableFuture<Void> deleteFuture(K key) {
         return keyCall(OpCode.DELETE, key).thenApply(r -> null);
     }
 
     @Override
     public V putIfAbsent(K key, V value) {
-        return await(putIfAbsentAsync(key, value));
+        return await(putIfAbsentFuture(key, value));
     }
 
-    @Override
-    public CompletableFuture<V> putIfAbsentAsync(K key, V value) {
+    private CompletableFuture<V> putIfAbsentFuture(K key, V value) {
         return keyValueCall(OpCode.PUT_IF_ABSENT, key, value, null).thenApply(r -> value(r.value()));
     }
 
     @Override
     public V replace(K key, V value) {
-        return await(replaceAsync(key, value));
+        return await(replaceFuture(key, value));
     }
 
-    @Override
-    public CompletableFuture<V> replaceAsync(K key, V value) {
+    private CompletableFuture<V> replaceFuture(K key, V value) {
         return keyValueCall(OpCode.REPLACE, key, value, null).thenApply(r -> value(r.value()));
     }
 
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
-        return await(replaceAsync(key, oldValue, newValue));
+        return await(replaceFuture(key, oldValue, newValue));
     }
 
-    @Override
-    public CompletableFuture<Boolean> replaceAsync(K key, V oldValue, V newValue) {
+    private CompletableFuture<Boolean> replaceFuture(K key, V oldValue, V newValue) {
         Objects.requireNonNull(oldValue, "oldValue");
         return keyValueCall(OpCode.REPLACE_IF_EQUALS, key, newValue, ctx.codec().serialize(oldValue)).thenApply(OpResponse::flag);
     }
@@ -221,8 +211,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
                 .thenApply(OpResponse::flag));
     }
 
-    @Override
-    public CompletableFuture<Boolean> removeAsync(K key, V value) {
+    private CompletableFuture<Boolean> removeFuture(K key, V value) {
         Objects.requireNonNull(value, "value");
         ctx.ensureOpen().run();
         byte[] k = keyBytes(key);
@@ -232,15 +221,14 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public void putAll(Map<? extends K, ? extends V> entries) {
-        await(putAllAsync(entries));
+        await(putAllFuture(entries));
     }
 
-    @Override
-    public CompletableFuture<Void> putAllAsync(Map<? extends K, ? extends V> entries) {
+    private CompletableFuture<Void> putAllFuture(Map<? extends K, ? extends V> entries) {
         ctx.ensureOpen().run();
         List<CompletableFuture<Void>> writes = new ArrayList<>(entries.size());
         for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
-            writes.add(setAsync(e.getKey(), e.getValue()));
+            writes.add(setFuture(e.getKey(), e.getValue()));
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
@@ -349,6 +337,72 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     @Override
     public int partitionOf(K key) {
         return ctx.partitioner().partitionOf(keyBytes(key));
+    }
+
+    // ---- async API: user continuations run on the common pool, never on a messaging thread ----
+
+    @Override
+    public CompletableFuture<V> getAsync(K key) {
+        return forUser(getFuture(key));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> containsKeyAsync(K key) {
+        return forUser(containsKeyFuture(key));
+    }
+
+    @Override
+    public CompletableFuture<Map<K, V>> getAllAsync(Set<? extends K> keys) {
+        return forUser(getAllFuture(keys));
+    }
+
+    @Override
+    public CompletableFuture<V> putAsync(K key, V value) {
+        return forUser(putFuture(key, value));
+    }
+
+    @Override
+    public CompletableFuture<Void> setAsync(K key, V value) {
+        return forUser(setFuture(key, value));
+    }
+
+    @Override
+    public CompletableFuture<V> removeAsync(K key) {
+        return forUser(removeFuture(key));
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteAsync(K key) {
+        return forUser(deleteFuture(key));
+    }
+
+    @Override
+    public CompletableFuture<V> putIfAbsentAsync(K key, V value) {
+        return forUser(putIfAbsentFuture(key, value));
+    }
+
+    @Override
+    public CompletableFuture<V> replaceAsync(K key, V value) {
+        return forUser(replaceFuture(key, value));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> replaceAsync(K key, V oldValue, V newValue) {
+        return forUser(replaceFuture(key, oldValue, newValue));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> removeAsync(K key, V value) {
+        return forUser(removeFuture(key, value));
+    }
+
+    @Override
+    public CompletableFuture<Void> putAllAsync(Map<? extends K, ? extends V> entries) {
+        return forUser(putAllFuture(entries));
+    }
+
+    private static <T> CompletableFuture<T> forUser(CompletableFuture<T> f) {
+        return f.isDone() ? f : f.whenCompleteAsync((v, e) -> { });
     }
 
     // ---- helpers ----

@@ -30,10 +30,26 @@ import org.jgroups.Address;
  * Executes single-key operations on this member as the partition's primary: checks ownership at the
  * current table, applies the operation atomically to the key, and acknowledges once the synchronous
  * replicas applied the copy. Never blocks: the returned future completes when the replicas answer.
+ *
+ * <p>An operation from another member whose caller has given up ({@link ClientOp#deadlineMillis()}
+ * passed, with {@link #CLOCK_SKEW_MILLIS} of slack) is not executed: the transport may deliver a
+ * request long after it was sent (it retransmits what a network split dropped once the split heals),
+ * and the caller may meanwhile have retried it elsewhere or reported it refused. For the same reason an
+ * operation routed with a table older than the last one in which its origin dropped out of our table
+ * ({@link TopologyState#departedAt}) is REJECTED: it was sent across a split before the split was seen
+ * and is delivered only after the heal, possibly within its deadline but after its caller retried it
+ * on its own side (where it was acknowledged, and then overwritten by later writes).
+ *
+ * <p>A {@link SplitBrainMode#CONSISTENT} write refused before it is applied is a clean refusal. One
+ * refused after it was applied here (this side lost its majority while the write was being copied),
+ * like one whose copy a replica rejected because this member's table is stale, is answered with the
+ * {@link OpResponse#mayHaveBeenApplied() applied} marker: its outcome is unknown, not "refused".
  */
 public final class PrimaryOperations {
     /** Entries per replication message when a whole partition is cleared. */
     private static final int CLEAR_BATCH = 1000;
+    /** Clock skew tolerated between members when checking an operation's deadline. */
+    static final long CLOCK_SKEW_MILLIS = 1_000;
 
     private final TopologyState topology;
     private final LocalStorage storage;
@@ -54,10 +70,18 @@ public final class PrimaryOperations {
 
     /**
      * @param remote whether the operation came from another member, whose table version must then
-     *               not be newer than ours (if it is, ours is stale and the caller retries)
+     *               not be newer than ours (if it is, ours is stale and the caller retries), and whose
+     *               deadline must not have passed (if it has, the caller gave up: answered RETRY, not run),
+     *               and whose table must not predate its origin's last departure (answered REJECTED, not run)
      */
     public CompletableFuture<OpResponse> execute(ClientOp op, boolean remote) {
         PartitionTable t = topology.table();
+        if (remote && System.currentTimeMillis() > op.deadlineMillis() + CLOCK_SKEW_MILLIS) {
+            return done(OpResponse.status(Status.RETRY, t.version()));
+        }
+        if (remote && op.origin() != null && op.tableVersion() < topology.departedAt(op.origin())) {
+            return done(OpResponse.status(Status.REJECTED, t.version()));
+        }
         if ((remote && op.tableVersion() > t.version()) || topology.isFrozen()) {
             return done(OpResponse.status(Status.RETRY, t.version()));
         }
@@ -77,7 +101,7 @@ public final class PrimaryOperations {
         }
         boolean consistent = map.config().splitBrainMode() == SplitBrainMode.CONSISTENT;
         if (consistent && !quorum.hasQuorum()) {
-            return done(unavailable(map, t.version()));
+            return done(unavailable(map, t.version(), false));
         }
         if (op.code() == OpCode.CLEAR_PARTITION) {
             return clear(map, op.partition());
@@ -107,8 +131,9 @@ public final class PrimaryOperations {
             if (error != null) {
                 return failure(error, applied.version());
             }
-            // A backup that vanished counts as done; on a minority side that must not acknowledge.
-            return consistent && !quorum.hasQuorum() ? unavailable(map, applied.version()) : response;
+            // A backup that vanished counts as done; on a minority side that must not acknowledge. The write
+            // is in our store already (and may be on backups): refused, but possibly applied.
+            return consistent && !quorum.hasQuorum() ? unavailable(map, applied.version(), true) : response;
         });
     }
 
@@ -169,10 +194,14 @@ public final class PrimaryOperations {
                         ? Status.RETRY : Status.ERROR, applied.version()));
     }
 
-    private OpResponse unavailable(MapContainer map, long tableVersion) {
-        return new OpResponse(Status.UNAVAILABLE, false, null, 0, tableVersion, "Map '" + map.name()
-                + "' is CONSISTENT and this side of the cluster sees only " + quorum.describe()
-                + ": writes are refused until the partition heals");
+    /** @param applied whether the write is already in this member's store */
+    private OpResponse unavailable(MapContainer map, long tableVersion, boolean applied) {
+        String message = "Map '" + map.name() + "' is CONSISTENT and this side of the cluster sees only " + quorum.describe()
+                + ": writes are refused until the partition heals";
+        return applied
+                ? OpResponse.appliedThenRefused(Status.UNAVAILABLE, tableVersion, message
+                        + " (this write was refused after it had been applied on this side: it may survive)")
+                : new OpResponse(Status.UNAVAILABLE, false, null, 0, tableVersion, message);
     }
 
     private static OpResponse read(PartitionStore store, ClientOp op, long tableVersion) {
@@ -224,10 +253,12 @@ public final class PrimaryOperations {
                 .handle((v, error) -> error == null ? ok : failure(error, applied.version()));
     }
 
+    /** The answer to a write applied here whose replication failed. */
     private static OpResponse failure(Throwable error, long tableVersion) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof StaleOwnerException) {
-            return OpResponse.status(Status.WRONG_OWNER, tableVersion);
+            // the caller retries with a newer table; our copy of the write stays in our store
+            return OpResponse.appliedThenRefused(Status.WRONG_OWNER, tableVersion, cause.getMessage());
         }
         String kind = cause instanceof GridTimeoutException ? "timeout: " : "";
         return new OpResponse(Status.ERROR, false, null, 0, tableVersion, kind + cause.getMessage());

@@ -21,6 +21,12 @@ import org.slf4j.LoggerFactory;
  * this member holds (or is receiving) the map's data for that partition. A copy made with a newer
  * table than ours is answered RETRY: applying it before the table could let the table's arrival
  * drop it. Within a key the newest version wins, so duplicates and reordering are harmless.
+ *
+ * <p>A copy made with a table older than the one in which the sender became primary
+ * ({@link TopologyState#primarySince(int)}) is REJECTED even though the sender is the primary now: it
+ * was made under an earlier primaryship, a previous term of the sender or the other table lineage
+ * of a split (the transport retransmits messages dropped during a split once it heals), and its
+ * versions do not order against the current term's: applying it could resurrect an old write.
  */
 public final class ReplicaReceiver {
     private static final Logger log = LoggerFactory.getLogger(ReplicaReceiver.class);
@@ -45,6 +51,11 @@ public final class ReplicaReceiver {
                 return new ReplicateResponse(Status.RETRY, t.version());
             }
             if (!sender.equals(t.primary(r.partition()))) {
+                return new ReplicateResponse(Status.REJECTED, t.version());
+            }
+            if (r.tableVersion() < topology.primarySince(r.partition())) {
+                log.debug("Rejected a copy from {} for partition {} made with table {}: it is primary only since table {}",
+                        sender, r.partition(), r.tableVersion(), topology.primarySince(r.partition()));
                 return new ReplicateResponse(Status.REJECTED, t.version());
             }
             MapContainer map;

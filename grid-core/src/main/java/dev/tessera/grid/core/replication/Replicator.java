@@ -80,8 +80,12 @@ public final class Replicator {
             done.completeExceptionally(new GridTimeoutException("Backup copy to " + to + " not acknowledged in time", -1, String.valueOf(to)));
             return;
         }
+        if (messenger.hasLeft(to)) {
+            done.complete(null); // a replica that left is not waited for: migration rebuilds redundancy
+            return;
+        }
         if (!messenger.isMember(to)) {
-            done.complete(null);
+            retryLater(to, message, deadline, attempt, done); // it joined, but our view does not show it yet
             return;
         }
         messenger.request(to, message, remaining).whenComplete((reply, error) -> {
@@ -114,6 +118,10 @@ public final class Replicator {
 
     private void retryLater(Address to, byte[] message, long deadline, int attempt, CompletableFuture<Void> done) {
         long delay = Math.min(50, 1L << Math.min(attempt, 6));
-        scheduler.schedule(() -> attempt(to, message, deadline, attempt + 1, done), delay, TimeUnit.MILLISECONDS);
+        try {
+            scheduler.schedule(() -> attempt(to, message, deadline, attempt + 1, done), delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            done.completeExceptionally(new IllegalStateException("this member stopped while copying to " + to));
+        }
     }
 }

@@ -12,14 +12,17 @@ import dev.tessera.grid.core.wire.Messages;
 import dev.tessera.grid.core.wire.Messages.ClientOp;
 import dev.tessera.grid.core.wire.Messages.OpResponse;
 import dev.tessera.grid.core.wire.OpCode;
+import dev.tessera.grid.core.wire.Status;
 import dev.tessera.grid.membership.MemberUnreachableException;
 import dev.tessera.grid.membership.MembershipException;
 import dev.tessera.grid.membership.RemoteRequestException;
 import dev.tessera.grid.membership.RequestTimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.jgroups.Address;
 
 /**
@@ -28,6 +31,18 @@ import org.jgroups.Address;
  * older than ours) or a primary that left, it waits with a short exponential back-off for the new
  * table and tries again, until the operation timeout. Users see latency during a topology change,
  * not errors.
+ *
+ * <p>Each operation carries the wall-clock time at which this caller gives up on it
+ * ({@link ClientOp#deadlineMillis()}) and this member's address; a primary receiving it later, or
+ * receiving it from a member that it has seen drop out of the table since the table the operation
+ * was routed with (the other side of a split, whose dropped requests the transport retransmits once
+ * the split heals), does not run it.
+ *
+ * <p>A write refused with {@link GridUnavailableException} reports
+ * {@link GridUnavailableException#mayHaveBeenApplied()} when the refusing primary had already
+ * applied it, or when an earlier attempt of the same call may have been applied: by a primary whose
+ * table was stale, or by a member that became unreachable after the attempt was sent (the transport
+ * may still deliver it before the deadline).
  */
 public final class OperationInvoker {
     private final Messenger messenger;
@@ -35,20 +50,26 @@ public final class OperationInvoker {
     private final PrimaryOperations primary;
     private final ScheduledExecutorService scheduler;
     private final long timeoutNanos;
+    private final long timeoutMillis;
+    private final BooleanSupplier running;
 
+    /** @param running whether this member still runs: once it stopped, failures are reported as such */
     public OperationInvoker(Messenger messenger, TopologyState topology, PrimaryOperations primary,
-                            ScheduledExecutorService scheduler, long timeoutMillis) {
+                            ScheduledExecutorService scheduler, long timeoutMillis, BooleanSupplier running) {
         this.messenger = messenger;
         this.topology = topology;
         this.primary = primary;
         this.scheduler = scheduler;
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        this.timeoutMillis = timeoutMillis;
+        this.running = running;
     }
 
     /** Runs {@code code} on the primary of {@code partition}; completes with the primary's OK response. */
     public CompletableFuture<OpResponse> invoke(String map, MapConfig config, int partition, OpCode code,
                                                 byte[] key, byte[] value, byte[] expected, long expectedVersion) {
-        Call call = new Call(map, config, partition, code, key, value, expected, expectedVersion, System.nanoTime() + timeoutNanos);
+        Call call = new Call(map, config, partition, code, key, value, expected, expectedVersion, System.nanoTime() + timeoutNanos,
+                System.currentTimeMillis() + timeoutMillis);
         attempt(call, true);
         return call.result;
     }
@@ -62,14 +83,15 @@ public final class OperationInvoker {
             call.result.completeExceptionally(timeout(call));
             return;
         }
-        if (owner == null) {
-            retryLater(call);
+        boolean local = owner != null && owner.equals(messenger.self());
+        if (owner == null || (!local && !messenger.isMember(owner))) {
+            retryLater(call); // nothing sent: the table naming a departed owner is about to be replaced
             return;
         }
         ClientOp op = new ClientOp(t.version(), call.map, call.config, call.partition, call.code, call.key, call.value,
-                call.expected, call.expectedVersion);
+                call.expected, call.expectedVersion, call.wallDeadline, messenger.self());
         CompletableFuture<OpResponse> reply;
-        if (owner.equals(messenger.self())) {
+        if (local) {
             reply = primary.execute(op, false);
         } else {
             byte[] message = op.encode();
@@ -79,9 +101,18 @@ public final class OperationInvoker {
             reply = raw.thenApply(bytes -> Messages.decode(bytes, OpResponse.class));
         }
         reply.whenComplete((r, error) -> {
+            if ((error != null || r.status() != Status.OK) && !running.getAsBoolean()) {
+                call.result.completeExceptionally(new IllegalStateException(
+                        "This member stopped while " + call.code + " on partition " + call.partition + " was in flight"));
+                return;
+            }
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 if (cause instanceof MemberUnreachableException) {
+                    if (!local && call.code.mutating) {
+                        // the request may have been sent: the transport can still deliver it (until our deadline)
+                        call.mayHaveBeenApplied = true;
+                    }
                     retryLater(call);
                 } else if (cause instanceof RequestTimeoutException) {
                     call.result.completeExceptionally(timeout(call));
@@ -94,10 +125,13 @@ public final class OperationInvoker {
                 }
                 return;
             }
+            if (r.mayHaveBeenApplied()) {
+                call.mayHaveBeenApplied = true;
+            }
             switch (r.status()) {
                 case OK -> call.result.complete(r);
                 case WRONG_OWNER, RETRY, REJECTED -> retryLater(call);
-                case UNAVAILABLE -> call.result.completeExceptionally(new GridUnavailableException(r.error()));
+                case UNAVAILABLE -> call.result.completeExceptionally(unavailable(call, r));
                 default -> call.result.completeExceptionally(r.error() != null && r.error().startsWith("timeout")
                         ? timeout(call)
                         : new GridException("Operation " + call.code + " on partition " + call.partition + " failed at "
@@ -112,7 +146,20 @@ public final class OperationInvoker {
             call.result.completeExceptionally(timeout(call));
             return;
         }
-        scheduler.schedule(() -> attempt(call, false), delayMs, TimeUnit.MILLISECONDS);
+        try {
+            scheduler.schedule(() -> attempt(call, false), delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            call.result.completeExceptionally(new IllegalStateException(
+                    "This member stopped while " + call.code + " on partition " + call.partition + " was being retried"));
+        }
+    }
+
+    private static GridUnavailableException unavailable(Call call, OpResponse r) {
+        if (!call.mayHaveBeenApplied) {
+            return new GridUnavailableException(r.error(), false);
+        }
+        String why = r.mayHaveBeenApplied() ? "" : " (an earlier attempt of this write may have been applied: its outcome is unknown)";
+        return new GridUnavailableException(r.error() + why, true);
     }
 
     private GridTimeoutException timeout(Call call) {
@@ -131,12 +178,16 @@ public final class OperationInvoker {
         final byte[] expected;
         final long expectedVersion;
         final long deadline;
+        /** {@link #deadline} as wall-clock time, for the primary: {@link ClientOp#deadlineMillis()}. */
+        final long wallDeadline;
         final CompletableFuture<OpResponse> result = new CompletableFuture<>();
         volatile Address lastOwner;
         volatile int attempts;
+        /** Whether an earlier attempt may have been applied (see the class comment). */
+        volatile boolean mayHaveBeenApplied;
 
         Call(String map, MapConfig config, int partition, OpCode code, byte[] key, byte[] value, byte[] expected,
-             long expectedVersion, long deadline) {
+             long expectedVersion, long deadline, long wallDeadline) {
             this.map = map;
             this.config = config;
             this.partition = partition;
@@ -146,6 +197,7 @@ public final class OperationInvoker {
             this.expected = expected;
             this.expectedVersion = expectedVersion;
             this.deadline = deadline;
+            this.wallDeadline = wallDeadline;
         }
     }
 }

@@ -28,11 +28,20 @@ public final class Messages {
 
     private Messages() {}
 
-    /** A single-key operation sent to the primary of {@code partition}. */
+    /**
+     * A single-key operation sent to the primary of {@code partition}.
+     *
+     * @param deadlineMillis absolute wall-clock time ({@link System#currentTimeMillis()}) after which the
+     *                       caller has given up on the operation: a primary that receives it later (the
+     *                       transport may deliver it long after it was sent, e.g. after a split heals) must
+     *                       not apply it
+     * @param origin         the member that routed the operation with the table of version {@code tableVersion}
+     */
     public record ClientOp(long tableVersion, String map, MapConfig config, int partition, OpCode code,
-                           byte[] key, byte[] value, byte[] expected, long expectedVersion) {
+                           byte[] key, byte[] value, byte[] expected, long expectedVersion, long deadlineMillis,
+                           Address origin) {
         public byte[] encode() {
-            return write(MessageType.CLIENT_OP, 32 + len(key) + len(value) + len(expected), out -> {
+            return write(MessageType.CLIENT_OP, 80 + len(key) + len(value) + len(expected), out -> {
                 out.writeLong(tableVersion);
                 writeMapHeader(out, map, config);
                 out.writeInt(partition);
@@ -41,6 +50,8 @@ public final class Messages {
                 writeBytes(out, value);
                 writeBytes(out, expected);
                 out.writeLong(expectedVersion);
+                out.writeLong(deadlineMillis);
+                Util.writeAddress(origin, out);
             });
         }
 
@@ -50,14 +61,44 @@ public final class Messages {
             MapConfig config = readConfig(in);
             int partition = in.readInt();
             OpCode code = OpCode.of(in.readByte());
-            return new ClientOp(tv, map, config, partition, code, readBytes(in), readBytes(in), readBytes(in), in.readLong());
+            byte[] key = readBytes(in);
+            byte[] value = readBytes(in);
+            byte[] expected = readBytes(in);
+            long expectedVersion = in.readLong();
+            long deadline = in.readLong();
+            try {
+                return new ClientOp(tv, map, config, partition, code, key, value, expected, expectedVersion, deadline,
+                        Util.readAddress(in));
+            } catch (ClassNotFoundException e) {
+                throw new MalformedMessageException("bad origin address in CLIENT_OP", e);
+            }
         }
     }
 
-    /** Reply to a {@link ClientOp} or {@link EntriesQuery} failure. */
+    /**
+     * Reply to a {@link ClientOp} or {@link EntriesQuery} failure.
+     *
+     * <p>{@code flag} is the operation's boolean result when {@code status} is OK. On a refusal
+     * ({@link Status#UNAVAILABLE}, {@link Status#WRONG_OWNER}) it marks that the responder had already
+     * applied the write to its store when it refused: the write may survive, its outcome is unknown
+     * ({@link #appliedThenRefused}, {@link #mayHaveBeenApplied()}).
+     */
     public record OpResponse(Status status, boolean flag, byte[] value, long version, long tableVersion, String error) {
         public static OpResponse status(Status s, long tableVersion) {
             return new OpResponse(s, false, null, 0, tableVersion, null);
+        }
+
+        /** A refusal ({@code s} is not OK) of a write the responder had already applied locally. */
+        public static OpResponse appliedThenRefused(Status s, long tableVersion, String error) {
+            if (s == Status.OK) {
+                throw new IllegalArgumentException("not a refusal: " + s);
+            }
+            return new OpResponse(s, true, null, 0, tableVersion, error);
+        }
+
+        /** For a refusal: whether the responder had applied the write before refusing it. */
+        public boolean mayHaveBeenApplied() {
+            return status != Status.OK && flag;
         }
 
         public byte[] encode() {

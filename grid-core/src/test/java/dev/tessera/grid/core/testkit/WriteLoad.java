@@ -27,6 +27,7 @@ public final class WriteLoad implements AutoCloseable {
     private final Map<String, Long> attempted = new ConcurrentHashMap<>();
     private final AtomicLong ackCount = new AtomicLong();
     private final AtomicLong failCount = new AtomicLong();
+    private final List<String> lostKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public WriteLoad(String mapName, int keysPerWriter) {
         this.mapName = mapName;
@@ -66,6 +67,11 @@ public final class WriteLoad implements AutoCloseable {
         }
     }
 
+    /** Some keys whose acknowledged value was lost in the last {@link #verify}, for diagnostics. */
+    public List<String> lostKeys() {
+        return lostKeys;
+    }
+
     /** Acknowledged writes so far. */
     public long acknowledged() {
         return ackCount.get();
@@ -91,6 +97,7 @@ public final class WriteLoad implements AutoCloseable {
                 lost++;
                 if (examples.size() < 5) {
                     examples.add(e.getKey() + ": acked " + ack + ", read " + value);
+                    lostKeys.add(e.getKey());
                 }
             } else if (value != null && value > e.getValue()) {
                 invented++;

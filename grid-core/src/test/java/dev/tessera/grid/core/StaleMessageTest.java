@@ -1,0 +1,364 @@
+package dev.tessera.grid.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tessera.grid.GridUnavailableException;
+import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.SplitBrainMode;
+import dev.tessera.grid.core.cluster.Messenger;
+import dev.tessera.grid.core.cluster.QuorumTracker;
+import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.nearcache.InvalidationPublisher;
+import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.replication.PrimaryOperations;
+import dev.tessera.grid.core.replication.ReplicaReceiver;
+import dev.tessera.grid.core.replication.Replicator;
+import dev.tessera.grid.core.routing.OperationInvoker;
+import dev.tessera.grid.core.store.Bytes;
+import dev.tessera.grid.core.store.HybridClock;
+import dev.tessera.grid.core.store.LocalStorage;
+import dev.tessera.grid.core.store.Record;
+import dev.tessera.grid.core.wire.Messages;
+import dev.tessera.grid.core.wire.Messages.ClientOp;
+import dev.tessera.grid.core.wire.Messages.OpResponse;
+import dev.tessera.grid.core.wire.Messages.ReplicaEntry;
+import dev.tessera.grid.core.wire.Messages.Replicate;
+import dev.tessera.grid.core.wire.OpCode;
+import dev.tessera.grid.core.wire.Status;
+import dev.tessera.grid.membership.ClusterView;
+import dev.tessera.grid.membership.MemberInfo;
+import dev.tessera.grid.membership.MemberUnreachableException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jgroups.Address;
+import org.jgroups.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Messages that arrive late, from an earlier primaryship or from a caller that has given up (the transport
+ * retransmits what a network split dropped once it heals), must not be applied; and a CONSISTENT write refused
+ * after it was applied must not be reported as cleanly refused. In-process: one member's components, a scripted
+ * {@link Messenger}, hand-made tables.
+ */
+class StaleMessageTest {
+    private static final int PARTITIONS = 4;
+    private static final MapConfig ONE_BACKUP = MapConfig.builder().backups(1).build();
+    private static final MapConfig NO_BACKUP = MapConfig.builder().backups(0).build();
+    private static final MapConfig CONSISTENT = MapConfig.builder().backups(1).splitBrainMode(SplitBrainMode.CONSISTENT).build();
+
+    private final Address p = named("P");
+    private final Address q = named("Q");
+    private final Address r = named("R");
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    // ------------------------------------------------------------------------------------------- (a) primarySince
+
+    @Test
+    void primarySince_isTheFirstTableOfTheCurrentPrimarysTerm() {
+        TopologyState ts = new TopologyState(r, PARTITIONS);
+        assertThat(ts.primarySince(0)).isZero();
+        ts.apply(table(3, p, r));
+        assertThat(ts.primarySince(0)).isEqualTo(3);
+        ts.apply(table(4, p, q, r)); // same primary, other backups: same term
+        assertThat(ts.primarySince(0)).isEqualTo(3);
+        ts.apply(table(7, q, r));
+        assertThat(ts.primarySince(0)).isEqualTo(7);
+        ts.apply(table(20, p, r)); // P again: a new term
+        assertThat(ts.primarySince(0)).isEqualTo(20);
+        ts.apply(table(15, q, r)); // older table: ignored
+        assertThat(ts.primarySince(0)).isEqualTo(20);
+    }
+
+    @Test
+    void replicaRejectsCopiesTheCurrentPrimarySentUnderAnEarlierPrimaryship() {
+        TopologyState ts = new TopologyState(r, PARTITIONS);
+        LocalStorage storage = new LocalStorage(PARTITIONS);
+        ReplicaReceiver receiver = new ReplicaReceiver(ts, storage);
+        ts.apply(table(2, p, r));
+        ts.apply(table(5, q, r)); // P departed (our side of a split), Q promoted
+        ts.apply(table(30, p, r)); // P back, primary again (the heal)
+
+        // P's write of its first term (or of its own lineage during the split), delivered late: however new its
+        // version, it does not belong to this term
+        assertThat(receiver.apply(p, replicate(2, "k1", "old-term", 2L << 32 | 9)).status()).isEqualTo(Status.REJECTED);
+        assertThat(receiver.apply(p, replicate(29, "k2", "other-lineage", 29L << 32 | 1)).status()).isEqualTo(Status.REJECTED);
+        assertThat(receiver.apply(p, replicate(2, "k3", "huge-version", Long.MAX_VALUE)).status()).isEqualTo(Status.REJECTED);
+        assertThat(value(storage, "k1")).isNull();
+        assertThat(value(storage, "k2")).isNull();
+        assertThat(value(storage, "k3")).isNull();
+
+        // the current term's copies apply; a copy made with a table newer than ours waits for it
+        assertThat(receiver.apply(p, replicate(30, "k1", "current", 30L << 32 | 1)).status()).isEqualTo(Status.OK);
+        assertThat(value(storage, "k1")).isEqualTo("current");
+        assertThat(receiver.apply(p, replicate(31, "k4", "newer-table", 30L << 32 | 2)).status()).isEqualTo(Status.RETRY);
+        ts.apply(table(31, p, r));
+        assertThat(receiver.apply(p, replicate(31, "k4", "newer-table", 30L << 32 | 2)).status()).isEqualTo(Status.OK);
+        assertThat(receiver.apply(p, replicate(30, "k5", "same-term-older-table", 30L << 32 | 3)).status())
+                .as("an older table of the same term").isEqualTo(Status.OK);
+        assertThat(value(storage, "k5")).isEqualTo("same-term-older-table");
+    }
+
+    // ------------------------------------------------------------------------------------------- (b) deadline
+
+    @Test
+    void primaryIgnoresRemoteOperationsWhoseCallerGaveUp() {
+        TopologyState ts = new TopologyState(p, PARTITIONS);
+        ts.apply(table(3, p));
+        LocalStorage storage = new LocalStorage(PARTITIONS);
+        PrimaryOperations ops = primaryOps(ts, storage, new ScriptedMessenger(p, List.of(p)), new QuorumTracker());
+        long now = System.currentTimeMillis();
+
+        OpResponse expired = ops.execute(set(3, NO_BACKUP, "k", "late", now - 5_000), true).join();
+        assertThat(expired.status()).isEqualTo(Status.RETRY);
+        assertThat(value(storage, "k")).as("an expired operation is not applied").isNull();
+
+        assertThat(ops.execute(set(3, NO_BACKUP, "k", "skewed", now - 500), true).join().status())
+                .as("within the tolerated clock skew").isEqualTo(Status.OK);
+        assertThat(value(storage, "k")).isEqualTo("skewed");
+        assertThat(ops.execute(set(3, NO_BACKUP, "k", "in-time", now + 5_000), true).join().status()).isEqualTo(Status.OK);
+        assertThat(value(storage, "k")).isEqualTo("in-time");
+    }
+
+    @Test
+    void primaryIgnoresOperationsSentBeforeItsOriginWasCutOff() {
+        TopologyState ts = new TopologyState(p, PARTITIONS);
+        LocalStorage storage = new LocalStorage(PARTITIONS);
+        PrimaryOperations ops = primaryOps(ts, storage, new ScriptedMessenger(p, List.of(p, q, r)), new QuorumTracker());
+        long deadline = System.currentTimeMillis() + 60_000; // in time: only the departure tells these apart
+        ts.apply(table(2, p, q, r));
+        ts.apply(table(5, p, q)); // R is on the other side of a split
+        assertThat(ts.departedAt(r)).isEqualTo(5);
+        assertThat(ts.departedAt(q)).isZero();
+
+        // sent by R just before the split, delivered when it heals: R has meanwhile retried it on its own side
+        assertThat(ops.execute(set(r, 2, NO_BACKUP, "k", "from-before-the-split", deadline), true).join().status())
+                .isEqualTo(Status.REJECTED);
+        assertThat(value(storage, "k")).isNull();
+        assertThat(ops.execute(set(q, 2, NO_BACKUP, "k", "q-never-left", deadline), true).join().status()).isEqualTo(Status.OK);
+        assertThat(value(storage, "k")).isEqualTo("q-never-left");
+
+        ts.apply(table(9, p, q, r)); // the heal: R is back
+        assertThat(ops.execute(set(r, 2, NO_BACKUP, "k", "still-stale", deadline), true).join().status()).isEqualTo(Status.REJECTED);
+        assertThat(value(storage, "k")).isEqualTo("q-never-left");
+        assertThat(ops.execute(set(r, 9, NO_BACKUP, "k", "after-the-heal", deadline), true).join().status()).isEqualTo(Status.OK);
+        assertThat(value(storage, "k")).isEqualTo("after-the-heal");
+    }
+
+    @Test
+    void clientOpCarriesItsDeadlineOnTheWire() {
+        ClientOp op = set(3, CONSISTENT, "k", "v", 1_234_567_890_123L);
+        ClientOp decoded = Messages.decode(op.encode(), ClientOp.class);
+        assertThat(decoded.deadlineMillis()).isEqualTo(1_234_567_890_123L);
+        assertThat(decoded.origin()).isEqualTo(q);
+        assertThat(decoded.tableVersion()).isEqualTo(3);
+        assertThat(new String(decoded.value(), StandardCharsets.UTF_8)).isEqualTo("v");
+        OpResponse refused = OpResponse.appliedThenRefused(Status.UNAVAILABLE, 7, "no majority");
+        assertThat(Messages.decode(refused.encode(), OpResponse.class).mayHaveBeenApplied()).isTrue();
+        assertThat(Messages.decode(OpResponse.status(Status.UNAVAILABLE, 7).encode(), OpResponse.class).mayHaveBeenApplied()).isFalse();
+    }
+
+    @Test
+    void invokerSendsAnAbsoluteDeadlineAndItsAddress() {
+        TopologyState ts = new TopologyState(r, PARTITIONS);
+        ts.apply(table(3, p));
+        List<ClientOp> sent = new ArrayList<>();
+        ScriptedMessenger messenger = new ScriptedMessenger(r, List.of(p, r));
+        messenger.onRequest = bytes -> {
+            sent.add(Messages.decode(bytes, ClientOp.class));
+            return CompletableFuture.completedFuture(new OpResponse(Status.OK, false, null, 0, 3, null).encode());
+        };
+        OperationInvoker invoker = new OperationInvoker(messenger, ts, null, scheduler, 4_000, () -> true);
+        long before = System.currentTimeMillis();
+        invoker.invoke("m", NO_BACKUP, 0, OpCode.SET, bytes("k"), bytes("v"), null, 0).join();
+        long after = System.currentTimeMillis();
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).deadlineMillis()).isBetween(before + 4_000, after + 4_000);
+        assertThat(sent.get(0).origin()).isEqualTo(r);
+    }
+
+    // ------------------------------------------------------------------------------------------- (c) outcome unknown
+
+    @Test
+    void consistentWriteRefusedAfterItWasApplied_mayHaveBeenApplied() throws Exception {
+        TopologyState ts = new TopologyState(p, PARTITIONS);
+        PartitionTable t = table(3, p, q, r);
+        ts.apply(t);
+        ScriptedMessenger messenger = new ScriptedMessenger(p, List.of(p, q, r));
+        CompletableFuture<byte[]> copyToQ = new CompletableFuture<>();
+        messenger.onRequest = bytes -> copyToQ;
+        QuorumTracker quorum = new QuorumTracker();
+        quorum.onView(messenger.view(), t);
+        LocalStorage storage = new LocalStorage(PARTITIONS);
+        PrimaryOperations ops = primaryOps(ts, storage, messenger, quorum, 5_000);
+
+        CompletableFuture<OpResponse> reply = ops.execute(set(3, CONSISTENT, "k", "applied", Long.MAX_VALUE), false);
+        assertThat(value(storage, "k")).as("applied locally, waiting for the backup").isEqualTo("applied");
+        // the split: Q and R vanish while the copy is on its way
+        messenger.setView(List.of(p));
+        quorum.onView(messenger.view(), t);
+        copyToQ.completeExceptionally(new MemberUnreachableException(q, "left the view"));
+        OpResponse r1 = reply.get(5, TimeUnit.SECONDS);
+        assertThat(r1.status()).isEqualTo(Status.UNAVAILABLE);
+        assertThat(r1.mayHaveBeenApplied()).isTrue();
+
+        // refused before applying: clean
+        OpResponse r2 = ops.execute(set(3, CONSISTENT, "k2", "refused", Long.MAX_VALUE), false).get(5, TimeUnit.SECONDS);
+        assertThat(r2.status()).isEqualTo(Status.UNAVAILABLE);
+        assertThat(r2.mayHaveBeenApplied()).isFalse();
+        assertThat(value(storage, "k2")).isNull();
+    }
+
+    @Test
+    void invokerMapsRefusalsToMayHaveBeenApplied() {
+        TopologyState ts = new TopologyState(r, PARTITIONS);
+        ts.apply(table(3, p));
+        ConcurrentLinkedQueue<CompletableFuture<byte[]>> script = new ConcurrentLinkedQueue<>();
+        ScriptedMessenger messenger = new ScriptedMessenger(r, List.of(p, r));
+        messenger.onRequest = bytes -> script.remove();
+        OperationInvoker invoker = new OperationInvoker(messenger, ts, null, scheduler, 4_000, () -> true);
+
+        script.add(CompletableFuture.completedFuture(OpResponse.status(Status.UNAVAILABLE, 3).encode()));
+        assertThat(refusal(invoker).mayHaveBeenApplied()).as("clean refusal").isFalse();
+
+        script.add(CompletableFuture.completedFuture(OpResponse.appliedThenRefused(Status.UNAVAILABLE, 3, "lost quorum").encode()));
+        assertThat(refusal(invoker).mayHaveBeenApplied()).as("refused after applying").isTrue();
+
+        // an attempt that may have been sent (the primary became unreachable before replying), then a clean refusal
+        script.add(CompletableFuture.failedFuture(new MemberUnreachableException(p, "left the view before replying")));
+        script.add(CompletableFuture.completedFuture(OpResponse.status(Status.UNAVAILABLE, 3).encode()));
+        assertThat(refusal(invoker).mayHaveBeenApplied()).as("an earlier attempt may still be delivered").isTrue();
+
+        // an attempt applied by a primary whose replica rejected it as stale, then a clean refusal
+        script.add(CompletableFuture.completedFuture(OpResponse.appliedThenRefused(Status.WRONG_OWNER, 3, "stale").encode()));
+        script.add(CompletableFuture.completedFuture(OpResponse.status(Status.UNAVAILABLE, 3).encode()));
+        assertThat(refusal(invoker).mayHaveBeenApplied()).as("an earlier attempt was applied").isTrue();
+        assertThat(script).isEmpty();
+    }
+
+    // ------------------------------------------------------------------------------------------- helpers
+
+    private GridUnavailableException refusal(OperationInvoker invoker) {
+        CompletableFuture<OpResponse> f = invoker.invoke("m", CONSISTENT, 0, OpCode.SET, bytes("k"), bytes("v"), null, 0);
+        assertThatThrownBy(f::join).isInstanceOf(CompletionException.class).hasCauseInstanceOf(GridUnavailableException.class);
+        return (GridUnavailableException) f.handle((ok, e) -> e instanceof CompletionException ? e.getCause() : e).join();
+    }
+
+    private PrimaryOperations primaryOps(TopologyState ts, LocalStorage storage, Messenger messenger, QuorumTracker quorum) {
+        return primaryOps(ts, storage, messenger, quorum, 2_000);
+    }
+
+    private PrimaryOperations primaryOps(TopologyState ts, LocalStorage storage, Messenger messenger, QuorumTracker quorum,
+                                         long timeoutMillis) {
+        return new PrimaryOperations(ts, storage, new Replicator(messenger, scheduler, timeoutMillis),
+                new HybridClock(System::currentTimeMillis), quorum, new InvalidationPublisher(messenger, PARTITIONS, scheduler));
+    }
+
+    /** Every partition owned by {@code owners} in that order. */
+    private static PartitionTable table(long version, Address... owners) {
+        Address[][] rows = new Address[PARTITIONS][];
+        for (int i = 0; i < PARTITIONS; i++) {
+            rows[i] = owners.clone();
+        }
+        return new PartitionTable(version, rows, null);
+    }
+
+    private static Replicate replicate(long tableVersion, String key, String value, long version) {
+        return new Replicate(tableVersion, "m", ONE_BACKUP, 0,
+                List.of(new ReplicaEntry(bytes(key), bytes(value), version, System.currentTimeMillis() << 16)));
+    }
+
+    private ClientOp set(long tableVersion, MapConfig config, String key, String value, long deadlineMillis) {
+        return set(q, tableVersion, config, key, value, deadlineMillis);
+    }
+
+    private static ClientOp set(Address origin, long tableVersion, MapConfig config, String key, String value, long deadlineMillis) {
+        return new ClientOp(tableVersion, "m", config, 0, OpCode.SET, bytes(key), bytes(value), null, 0, deadlineMillis, origin);
+    }
+
+    private static String value(LocalStorage storage, String key) {
+        if (storage.get("m") == null) {
+            return null;
+        }
+        Record rec = storage.get("m").partition(0).getLive(Bytes.wrap(bytes(key)));
+        return rec == null ? null : new String(rec.value(), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Address named(String name) {
+        UUID a = UUID.randomUUID();
+        org.jgroups.util.NameCache.add(a, name);
+        return a;
+    }
+
+    /** A {@link Messenger} whose view is set by the test and whose requests answer from a script. */
+    private static final class ScriptedMessenger implements Messenger {
+        private final Address self;
+        private volatile ClusterView view;
+        private long viewId;
+        private final java.util.Set<Address> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        volatile Function<byte[], CompletableFuture<byte[]>> onRequest = bytes -> new CompletableFuture<>();
+
+        ScriptedMessenger(Address self, List<Address> members) {
+            this.self = self;
+            setView(members);
+        }
+
+        void setView(List<Address> members) {
+            List<MemberInfo> infos = new ArrayList<>();
+            for (Address a : members) {
+                infos.add(new MemberInfo(a, String.valueOf(a), null));
+            }
+            view = new ClusterView(++viewId, infos, false);
+            seen.addAll(members);
+        }
+
+        @Override
+        public boolean hasLeft(Address member) {
+            return seen.contains(member) && !view.contains(member);
+        }
+
+        @Override
+        public Address self() {
+            return self;
+        }
+
+        @Override
+        public ClusterView view() {
+            return view;
+        }
+
+        @Override
+        public CompletableFuture<byte[]> request(Address to, byte[] message, long timeoutMillis) {
+            return onRequest.apply(message);
+        }
+
+        @Override
+        public CompletableFuture<byte[]> requestBounded(Address to, byte[] message, long timeoutMillis) {
+            return onRequest.apply(message);
+        }
+
+        @Override
+        public void send(Address to, byte[] message) {}
+
+        @Override
+        public void broadcast(byte[] message) {}
+    }
+}

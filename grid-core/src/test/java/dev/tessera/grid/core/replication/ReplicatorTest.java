@@ -1,0 +1,117 @@
+package dev.tessera.grid.core.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tessera.grid.core.cluster.Messenger;
+import dev.tessera.grid.core.wire.Messages.ReplicateResponse;
+import dev.tessera.grid.core.wire.Status;
+import dev.tessera.grid.membership.ClusterView;
+import dev.tessera.grid.membership.MemberInfo;
+import dev.tessera.grid.membership.MemberUnreachableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jgroups.Address;
+import org.jgroups.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** When a copy counts as delivered: never to a member this one has not seen join yet. */
+class ReplicatorTest {
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final Address self = UUID.randomUUID();
+    private final Address joiner = UUID.randomUUID();
+    private final FakeMessenger messenger = new FakeMessenger();
+
+    {
+        messenger.view(List.of(self));
+    }
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void copyToAMemberNotYetInOurView_waitsUntilItJoinsAndApplies() {
+        Replicator replicator = new Replicator(messenger, scheduler, 10_000);
+        messenger.view(List.of(self)); // the coordinator saw the joiner; our view does not show it yet
+        CompletableFuture<Void> copy = replicator.sendReliably(joiner, new byte[] {1}, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+        await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> true);
+        assertThat(copy).as("a copy to a member we have not seen must not count as delivered").isNotDone();
+        assertThat(messenger.delivered.get()).isZero();
+
+        messenger.view(List.of(self, joiner));
+        await().atMost(Duration.ofSeconds(5)).until(copy::isDone);
+        assertThat(copy).isCompletedWithValue(null);
+        assertThat(messenger.delivered.get()).isEqualTo(1);
+    }
+
+    @Test
+    void copyToAMemberThatLeft_countsAsDone() {
+        Replicator replicator = new Replicator(messenger, scheduler, 10_000);
+        messenger.view(List.of(self, joiner));
+        messenger.view(List.of(self)); // it left
+        CompletableFuture<Void> copy = replicator.sendReliably(joiner, new byte[] {1}, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+        await().atMost(Duration.ofSeconds(5)).until(copy::isDone);
+        assertThat(copy).isCompletedWithValue(null);
+        assertThat(messenger.delivered.get()).isZero();
+    }
+
+    /** A messenger whose view the test sets; requests to members in the view are applied (OK). */
+    private final class FakeMessenger implements Messenger {
+        final AtomicInteger delivered = new AtomicInteger();
+        final Set<Address> seen = new HashSet<>();
+        volatile ClusterView view;
+
+        synchronized void view(List<Address> members) {
+            List<MemberInfo> infos = new ArrayList<>();
+            members.forEach(a -> infos.add(new MemberInfo(a, a.toString(), null)));
+            view = new ClusterView(view == null ? 1 : view.viewId() + 1, infos, false);
+            seen.addAll(members);
+        }
+
+        @Override
+        public Address self() {
+            return self;
+        }
+
+        @Override
+        public ClusterView view() {
+            return view;
+        }
+
+        @Override
+        public synchronized boolean hasLeft(Address member) {
+            return seen.contains(member) && !view.contains(member);
+        }
+
+        @Override
+        public CompletableFuture<byte[]> request(Address to, byte[] message, long timeoutMillis) {
+            if (!view.contains(to)) {
+                return CompletableFuture.failedFuture(new MemberUnreachableException(to, "not in view"));
+            }
+            delivered.incrementAndGet();
+            return CompletableFuture.completedFuture(new ReplicateResponse(Status.OK, 1).encode());
+        }
+
+        @Override
+        public CompletableFuture<byte[]> requestBounded(Address to, byte[] message, long timeoutMillis) {
+            return request(to, message, timeoutMillis);
+        }
+
+        @Override
+        public void send(Address to, byte[] message) {}
+
+        @Override
+        public void broadcast(byte[] message) {}
+    }
+}
