@@ -34,6 +34,7 @@ public final class GridBuilder {
     private Duration leaveTimeout = Duration.ofSeconds(60);
     private int maxInFlightRequests = 1024;
     private final List<Class<?>> registeredTypes = new ArrayList<>();
+    private final java.util.Map<String, MergePolicy> mergePolicies = new java.util.HashMap<>();
 
     GridBuilder() {}
 
@@ -95,11 +96,20 @@ public final class GridBuilder {
         return this;
     }
 
+    /**
+     * Registers a split-brain merge policy under {@code name}, for maps configured with
+     * {@link MapConfig.Builder#mergePolicy(String)}. Register the same names on every member.
+     */
+    public GridBuilder mergePolicy(String name, MergePolicy policy) {
+        mergePolicies.put(requireText(name, "merge policy name"), Objects.requireNonNull(policy, "policy"));
+        return this;
+    }
+
     /** The configuration this builder would start a member with. */
     public GridConfig build() {
         String name = memberName != null ? memberName : "member-" + UUID.randomUUID().toString().substring(0, 8);
         return new GridConfig(clusterName, name, zone, transport, partitionCount, operationTimeout,
-                failureDetectionTimeout, leaveTimeout, maxInFlightRequests, registeredTypes);
+                failureDetectionTimeout, leaveTimeout, maxInFlightRequests, registeredTypes, mergePolicies);
     }
 
     /**

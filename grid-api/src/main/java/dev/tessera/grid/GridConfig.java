@@ -18,6 +18,7 @@ import java.util.List;
  * @param leaveTimeout            how long {@link Grid#close()} waits for its partitions to be handed over
  * @param maxInFlightRequests     bound on concurrent remote requests issued by application threads
  * @param registeredTypes         application classes allowed to be serialized
+ * @param mergePolicies           split-brain merge policies by name, for {@link MapConfig#mergePolicy()}
  */
 public record GridConfig(
         String clusterName,
@@ -29,9 +30,11 @@ public record GridConfig(
         Duration failureDetectionTimeout,
         Duration leaveTimeout,
         int maxInFlightRequests,
-        List<Class<?>> registeredTypes) {
+        List<Class<?>> registeredTypes,
+        java.util.Map<String, MergePolicy> mergePolicies) {
 
     public GridConfig {
         registeredTypes = List.copyOf(registeredTypes);
+        mergePolicies = java.util.Map.copyOf(mergePolicies);
     }
 }

@@ -13,9 +13,11 @@ package dev.tessera.grid;
  *                        acknowledged write (by at most the writes in flight to this backup)
  * @param splitBrainMode  what the map does while the cluster is split (default {@link SplitBrainMode#AVAILABLE})
  * @param nearCache       a near cache of remote values on every member, or {@code null} for none
+ * @param mergePolicy     name of the {@link MergePolicy} (registered on every member) that decides each key
+ *                        after a split heals, or {@code null} for {@link MergePolicy#LATEST_UPDATE}
  */
 public record MapConfig(int backups, int asyncBackups, boolean readFromBackup, SplitBrainMode splitBrainMode,
-                        NearCacheConfig nearCache) {
+                        NearCacheConfig nearCache, String mergePolicy) {
     /** Maximum backups in total, as the partition table holds seven replicas per partition. */
     public static final int MAX_BACKUPS = 6;
 
@@ -34,7 +36,7 @@ public record MapConfig(int backups, int asyncBackups, boolean readFromBackup, S
 
     /** One synchronous backup, no async backups, reads at the primary only. */
     public static MapConfig defaults() {
-        return new MapConfig(1, 0, false, SplitBrainMode.AVAILABLE, null);
+        return new MapConfig(1, 0, false, SplitBrainMode.AVAILABLE, null, null);
     }
 
     /** Total replicas of each entry: the primary plus all backups. */
@@ -53,6 +55,7 @@ public record MapConfig(int backups, int asyncBackups, boolean readFromBackup, S
         private boolean readFromBackup;
         private SplitBrainMode splitBrainMode = SplitBrainMode.AVAILABLE;
         private NearCacheConfig nearCache;
+        private String mergePolicy;
 
         private Builder() {}
 
@@ -82,8 +85,14 @@ public record MapConfig(int backups, int asyncBackups, boolean readFromBackup, S
             return this;
         }
 
+        /** The registered {@link MergePolicy} deciding each key after a split heals (AVAILABLE maps). */
+        public Builder mergePolicy(String name) {
+            this.mergePolicy = name;
+            return this;
+        }
+
         public MapConfig build() {
-            return new MapConfig(backups, asyncBackups, readFromBackup, splitBrainMode, nearCache);
+            return new MapConfig(backups, asyncBackups, readFromBackup, splitBrainMode, nearCache, mergePolicy);
         }
     }
 }

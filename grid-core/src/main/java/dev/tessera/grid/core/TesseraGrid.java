@@ -130,7 +130,8 @@ public final class TesseraGrid implements Grid {
         topology = new TopologyState(self, config.partitionCount());
         Replicator replicator = new Replicator(messenger, scheduler, timeout);
         InvalidationPublisher invalidations = new InvalidationPublisher(messenger, config.partitionCount(), scheduler);
-        PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum, invalidations);
+        PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum, invalidations, codec,
+                config.mergePolicies());
         SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
                 merger::mergeOut);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.GridUnavailableException;
 import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.MergePolicy;
 import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.testkit.TestCluster;
 import dev.tessera.grid.membership.ClusterChannel;
@@ -110,6 +111,36 @@ class SplitBrainTest {
             }
             assertThat(missing).as("writes of either side missing after the merge").isZero();
             assertThat(reader.size()).as("shared + right-probe + 400 side keys").isEqualTo(402);
+        }
+    }
+
+    @Test
+    void registeredMergePolicy_decidesEachKeyAfterHeal() {
+        MergePolicy largest = (key, existing, merging) -> {
+            int a = existing.value() == null ? Integer.MIN_VALUE : (Integer) existing.value();
+            int b = merging.value() == null ? Integer.MIN_VALUE : (Integer) merging.value();
+            return b > a ? merging : existing;
+        };
+        MapConfig config = MapConfig.builder().backups(1).mergePolicy("largest").build();
+        try (TestCluster cluster = TestCluster.start(5, b -> b.mergePolicy("largest", largest))) {
+            GridMap<String, Integer> left = cluster.member(0).map("policy", config);
+            GridMap<String, Integer> right = cluster.member(4).map("policy", config);
+            left.put("n", 1);
+            cluster.awaitStable();
+            split(cluster);
+            await("both sides see their own view").atMost(Duration.ofSeconds(30))
+                    .until(() -> cluster.member(0).members().size() == 3 && cluster.member(4).members().size() == 2);
+            await("the minority side serves writes").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .untilAsserted(() -> right.put("probe", 0));
+            left.put("n", 9);              // larger, written first on the winning side
+            right.put("n", 5);             // smaller, written later on the losing side: latest-update would keep it
+            right.put("right-only", 7);
+
+            heal(cluster);
+            cluster.awaitStable();
+            GridMap<String, Integer> reader = cluster.member(2).map("policy", config);
+            assertThat(reader.get("n")).as("the policy's choice, not the latest update").isEqualTo(9);
+            assertThat(reader.get("right-only")).isEqualTo(7);
         }
     }
 

@@ -265,7 +265,8 @@ class StaleMessageTest {
     private PrimaryOperations primaryOps(TopologyState ts, LocalStorage storage, Messenger messenger, QuorumTracker quorum,
                                          long timeoutMillis) {
         return new PrimaryOperations(ts, storage, new Replicator(messenger, scheduler, timeoutMillis),
-                new HybridClock(System::currentTimeMillis), quorum, new InvalidationPublisher(messenger, PARTITIONS, scheduler));
+                new HybridClock(System::currentTimeMillis), quorum, new InvalidationPublisher(messenger, PARTITIONS, scheduler),
+                new dev.tessera.grid.core.serialization.KryoCodec(java.util.List.of()), java.util.Map.of());
     }
 
     /** Every partition owned by {@code owners} in that order. */

@@ -1,7 +1,9 @@
 package dev.tessera.grid.core.replication;
 
 import dev.tessera.grid.GridTimeoutException;
+import dev.tessera.grid.MergePolicy;
 import dev.tessera.grid.SplitBrainMode;
+import dev.tessera.grid.core.serialization.KryoCodec;
 import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.nearcache.InvalidationPublisher;
@@ -57,9 +59,12 @@ public final class PrimaryOperations {
     private final HybridClock clock;
     private final QuorumTracker quorum;
     private final InvalidationPublisher invalidations;
+    private final MergeDecider merges;
 
     public PrimaryOperations(TopologyState topology, LocalStorage storage, Replicator replicator, HybridClock clock,
-                             QuorumTracker quorum, InvalidationPublisher invalidations) {
+                             QuorumTracker quorum, InvalidationPublisher invalidations, KryoCodec codec,
+                             Map<String, MergePolicy> mergePolicies) {
+        this.merges = new MergeDecider(codec, mergePolicies);
         this.topology = topology;
         this.storage = storage;
         this.replicator = replicator;
@@ -159,7 +164,6 @@ public final class PrimaryOperations {
             return CompletableFuture.completedFuture(new ReplicateResponse(Status.ERROR, t.version()));
         }
         PartitionStore store = map.partition(p);
-        boolean onlyUnknownKeys = map.config().splitBrainMode() == SplitBrainMode.CONSISTENT;
         List<ReplicaEntry> winners = new ArrayList<>();
         PartitionTable applied;
         long stamp = topology.readLock();
@@ -170,7 +174,7 @@ public final class PrimaryOperations {
             }
             for (ReplicaEntry e : m.entries()) {
                 store.compute(Bytes.wrap(e.key()), (k, cur) -> {
-                    if (cur != null && (onlyUnknownKeys || cur.hlc() >= e.hlc())) {
+                    if (!merges.takesMerging(map.config(), cur, e)) {
                         return cur;
                     }
                     long v = topology.nextVersion(p);

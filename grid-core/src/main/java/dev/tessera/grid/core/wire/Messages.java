@@ -496,6 +496,7 @@ public final class Messages {
         NearCacheConfig near = config.nearCache();
         out.writeInt(near == null ? 0 : near.maxEntries());
         out.writeLong(near == null || near.timeToLive() == null ? 0 : near.timeToLive().toMillis());
+        writeString(out, config.mergePolicy());
     }
 
     static MapConfig readConfig(DataInput in) throws IOException {
@@ -511,7 +512,7 @@ public final class Messages {
             long nearTtl = in.readLong();
             NearCacheConfig near = nearMax == 0 ? null
                     : new NearCacheConfig(nearMax, nearTtl == 0 ? null : java.time.Duration.ofMillis(nearTtl));
-            return new MapConfig(backups, async, readFromBackup, SPLIT_BRAIN_MODES[mode], near);
+            return new MapConfig(backups, async, readFromBackup, SPLIT_BRAIN_MODES[mode], near, readString(in));
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException("bad map config: " + e.getMessage(), e);
         }
