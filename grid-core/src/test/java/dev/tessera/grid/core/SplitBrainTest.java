@@ -86,11 +86,13 @@ class SplitBrainTest {
 
             await("the minority side serves writes").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .untilAsserted(() -> right.put("right-probe", "ok"));
+            // Each member has its own hybrid clock: writes on two members within the same millisecond
+            // are concurrent. The side writes between them make the right side's write clearly later.
+            left.put("shared", "left-write");
             for (int i = 0; i < 200; i++) {
                 left.put("left-" + i, "L" + i);
                 right.put("right-" + i, "R" + i);
             }
-            left.put("shared", "left-write");
             right.put("shared", "right-write-later");
             right.remove(rightOnly);
 
