@@ -86,7 +86,7 @@ pid_of() { [[ -f "$RUN/$1.pid" ]] && cat "$RUN/$1.pid" || true; }
 is_ours() {
   local pid="$1" name="$2"
   [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
-  local cmd; cmd="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  local cmd; cmd="$( { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null)" || return 1  # it may exit meanwhile
   [[ "$cmd" == *"$MAIN"*"--name $name "* ]]
 }
 
