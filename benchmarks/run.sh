@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Tessera vs Hazelcast 5.6.0 on the workload of shared/bench/WORKLOAD.md, then the JMH microbenchmarks.
+#
+#   benchmarks/run.sh                full run (~15 min on 2 cores): 2 repetitions A B A B, results in
+#                                    benchmarks/target/results.json|csv, JMH in target/jmh.json
+#   benchmarks/run.sh --quick        < 3 min smoke run: 10,000 keys, 1 s + 2 s windows, 50,000 entries for
+#                                    memory/rebalance, 1 repetition -- NOT comparable with the reference figures
+#   benchmarks/run.sh --no-jmh ...   skip the JMH part;  --jmh-only: only JMH
+#   Other options go to the orchestrator: --only=W1,W2,W3,W4,CHM,memory,rebalance --stores=tessera,hazelcast
+#   --reps=N --jfr (JFR of every member JVM over the measured window, files next to the logs;
+#   summarize one with: java -cp "benchmarks/target/lib/*:benchmarks/target/classes" dev.tessera.bench.JfrTop FILE.jfr)
+#   --skip-build: use the jars already in benchmarks/target
+set -euo pipefail
+cd "$(dirname "$0")/.."
+QUICK=0; JMH=1; BENCH=1; BUILD=1; ARGS=()
+for a in "$@"; do
+  case "$a" in
+    --quick) QUICK=1; ARGS+=("$a") ;;
+    --no-jmh) JMH=0 ;;
+    --jmh-only) BENCH=0 ;;
+    --skip-build) BUILD=0 ;;
+    *) ARGS+=("$a") ;;
+  esac
+done
+if [ "$BUILD" = 1 ]; then mvn -B -q -Pbench install -DskipTests -pl benchmarks -am; fi
+# which Tessera is measured: the commit, and whether the core modules had uncommitted changes
+GIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+git diff --quiet HEAD -- grid-api grid-membership grid-core 2>/dev/null || GIT="$GIT + uncommitted changes in the core modules"
+cd benchmarks
+CP="target/benchmarks-0.1.0-SNAPSHOT.jar:target/lib/*"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+STATUS=0
+if [ "$BENCH" = 1 ]; then
+  java -Xmx256m -Dbench.git="$GIT" -cp "$CP" dev.tessera.bench.Bench run "${ARGS[@]}" || STATUS=$?
+fi
+if [ "$JMH" = 1 ]; then
+  if [ "$QUICK" = 1 ]; then
+    # a smoke subset with tiny windows: NOT comparable
+    JOPTS=(-f 1 -wi 1 -w 300ms -i 1 -r 500ms); JSEL='LocalGetBench|PartitionBench.serializeAndPartition|KryoBench.roundTrip|NearCacheBench'
+  else
+    JOPTS=(-f 1 -wi 3 -w 1s -i 3 -r 1s -prof gc); JSEL='dev.tessera.bench.jmh.*'
+  fi
+  echo "== JMH microbenchmarks (dev.tessera.bench.jmh), $(cut -d' ' -f1-3 /proc/loadavg) load =="
+  java -cp "$CP" org.openjdk.jmh.Main "${JOPTS[@]}" -rf json -rff target/jmh.json "$JSEL" \
+    | grep -E '^(Benchmark|[A-Za-z]+Bench\.[A-Za-z]+(:gc.alloc.rate.norm)? )' || STATUS=$?
+fi
+echo "machine load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+exit $STATUS

@@ -1,0 +1,317 @@
+package dev.tessera.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Aggregates runs into figures (median, min–max per store, ratio Tessera/Hazelcast) and writes them out. */
+final class Report {
+
+    /** One run of one test on one store. */
+    record Run(String test, String store, int rep, Map<String, Double> values, String error, double seconds, String loadavg) {}
+
+    /**
+     * A figure of the table.
+     *
+     * @param target      text of the target, or empty
+     * @param check       how the target is checked: "ratio>=x", "ratio<=x", "chm<=x" (Tessera / CHM),
+     *                    "ideal<=x" (Tessera / the run's ideal value), or "" for none
+     * @param idealKey    key of the ideal value in the run, for "ideal" checks and the reference column
+     */
+    record Figure(String test, String key, String label, String unit, String target, String check, String idealKey) {}
+
+    static final List<Figure> FIGURES = List.of(
+            new Figure("W1", "ops", "W1 90/10 throughput", "ops/s", ">= 1.5x", "ratio>=1.5", null),
+            new Figure("W1", "get.p50", "W1 get p50", "us", "", "", null),
+            new Figure("W1", "get.p99", "W1 get p99", "us", "<= 0.7x", "ratio<=0.7", null),
+            new Figure("W1", "get.p999", "W1 get p99.9", "us", "", "", null),
+            new Figure("W1", "put.p50", "W1 put p50", "us", "", "", null),
+            new Figure("W1", "put.p99", "W1 put p99", "us", "<= 0.7x", "ratio<=0.7", null),
+            new Figure("W1", "put.p999", "W1 put p99.9", "us", "", "", null),
+            new Figure("W1", "cpu.usPerOp", "W1 CPU per op, 3 JVMs", "us", "", "", null),
+            new Figure("W2", "ops", "W2 50/50 throughput", "ops/s", ">= 1.5x", "ratio>=1.5", null),
+            new Figure("W2", "get.p50", "W2 get p50", "us", "", "", null),
+            new Figure("W2", "get.p99", "W2 get p99", "us", "<= 0.7x", "ratio<=0.7", null),
+            new Figure("W2", "get.p999", "W2 get p99.9", "us", "", "", null),
+            new Figure("W2", "put.p50", "W2 put p50", "us", "", "", null),
+            new Figure("W2", "put.p99", "W2 put p99", "us", "<= 0.7x", "ratio<=0.7", null),
+            new Figure("W2", "put.p999", "W2 put p99.9", "us", "", "", null),
+            new Figure("W2", "cpu.usPerOp", "W2 CPU per op, 3 JVMs", "us", "", "", null),
+            new Figure("W3", "ops", "W3 near cache throughput", "ops/s", ">= 1.5x", "ratio>=1.5", null),
+            new Figure("W3", "get.p50", "W3 get p50", "us", "", "", null),
+            new Figure("W3", "get.p99", "W3 get p99", "us", "", "", null),
+            new Figure("W3", "nearcache.hitRatio", "W3 near-cache hit ratio", "", "", "", null),
+            new Figure("W3", "cpu.usPerOp", "W3 CPU per op, 3 JVMs", "us", "", "", null),
+            new Figure("W4", "ops", "W4 one member throughput", "ops/s", "", "", null),
+            new Figure("W4", "get.p50", "W4 get p50", "us", "<= 2x CHM", "chm<=2", null),
+            new Figure("W4", "get.p99", "W4 get p99", "us", "", "", null),
+            new Figure("W4", "put.p50", "W4 put p50", "us", "", "", null),
+            new Figure("W4", "cpu.usPerOp", "W4 CPU per op", "us", "", "", null),
+            new Figure("CHM", "ops", "CHM reference throughput", "ops/s", "", "", null),
+            new Figure("CHM", "get.p50", "CHM reference get p50", "us", "", "", null),
+            new Figure("CHM", "cpu.usPerOp", "CHM reference CPU per op", "us", "", "", null),
+            new Figure("memory", "bytesPerEntry", "heap bytes/entry (1M x 100 B)", "B", "<= 0.7x", "ratio<=0.7", null),
+            new Figure("rebalance", "joinToDoneMs", "rebalance join -> done", "ms", "<= 0.5x", "ratio<=0.5", null),
+            new Figure("rebalance", "launchToJoinMs", "rebalance launch -> join", "ms", "", "", null),
+            new Figure("rebalance", "primariesMoved", "primaries moved", "", "<= 1.1x ideal", "ideal<=1.1", "idealPrimariesMoved"),
+            new Figure("rebalance", "entriesCopied", "entries copied to new member", "", "", "", "idealEntriesCopied"),
+            new Figure("rebalance", "sizeAfter", "size after rebalance", "", "", "", null));
+
+    private final List<Run> runs;
+    private final Map<String, String> meta;
+
+    Report(List<Run> runs, Map<String, String> meta) {
+        this.runs = runs;
+        this.meta = meta;
+    }
+
+    /** Median, min, max and count of one figure of one store, or null if no run has it. */
+    record Stat(double median, double min, double max, int n) {}
+
+    Stat stat(String test, String store, String key) {
+        List<Double> v = new ArrayList<>();
+        for (Run r : runs) {
+            if (r.test.equals(test) && r.store.equals(store) && r.error == null && r.values.containsKey(key)) {
+                v.add(r.values.get(key));
+            }
+        }
+        if (v.isEmpty()) {
+            return null;
+        }
+        Collections.sort(v);
+        int n = v.size();
+        double median = n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+        return new Stat(median, v.get(0), v.get(n - 1), n);
+    }
+
+    private Stat tessera(Figure f) {
+        return stat(f.test, f.test.equals("CHM") ? "chm" : "tessera", f.key);
+    }
+
+    private Stat hazelcast(Figure f) {
+        return f.test.equals("CHM") ? null : stat(f.test, "hazelcast", f.key);
+    }
+
+    /** The reference column: CHM where there is one, else the ideal value. */
+    private Stat reference(Figure f) {
+        if (f.idealKey != null) {
+            return stat(f.test, "tessera", f.idealKey) != null ? stat(f.test, "tessera", f.idealKey) : stat(f.test, "hazelcast", f.idealKey);
+        }
+        if (f.test.equals("memory")) {
+            return stat("memory", "chm", f.key);
+        }
+        if (f.test.equals("W4") && f.key.equals("get.p50")) {
+            return stat("CHM", "chm", "get.p50");
+        }
+        return null;
+    }
+
+    static Double ratio(Stat a, Stat b) {
+        return a == null || b == null || b.median == 0 ? null : a.median / b.median;
+    }
+
+    /** "met", "NOT met" or "" (no target / not measured). */
+    String status(Figure f) {
+        if (f.check.isEmpty()) {
+            return "";
+        }
+        String[] c = f.check.split("(<=|>=)");
+        double limit = Double.parseDouble(c[1]);
+        boolean atLeast = f.check.contains(">=");
+        Double value = switch (c[0]) {
+            case "ratio" -> ratio(tessera(f), hazelcast(f));
+            case "chm", "ideal" -> ratio(tessera(f), reference(f));
+            default -> null;
+        };
+        if (value == null) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%s (%.2f)", (atLeast ? value >= limit : value <= limit) ? "met" : "NOT met", value);
+    }
+
+    void printTable(PrintStream out) {
+        if (meta.getOrDefault("mode", "").startsWith("QUICK")) {
+            out.println("QUICK RUN (fewer keys, short windows, 1 repetition): NOT comparable with the reference figures");
+        }
+        out.println("| figure | Tessera median (min-max) | Hazelcast median (min-max) | Tessera/Hazelcast | reference | target | status |");
+        out.println("|---|---|---|---|---|---|---|");
+        for (Figure f : FIGURES) {
+            Stat t = tessera(f);
+            Stat h = hazelcast(f);
+            Stat ref = reference(f);
+            if (t == null && h == null && ref == null) {
+                continue;
+            }
+            Double r = ratio(t, h);
+            String refText = ref == null ? "" : (f.idealKey != null ? "ideal " : "CHM ") + fmt(ref.median, f);
+            if (f.test.equals("W4") && f.key.equals("get.p50") && ref != null && t != null) {
+                refText += String.format(Locale.ROOT, " (Tessera/CHM %.2f)", t.median / ref.median);
+            }
+            String tCell = cell(t, f);
+            if (f.test.equals("W3") && t != null && stat("W3", "tessera", "nearcache.hitRatio") == null) {
+                tCell += " [no near cache yet]";
+            }
+            out.printf("| %s%s | %s | %s | %s | %s | %s | %s |%n", f.label, f.unit.isEmpty() ? "" : " (" + f.unit + ")",
+                    tCell, cell(h, f), r == null ? "" : String.format(Locale.ROOT, "%.2f", r), refText, f.target, status(f));
+        }
+        int errors = 0;
+        for (Run run : runs) {
+            if (run.error != null) {
+                errors++;
+                out.println("FAILED: " + run.test + " " + run.store + " rep " + run.rep + ": " + firstLine(run.error));
+            }
+            Double misses = run.values.get("misses");
+            Double errs = run.values.get("errors");
+            if ((misses != null && misses > 0) || (errs != null && errs > 0)) {
+                out.printf("NOTE: %s %s rep %d: %.0f misses, %.0f errors%n", run.test, run.store, run.rep,
+                        misses == null ? 0 : misses, errs == null ? 0 : errs);
+            }
+        }
+        if (errors == 0) {
+            out.println("(all runs completed; misses and errors are 0 unless noted)");
+        }
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static String cell(Stat s, Figure f) {
+        if (s == null) {
+            return "";
+        }
+        if (s.n == 1) {
+            return fmt(s.median, f);
+        }
+        return fmt(s.median, f) + " (" + fmt(s.min, f) + "-" + fmt(s.max, f) + ")";
+    }
+
+    static String fmt(double v, Figure f) {
+        if (f.key.endsWith("Ratio")) {
+            return String.format(Locale.ROOT, "%.1f%%", 100 * v);
+        }
+        if (f.unit.equals("us")) {
+            return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+        }
+        if (f.unit.equals("B") || (v != Math.rint(v) && Math.abs(v) < 1000)) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        return String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    /** One line per run for the console. */
+    static String summary(Run r) {
+        if (r.error != null) {
+            return String.format(Locale.ROOT, "failed after %.0f s", r.seconds);
+        }
+        Map<String, Double> v = r.values;
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%.0f s:", r.seconds));
+        for (String k : List.of("ops", "get.p50", "get.p99", "put.p50", "put.p99", "misses", "errors", "nearcache.hitRatio",
+                "cpu.usPerOp", "tessera.requestsPerOp", "jgroups.msgsSentPerOp", "bytesPerEntry", "preloadMs", "joinToDoneMs",
+                "primariesMoved", "entriesCopied", "sizeAfter")) {
+            Double x = v.get(k);
+            if (x != null) {
+                sb.append(' ').append(k).append('=').append(x == Math.rint(x) ? String.format(Locale.ROOT, "%.0f", x)
+                        : String.format(Locale.ROOT, "%.3g", x));
+            }
+        }
+        return sb.toString();
+    }
+
+    // ---- files ----
+
+    void writeJson(Path file) throws IOException {
+        StringBuilder j = new StringBuilder("{\n  \"meta\": {");
+        boolean first = true;
+        for (Map.Entry<String, String> e : meta.entrySet()) {
+            j.append(first ? "\n" : ",\n").append("    ").append(q(e.getKey())).append(": ").append(q(e.getValue()));
+            first = false;
+        }
+        j.append("\n  },\n  \"figures\": [");
+        first = true;
+        for (Figure f : FIGURES) {
+            Stat t = tessera(f);
+            Stat h = hazelcast(f);
+            Stat ref = reference(f);
+            if (t == null && h == null && ref == null) {
+                continue;
+            }
+            j.append(first ? "\n" : ",\n").append("    {\"test\": ").append(q(f.test)).append(", \"figure\": ").append(q(f.key))
+                    .append(", \"label\": ").append(q(f.label)).append(", \"unit\": ").append(q(f.unit))
+                    .append(", \"tessera\": ").append(json(t)).append(", \"hazelcast\": ").append(json(h))
+                    .append(", \"reference\": ").append(json(ref)).append(", \"ratio\": ").append(num(ratio(t, h)))
+                    .append(", \"target\": ").append(q(f.target)).append(", \"status\": ").append(q(status(f))).append('}');
+            first = false;
+        }
+        j.append("\n  ],\n  \"runs\": [");
+        first = true;
+        for (Run r : runs) {
+            j.append(first ? "\n" : ",\n").append("    {\"test\": ").append(q(r.test)).append(", \"store\": ").append(q(r.store))
+                    .append(", \"rep\": ").append(r.rep).append(", \"seconds\": ").append(num(r.seconds))
+                    .append(", \"loadavg\": ").append(q(r.loadavg)).append(", \"error\": ").append(r.error == null ? "null" : q(r.error))
+                    .append(", \"values\": {");
+            boolean f2 = true;
+            for (Map.Entry<String, Double> e : new TreeMap<>(r.values).entrySet()) {
+                j.append(f2 ? "" : ", ").append(q(e.getKey())).append(": ").append(num(e.getValue()));
+                f2 = false;
+            }
+            j.append("}}");
+            first = false;
+        }
+        j.append("\n  ]\n}\n");
+        Files.writeString(file, j);
+    }
+
+    void writeCsv(Path file) throws IOException {
+        StringBuilder c = new StringBuilder("test,store,rep,figure,value\n");
+        for (Run r : runs) {
+            for (Map.Entry<String, Double> e : new TreeMap<>(r.values).entrySet()) {
+                c.append(r.test).append(',').append(r.store).append(',').append(r.rep).append(',').append(e.getKey()).append(',')
+                        .append(num(e.getValue())).append('\n');
+            }
+            if (r.error != null) {
+                c.append(r.test).append(',').append(r.store).append(',').append(r.rep).append(",error,\"")
+                        .append(firstLine(r.error).replace("\"", "'")).append("\"\n");
+            }
+        }
+        Files.writeString(file, c);
+    }
+
+    private static String json(Stat s) {
+        return s == null ? "null" : "{\"median\": " + num(s.median) + ", \"min\": " + num(s.min) + ", \"max\": " + num(s.max)
+                + ", \"n\": " + s.n + "}";
+    }
+
+    private static String num(Double d) {
+        return d == null || d.isNaN() || d.isInfinite() ? "null" : d == Math.rint(d) && Math.abs(d) < 1e15
+                ? String.valueOf(d.longValue()) : String.format(Locale.ROOT, "%.4f", d);
+    }
+
+    private static String q(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (ch < 0x20) {
+                        b.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        b.append(ch);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}

@@ -1,0 +1,208 @@
+package dev.tessera.bench;
+
+import dev.tessera.grid.Grid;
+import dev.tessera.grid.GridIntrospection.PartitionTableView;
+import dev.tessera.grid.GridIntrospection.PartitionView;
+import dev.tessera.grid.GridMap;
+import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.Member;
+import dev.tessera.grid.MembershipEvent;
+import dev.tessera.grid.Transport;
+import dev.tessera.grid.core.TesseraGrid;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.jgroups.protocols.TP;
+
+/** Tessera member {@code m<index>} on 127.0.0.1:{@code basePort + index - 1}; the map {@code bench}. */
+public final class TesseraStore implements Store, ClusterProbe {
+    private final Grid grid;
+    private final GridMap<String, byte[]> map;
+    private final int backups;
+
+    /**
+     * @param index   1-based member index
+     * @param members how many members the cluster will have (the static member list)
+     */
+    public TesseraStore(int index, int members, int backups, int basePort) {
+        List<String> initial = new ArrayList<>();
+        for (int i = 0; i < members; i++) {
+            initial.add("127.0.0.1[" + (basePort + i) + "]");
+        }
+        this.backups = backups;
+        this.grid = Grid.builder()
+                .clusterName("bench")
+                .memberName("m" + index)
+                .transport(Transport.tcp(basePort + index - 1).withPortRange(0).withInitialMembers(initial))
+                .start();
+        this.map = grid.map("bench", MapConfig.builder().backups(backups).build());
+        if (Boolean.getBoolean("bench.msgstats") && grid instanceof TesseraGrid g) {
+            g.channel().jgroupsChannel().getProtocolStack().getTransport().getMessageStats().enable(true);
+        }
+    }
+
+    @Override
+    public String kind() {
+        return "tessera";
+    }
+
+    @Override
+    public byte[] get(String key) {
+        return map.get(key);
+    }
+
+    @Override
+    public void set(String key, byte[] value) {
+        map.set(key, value);
+    }
+
+    @Override
+    public void putAll(Map<String, byte[]> batch) {
+        map.putAll(batch);
+    }
+
+    @Override
+    public int size() {
+        return map.size();
+    }
+
+    @Override
+    public void awaitRedundancy(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long lastStamp = Long.MIN_VALUE;
+        long stableSince = 0;
+        while (true) {
+            long stamp = stateStamp();
+            boolean ok = isRedundant();
+            long now = System.nanoTime();
+            if (!ok || stamp != lastStamp || stableSince == 0) {
+                stableSince = ok ? now : 0;
+                lastStamp = stamp;
+            } else if (now - stableSince >= 500_000_000L) {
+                return;
+            }
+            if (now - deadline > 0) {
+                throw new IllegalStateException("Tessera: no stable, fully redundant table within " + timeout
+                        + " (migrations: " + grid.introspection().migrations().size() + ")");
+            }
+            Util.sleep(20);
+        }
+    }
+
+    private boolean isRedundant() {
+        if (migrating()) {
+            return false;
+        }
+        PartitionTableView t = grid.introspection().partitionTable();
+        Set<Member> members = new HashSet<>(grid.members());
+        Set<Member> primaries = new HashSet<>();
+        int needBackups = Math.min(backups, members.size() - 1);
+        for (PartitionView p : t.partitions()) {
+            if (p.primary() == null || !members.contains(p.primary()) || p.backups().size() < needBackups) {
+                return false;
+            }
+            for (int b = 0; b < needBackups; b++) {
+                if (!members.contains(p.backups().get(b))) {
+                    return false;
+                }
+            }
+            primaries.add(p.primary());
+        }
+        return primaries.containsAll(members) || members.size() > t.partitions().size();
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> c = new LinkedHashMap<>();
+        if (grid instanceof TesseraGrid g) {
+            c.put("tessera.requestsSent", g.messagesSent());
+            TP tp = g.channel().jgroupsChannel().getProtocolStack().getTransport();
+            if (tp.getMessageStats().enabled()) {
+                c.put("jgroups.msgsSent", tp.getMessageStats().getNumMsgsSent());
+                c.put("jgroups.msgsReceived", tp.getMessageStats().getNumMsgsReceived());
+                c.put("jgroups.bytesSent", tp.getMessageStats().getNumBytesSent());
+            }
+        }
+        return c;
+    }
+
+    // ---- ClusterProbe ----
+
+    @Override
+    public int partitionCount() {
+        return grid.introspection().partitionTable().partitions().size();
+    }
+
+    @Override
+    public int partitionOf(String key) {
+        return map.partitionOf(key);
+    }
+
+    @Override
+    public List<String> memberNames() {
+        List<String> out = new ArrayList<>();
+        for (Member m : grid.members()) {
+            out.add(m.name());
+        }
+        return out;
+    }
+
+    @Override
+    public String[][] replicas(int backupCount) {
+        List<PartitionView> parts = grid.introspection().partitionTable().partitions();
+        String[][] out = new String[parts.size()][1 + backupCount];
+        for (PartitionView p : parts) {
+            out[p.partition()][0] = p.primary() == null ? null : p.primary().name();
+            for (int b = 0; b < backupCount && b < p.backups().size(); b++) {
+                out[p.partition()][1 + b] = p.backups().get(b).name();
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean migrating() {
+        return !grid.introspection().migrations().isEmpty();
+    }
+
+    @Override
+    public int pendingMigrations() {
+        return grid.introspection().migrations().size();
+    }
+
+    @Override
+    public boolean replicasInSync() {
+        // A Tessera table commits a migration target only after its data was copied, and writes are
+        // acknowledged after every sync backup applied them: no migration pending = replicas in sync.
+        return !migrating();
+    }
+
+    @Override
+    public long stateStamp() {
+        return grid.introspection().partitionTable().version();
+    }
+
+    @Override
+    public long migrationEvents() {
+        return 0;
+    }
+
+    @Override
+    public void onMemberJoined(Consumer<String> listener) {
+        grid.addMembershipListener(e -> {
+            if (e.type() == MembershipEvent.Type.JOINED) {
+                listener.accept(e.member().name());
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        grid.close();
+    }
+}
