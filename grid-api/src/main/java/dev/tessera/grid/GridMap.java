@@ -35,6 +35,10 @@ import java.util.concurrent.ConcurrentMap;
  * {@link java.util.concurrent.ConcurrentHashMap}: they never throw
  * {@link java.util.ConcurrentModificationException} and reflect some of the concurrent updates.
  *
+ * <p><b>Async twins.</b> The {@code ...Async} methods never block the caller on the network; their
+ * futures complete on {@link java.util.concurrent.ForkJoinPool#commonPool()} (or at once, for a
+ * local read), never on the grid's messaging threads, so a slow continuation cannot stall the grid.
+ *
  * <p>Null keys and values are rejected with {@link NullPointerException}. Operations on a closed
  * grid throw {@link IllegalStateException}. Instances are thread-safe.
  *
