@@ -84,7 +84,7 @@ public final class Bench {
 
     static Store open(String kind, int index, int members, int backups, boolean nearCache) {
         return switch (kind) {
-            case "tessera" -> new TesseraStore(index, members, backups, tesseraPort());
+            case "tessera" -> new TesseraStore(index, members, backups, nearCache, tesseraPort());
             case "hazelcast" -> new HazelcastStore(index, members, backups, nearCache, hazelcastPort());
             case "chm" -> new ChmStore();
             default -> throw new IllegalArgumentException("unknown store " + kind + " (tessera, hazelcast, chm)");

@@ -7,6 +7,8 @@ import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.MembershipEvent;
+import dev.tessera.grid.NearCacheConfig;
+import dev.tessera.grid.GridIntrospection.NearCacheStats;
 import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.TesseraGrid;
 import java.time.Duration;
@@ -19,17 +21,23 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.jgroups.protocols.TP;
 
-/** Tessera member {@code m<index>} on 127.0.0.1:{@code basePort + index - 1}; the map {@code bench}. */
+/**
+ * Tessera member {@code m<index>} on 127.0.0.1:{@code basePort + index - 1}; the map {@code bench}
+ * with {@code backups} sync backups and, for W3, Tessera's near cache of 100,000 entries without TTL
+ * (it caches remote keys only, holds deserialized values and is invalidated by the primary on change:
+ * the settings WORKLOAD.md asks of Hazelcast's).
+ */
 public final class TesseraStore implements Store, ClusterProbe {
     private final Grid grid;
     private final GridMap<String, byte[]> map;
     private final int backups;
+    private final boolean nearCache;
 
     /**
      * @param index   1-based member index
      * @param members how many members the cluster will have (the static member list)
      */
-    public TesseraStore(int index, int members, int backups, int basePort) {
+    public TesseraStore(int index, int members, int backups, boolean nearCache, int basePort) {
         List<String> initial = new ArrayList<>();
         for (int i = 0; i < members; i++) {
             initial.add("127.0.0.1[" + (basePort + i) + "]");
@@ -40,7 +48,12 @@ public final class TesseraStore implements Store, ClusterProbe {
                 .memberName("m" + index)
                 .transport(Transport.tcp(basePort + index - 1).withPortRange(0).withInitialMembers(initial))
                 .start();
-        this.map = grid.map("bench", MapConfig.builder().backups(backups).build());
+        MapConfig.Builder config = MapConfig.builder().backups(backups);
+        if (nearCache) {
+            config.nearCache(NearCacheConfig.of(100_000));
+        }
+        this.nearCache = nearCache;
+        this.map = grid.map("bench", config.build());
         if (Boolean.getBoolean("bench.msgstats") && grid instanceof TesseraGrid g) {
             g.channel().jgroupsChannel().getProtocolStack().getTransport().getMessageStats().enable(true);
         }
@@ -119,6 +132,13 @@ public final class TesseraStore implements Store, ClusterProbe {
     @Override
     public Map<String, Long> counters() {
         Map<String, Long> c = new LinkedHashMap<>();
+        if (nearCache) {
+            NearCacheStats ncs = grid.introspection().nearCacheStats().get("bench");
+            if (ncs != null) {
+                c.put("nearcache.hits", ncs.hits());
+                c.put("nearcache.misses", ncs.misses());
+            }
+        }
         if (grid instanceof TesseraGrid g) {
             c.put("tessera.requestsSent", g.messagesSent());
             TP tp = g.channel().jgroupsChannel().getProtocolStack().getTransport();
