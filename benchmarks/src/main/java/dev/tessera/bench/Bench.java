@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *         member 1 with the driver embedded (store chm: no cluster)
  *   rebalance --store=S --entries=E --out=F --m4log=F
  *   memory    --store=S --entries=E --out=F
+ *   report    --csv=target/results.csv          re-renders the table of a run
  * </pre>
  */
 public final class Bench {
@@ -45,6 +46,7 @@ public final class Bench {
         Args a = new Args(argv, 1);
         switch (argv[0]) {
             case "run" -> System.exit(new Runner(a).run());
+            case "report" -> new Report(Report.readCsv(Path.of(a.require("csv"))), Map.of()).printTable(System.out);
             case "member" -> member(a);
             case "driver" -> child(() -> driver(a), a);
             case "rebalance" -> child(() -> rebalance(a), a);

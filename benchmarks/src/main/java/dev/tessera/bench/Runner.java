@@ -105,6 +105,7 @@ final class Runner {
         report.writeJson(target.resolve("results.json"));
         report.writeCsv(target.resolve("results.csv"));
         Files.copy(target.resolve("results.json"), runDir.resolve("results.json"));
+        Files.copy(target.resolve("results.csv"), runDir.resolve("results.csv"));
         System.out.println("\nwritten: " + target.resolve("results.json") + ", " + target.resolve("results.csv")
                 + "; logs in " + runDir + "; total " + meta.get("totalSeconds") + " s");
         return runs.stream().anyMatch(r -> r.error() != null) ? 1 : 0;
@@ -234,7 +235,7 @@ final class Runner {
         o.add("-Dbench.tesseraPort=" + (7801 + 10 * slot));
         o.add("-Dbench.hazelcastPort=" + (5701 + 10 * slot));
         if (jfr) {
-            o.addAll(List.of("-XX:+FlightRecorder", "-Dbench.jfr=true", "-Dbench.msgstats=true"));
+            o.addAll(List.of("-Dbench.jfr=true", "-Dbench.msgstats=true"));
         }
         return o;
     }
