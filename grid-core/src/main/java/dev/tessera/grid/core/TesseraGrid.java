@@ -392,7 +392,7 @@ public final class TesseraGrid implements Grid {
         int p = partitioner.partitionOf(k);
         var t = topology.table();
         var c = storage.get(map);
-        var r = c == null ? null : c.partition(p).compute(dev.tessera.grid.core.store.Bytes.wrap(k), (kk, cur) -> cur);
+        var r = c == null ? null : c.partition(p).get(dev.tessera.grid.core.store.Bytes.wrap(k));
         return config.memberName() + " p" + p + " v" + t.version() + " slot " + t.slotOf(p, topology.self()) + " target-slot "
                 + t.targetSlotOf(p, topology.self()) + ": " + (r == null ? "no record"
                 : (r.isTombstone() ? "tombstone" : "value") + " version " + Long.toHexString(r.version()) + " hlc " + r.hlc());

@@ -20,7 +20,8 @@ public final class LocalStorage {
      */
     public MapContainer getOrCreate(String name, MapConfig config) {
         MapContainer c = maps.computeIfAbsent(name, n -> new MapContainer(n, config, partitionCount));
-        if (!c.config().equals(config)) {
+        // Identity first: local calls pass the map's own config, so the full comparison runs only for peers' messages.
+        if (c.config() != config && !c.config().equals(config)) {
             throw new IllegalArgumentException("Map '" + name + "' already exists with " + c.config()
                     + "; every member must use one configuration per map name, asked for " + config);
         }

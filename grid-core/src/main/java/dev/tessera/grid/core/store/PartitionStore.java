@@ -18,8 +18,13 @@ public final class PartitionStore {
 
     /** The live record of {@code key}, or {@code null} if absent or removed. */
     public Record getLive(Bytes key) {
-        Record r = entries.get(key);
+        Record r = get(key);
         return r == null || r.isTombstone() ? null : r;
+    }
+
+    /** The record of {@code key}, tombstone included, or {@code null}. */
+    public Record get(Bytes key) {
+        return entries.get(key);
     }
 
     /** Atomic read-modify-write of one key (primary side). */
