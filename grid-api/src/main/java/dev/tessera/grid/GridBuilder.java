@@ -35,6 +35,7 @@ public final class GridBuilder {
     private int maxInFlightRequests = 1024;
     private final List<Class<?>> registeredTypes = new ArrayList<>();
     private final java.util.Map<String, MergePolicy> mergePolicies = new java.util.HashMap<>();
+    private final java.util.Map<String, MapStore<?, ?>> mapStores = new java.util.HashMap<>();
 
     GridBuilder() {}
 
@@ -105,11 +106,20 @@ public final class GridBuilder {
         return this;
     }
 
+    /**
+     * Registers a {@link MapStore} under {@code name}, for maps configured with
+     * {@link MapConfig.Builder#mapStore(MapStoreConfig)}. Register the same names on every member.
+     */
+    public GridBuilder mapStore(String name, MapStore<?, ?> store) {
+        mapStores.put(requireText(name, "map store name"), Objects.requireNonNull(store, "store"));
+        return this;
+    }
+
     /** The configuration this builder would start a member with. */
     public GridConfig build() {
         String name = memberName != null ? memberName : "member-" + UUID.randomUUID().toString().substring(0, 8);
         return new GridConfig(clusterName, name, zone, transport, partitionCount, operationTimeout,
-                failureDetectionTimeout, leaveTimeout, maxInFlightRequests, registeredTypes, mergePolicies);
+                failureDetectionTimeout, leaveTimeout, maxInFlightRequests, registeredTypes, mergePolicies, mapStores);
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.List;
  * @param maxInFlightRequests     bound on concurrent remote requests issued by application threads
  * @param registeredTypes         application classes allowed to be serialized
  * @param mergePolicies           split-brain merge policies by name, for {@link MapConfig#mergePolicy()}
+ * @param mapStores               map stores by name, for {@link MapStoreConfig#storeName()}
  */
 public record GridConfig(
         String clusterName,
@@ -31,10 +32,12 @@ public record GridConfig(
         Duration leaveTimeout,
         int maxInFlightRequests,
         List<Class<?>> registeredTypes,
-        java.util.Map<String, MergePolicy> mergePolicies) {
+        java.util.Map<String, MergePolicy> mergePolicies,
+        java.util.Map<String, MapStore<?, ?>> mapStores) {
 
     public GridConfig {
         registeredTypes = List.copyOf(registeredTypes);
         mergePolicies = java.util.Map.copyOf(mergePolicies);
+        mapStores = java.util.Map.copyOf(mapStores);
     }
 }

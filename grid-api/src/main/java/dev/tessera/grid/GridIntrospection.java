@@ -54,8 +54,12 @@ public interface GridIntrospection {
      * @param primaryEntries entries in partitions this member is primary of
      * @param backupEntries  entries in partitions this member holds a backup of
      * @param bytes          serialized key and value bytes of all of them
+     * @param heapCostBytes  estimated heap cost of the primary entries (what {@link EvictionConfig#maxBytesPerMember()} bounds)
+     * @param evictions      entries this member evicted as primary since it started
+     * @param expirations    entries this member expired as primary since it started
      */
-    record MapStats(long primaryEntries, long backupEntries, long bytes) {}
+    record MapStats(long primaryEntries, long backupEntries, long bytes, long heapCostBytes, long evictions,
+                    long expirations) {}
 
     /**
      * One map's near cache on this member.

@@ -1,9 +1,11 @@
 package dev.tessera.grid;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 
 /**
  * A map partitioned across the members of the cluster, with synchronous backups.
@@ -58,6 +60,45 @@ public interface GridMap<K, V> extends ConcurrentMap<K, V> {
 
     /** Removes the key without returning the previous value (cheaper than {@link #remove(Object)}). */
     void delete(K key);
+
+    /**
+     * Like {@link #put(Object, Object)}, with a time-to-live for this entry that overrides the map's
+     * {@link MapConfig#timeToLive()}: the entry expires {@code ttl} after this write.
+     *
+     * @throws IllegalArgumentException if {@code ttl} is not at least 1 ms
+     */
+    V put(K key, V value, Duration ttl);
+
+    /** Like {@link #set(Object, Object)}, with a time-to-live for this entry (see {@link #put(Object, Object, Duration)}). */
+    void set(K key, V value, Duration ttl);
+
+    /**
+     * The value of {@code key}; on a miss, {@code loader} computes it once across the whole cluster and
+     * every concurrent caller for that key (on any member) receives the loaded value.
+     *
+     * <p>The key's primary grants one caller a lease to load; the others wait for its result. If the
+     * loader returns {@code null} nothing is stored and the waiters receive {@code null}. If it throws,
+     * every waiter gets a {@link GridLoadException}. If the loading member dies or its lease runs out
+     * (the operation timeout), one waiter is granted the lease and loads in its place.
+     */
+    V getOrLoad(K key, Function<? super K, ? extends V> loader);
+
+    /** {@link #getOrLoad(Object, Function)} with a time-to-live, early refresh or stale-while-revalidate. */
+    V getOrLoad(K key, LoadOptions options, Function<? super K, ? extends V> loader);
+
+    /**
+     * Listens to changes of every entry of the map, wherever its primary is. Events of one key arrive
+     * in the order they were applied. A member that joins later learns the registration when it joins.
+     *
+     * @param includeValues whether events carry the new and old values (they cost a copy each)
+     */
+    Registration addEntryListener(EntryListener<K, V> listener, boolean includeValues);
+
+    /**
+     * Listens to changes of the entries whose primary is this member (no network involved); after a
+     * migration the moved entries' events are published by their new primary.
+     */
+    Registration addLocalEntryListener(EntryListener<K, V> listener, boolean includeValues);
 
     /** Values of the keys present; absent keys are missing from the result. */
     Map<K, V> getAll(Set<? extends K> keys);

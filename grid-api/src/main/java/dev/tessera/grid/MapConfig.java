@@ -1,5 +1,7 @@
 package dev.tessera.grid;
 
+import java.time.Duration;
+
 /**
  * Immutable configuration of one distributed map. Every member must use the same configuration for
  * a map name.
@@ -15,9 +17,15 @@ package dev.tessera.grid;
  * @param nearCache       a near cache of remote values on every member, or {@code null} for none
  * @param mergePolicy     name of the {@link MergePolicy} (registered on every member) that decides each key
  *                        after a split heals, or {@code null} for {@link MergePolicy#LATEST_UPDATE}
+ * @param timeToLive      default time-to-live of an entry after its last write, or {@code null} for none;
+ *                        {@link GridMap#put(Object, Object, Duration)} overrides it per entry
+ * @param maxIdle         an entry neither read nor written for this long expires, or {@code null} for none
+ * @param eviction        bound on the map's entries per member, or {@code null} for none
+ * @param mapStore        the system of record behind the map, or {@code null} for none
  */
 public record MapConfig(int backups, int asyncBackups, boolean readFromBackup, SplitBrainMode splitBrainMode,
-                        NearCacheConfig nearCache, String mergePolicy) {
+                        NearCacheConfig nearCache, String mergePolicy, Duration timeToLive, Duration maxIdle,
+                        EvictionConfig eviction, MapStoreConfig mapStore) {
     /** Maximum backups in total, as the partition table holds seven replicas per partition. */
     public static final int MAX_BACKUPS = 6;
 
@@ -31,6 +39,25 @@ public record MapConfig(int backups, int asyncBackups, boolean readFromBackup, S
         }
         if (splitBrainMode == null) {
             throw new IllegalArgumentException("splitBrainMode must not be null: use AVAILABLE or CONSISTENT");
+        }
+        requirePositiveMillis("timeToLive", timeToLive);
+        requirePositiveMillis("maxIdle", maxIdle);
+    }
+
+    /** A map without expiry, eviction or store. */
+    public MapConfig(int backups, int asyncBackups, boolean readFromBackup, SplitBrainMode splitBrainMode,
+                     NearCacheConfig nearCache, String mergePolicy) {
+        this(backups, asyncBackups, readFromBackup, splitBrainMode, nearCache, mergePolicy, null, null, null, null);
+    }
+
+    /** Whether entries can expire or be evicted, so the store tracks their access and expiry times. */
+    public boolean tracksEntries() {
+        return timeToLive != null || maxIdle != null || eviction != null;
+    }
+
+    private static void requirePositiveMillis(String option, Duration d) {
+        if (d != null && (d.isNegative() || d.toMillis() < 1)) {
+            throw new IllegalArgumentException(option + " must be at least 1 ms, or null for none, was " + d);
         }
     }
 
@@ -56,6 +83,10 @@ public record MapConfig(int backups, int asyncBackups, boolean readFromBackup, S
         private SplitBrainMode splitBrainMode = SplitBrainMode.AVAILABLE;
         private NearCacheConfig nearCache;
         private String mergePolicy;
+        private Duration timeToLive;
+        private Duration maxIdle;
+        private EvictionConfig eviction;
+        private MapStoreConfig mapStore;
 
         private Builder() {}
 
@@ -91,8 +122,33 @@ public record MapConfig(int backups, int asyncBackups, boolean readFromBackup, S
             return this;
         }
 
+        /** Default time-to-live of every entry after its last write; {@code null} (the default) for none. */
+        public Builder timeToLive(Duration ttl) {
+            this.timeToLive = ttl;
+            return this;
+        }
+
+        /** Expire entries neither read nor written for this long; {@code null} (the default) for none. */
+        public Builder maxIdle(Duration maxIdle) {
+            this.maxIdle = maxIdle;
+            return this;
+        }
+
+        /** Bound the map's entries per member; {@code null} (the default) for no bound. */
+        public Builder eviction(EvictionConfig eviction) {
+            this.eviction = eviction;
+            return this;
+        }
+
+        /** Load misses from, and write changes to, a {@link MapStore}; {@code null} (the default) for none. */
+        public Builder mapStore(MapStoreConfig mapStore) {
+            this.mapStore = mapStore;
+            return this;
+        }
+
         public MapConfig build() {
-            return new MapConfig(backups, asyncBackups, readFromBackup, splitBrainMode, nearCache, mergePolicy);
+            return new MapConfig(backups, asyncBackups, readFromBackup, splitBrainMode, nearCache, mergePolicy,
+                    timeToLive, maxIdle, eviction, mapStore);
         }
     }
 }

@@ -66,6 +66,7 @@ final class Introspection implements GridIntrospection {
             long primary = 0;
             long backup = 0;
             long bytes = 0;
+            long heapCost = 0;
             for (int p = 0; p < map.partitionCount(); p++) {
                 PartitionStore store = map.partition(p);
                 if (store.isEmpty()) {
@@ -74,12 +75,13 @@ final class Introspection implements GridIntrospection {
                 int live = store.liveCount();
                 if (topology.self().equals(t.primary(p))) {
                     primary += live;
+                    heapCost += store.heapCost(map.tracked());
                 } else {
                     backup += live;
                 }
                 bytes += store.liveBytes();
             }
-            out.put(map.name(), new MapStats(primary, backup, bytes));
+            out.put(map.name(), new MapStats(primary, backup, bytes, heapCost, map.evictions(), map.expirations()));
         }
         return out;
     }

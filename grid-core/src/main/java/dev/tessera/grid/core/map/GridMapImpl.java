@@ -1,7 +1,10 @@
 package dev.tessera.grid.core.map;
 
+import dev.tessera.grid.EntryListener;
 import dev.tessera.grid.GridException;
 import dev.tessera.grid.GridMap;
+import dev.tessera.grid.LoadOptions;
+import dev.tessera.grid.Registration;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.core.nearcache.NearCache;
@@ -12,6 +15,7 @@ import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.Record;
 import dev.tessera.grid.core.wire.Messages.OpResponse;
 import dev.tessera.grid.core.wire.OpCode;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,7 +68,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         byte[] k = keyBytes(key);
         int p = ctx.partitioner().partitionOf(k);
         if (isLocallyReadable(p)) {
-            Record r = local.partition(p).getLive(Bytes.wrap(k));
+            Record r = local.readLive(p, Bytes.wrap(k), System.currentTimeMillis(), true);
             return r == null ? null : value(r.value());
         }
         return await(remoteGet(k, p));
@@ -75,7 +79,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         byte[] k = keyBytes(key);
         int p = ctx.partitioner().partitionOf(k);
         if (isLocallyReadable(p)) {
-            Record r = local.partition(p).getLive(Bytes.wrap(k));
+            Record r = local.readLive(p, Bytes.wrap(k), System.currentTimeMillis(), true);
             return CompletableFuture.completedFuture(r == null ? null : value(r.value()));
         }
         return remoteGet(k, p);
@@ -152,6 +156,45 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     private CompletableFuture<Void> setFuture(K key, V value) {
         return keyValueCall(OpCode.SET, key, value, null).thenApply(r -> null);
+    }
+
+    @Override
+    public V put(K key, V value, Duration ttl) {
+        long ttlMillis = ttlMillis(ttl);
+        return await(keyValueCall(OpCode.PUT, key, value, null, ttlMillis).thenApply(r -> value(r.value())));
+    }
+
+    @Override
+    public void set(K key, V value, Duration ttl) {
+        long ttlMillis = ttlMillis(ttl);
+        await(keyValueCall(OpCode.SET, key, value, null, ttlMillis));
+    }
+
+    private static long ttlMillis(Duration ttl) {
+        if (ttl == null || ttl.isNegative() || ttl.toMillis() < 1) {
+            throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
+        }
+        return ttl.toMillis();
+    }
+
+    @Override
+    public V getOrLoad(K key, Function<? super K, ? extends V> loader) {
+        return getOrLoad(key, LoadOptions.DEFAULTS, loader);
+    }
+
+    @Override
+    public V getOrLoad(K key, LoadOptions options, Function<? super K, ? extends V> loader) {
+        throw new UnsupportedOperationException("getOrLoad: not yet implemented");
+    }
+
+    @Override
+    public Registration addEntryListener(EntryListener<K, V> listener, boolean includeValues) {
+        throw new UnsupportedOperationException("addEntryListener: not yet implemented");
+    }
+
+    @Override
+    public Registration addLocalEntryListener(EntryListener<K, V> listener, boolean includeValues) {
+        throw new UnsupportedOperationException("addLocalEntryListener: not yet implemented");
     }
 
     @Override
@@ -423,14 +466,23 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     }
 
     private CompletableFuture<OpResponse> keyValueCall(OpCode code, K key, V value, byte[] expected) {
+        return keyValueCall(code, key, value, expected, 0);
+    }
+
+    private CompletableFuture<OpResponse> keyValueCall(OpCode code, K key, V value, byte[] expected, long ttlMillis) {
         ctx.ensureOpen().run();
         byte[] k = keyBytes(key);
         byte[] v = ctx.codec().serialize(Objects.requireNonNull(value, "value"));
-        return call(code, ctx.partitioner().partitionOf(k), k, v, expected, 0);
+        return call(code, ctx.partitioner().partitionOf(k), k, v, expected, 0, ttlMillis);
     }
 
     private CompletableFuture<OpResponse> call(OpCode code, int p, byte[] key, byte[] value, byte[] expected, long expectedVersion) {
-        CompletableFuture<OpResponse> f = ctx.invoker().invoke(name, config, p, code, key, value, expected, expectedVersion);
+        return call(code, p, key, value, expected, expectedVersion, 0);
+    }
+
+    private CompletableFuture<OpResponse> call(OpCode code, int p, byte[] key, byte[] value, byte[] expected, long expectedVersion,
+                                               long ttlMillis) {
+        CompletableFuture<OpResponse> f = ctx.invoker().invoke(name, config, p, code, key, value, expected, expectedVersion, ttlMillis);
         if (nearCache != null && code.mutating) {
             // Our own later reads must not see the value this write replaced, before the primary's invalidation arrives.
             if (key == null) {

@@ -3,6 +3,7 @@ package dev.tessera.grid.core.replication;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.store.Bytes;
 import dev.tessera.grid.core.store.HybridClock;
+import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.Record;
 import dev.tessera.grid.core.wire.Messages.ClientOp;
 import dev.tessera.grid.core.wire.OpCode;
@@ -13,11 +14,16 @@ import java.util.function.BiFunction;
  * One mutating operation applied to one key at its primary, inside the store's atomic update of
  * that key: decides the outcome from the current record and, if the entry changes, allocates the
  * write's version there, so versions of one key increase in the order its writes were applied.
+ * An expired entry counts as absent. A change is told to the {@link ChangeObserver} inside the
+ * update, so observers see one key's changes in order.
  */
 final class KeyMutation implements BiFunction<Bytes, Record, Record> {
     private final ClientOp op;
+    private final MapContainer map;
     private final TopologyState topology;
     private final HybridClock clock;
+    private final ChangeObserver observer;
+    private final long now;
 
     private long previousHlc;
     boolean changed;
@@ -27,16 +33,21 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
     byte[] newValue;
     long newVersion;
     long newHlc;
+    long newExpiresAt;
 
-    KeyMutation(ClientOp op, TopologyState topology, HybridClock clock) {
+    KeyMutation(ClientOp op, MapContainer map, TopologyState topology, HybridClock clock, ChangeObserver observer) {
         this.op = op;
+        this.map = map;
         this.topology = topology;
         this.clock = clock;
+        this.observer = observer;
+        this.now = System.currentTimeMillis();
     }
 
     @Override
     public Record apply(Bytes key, Record current) {
-        byte[] cur = current == null ? null : current.value();
+        Record live = current == null || current.isTombstone() || (map.tracked() && map.isExpired(current, now)) ? null : current;
+        byte[] cur = live == null ? null : live.value();
         previousHlc = current == null ? 0 : current.hlc();
         previous = cur;
         previousVersion = cur == null ? 0 : current.version();
@@ -79,7 +90,15 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
             }
             default -> throw new IllegalArgumentException(op.code() + " is not a key mutation");
         }
-        return changed ? new Record(newValue, newVersion, newHlc) : current;
+        if (!changed) {
+            if (live != null && map.tracked()) {
+                live.touch(now); // a conditional write that did not change the entry still used it
+            }
+            return current;
+        }
+        Record next = Record.of(newValue, newVersion, newHlc, newExpiresAt, map.tracked());
+        observer.onChange(map, op.partition(), key, live, next, ChangeCause.WRITE);
+        return next;
     }
 
     private void write(byte[] value) {
@@ -87,6 +106,7 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
         newValue = value;
         newVersion = topology.nextVersion(op.partition());
         newHlc = clock.after(previousHlc);
+        newExpiresAt = value == null ? 0 : map.expiresAt(now, op.ttlMillis());
     }
 
     /** Whether the operation's caller wants the previous value back. */

@@ -60,6 +60,7 @@ public final class PrimaryOperations {
     private final QuorumTracker quorum;
     private final InvalidationPublisher invalidations;
     private final MergeDecider merges;
+    private final ChangeObservers observers = new ChangeObservers();
 
     public PrimaryOperations(TopologyState topology, LocalStorage storage, Replicator replicator, HybridClock clock,
                              QuorumTracker quorum, InvalidationPublisher invalidations, KryoCodec codec,
@@ -71,6 +72,11 @@ public final class PrimaryOperations {
         this.clock = clock;
         this.quorum = quorum;
         this.invalidations = invalidations;
+    }
+
+    /** The observers told of every change this member applies as primary. */
+    public ChangeObservers observers() {
+        return observers;
     }
 
     /**
@@ -102,7 +108,7 @@ public final class PrimaryOperations {
         }
         PartitionStore store = map.partition(op.partition());
         if (!op.code().mutating) {
-            return done(read(store, op, t.version()));
+            return done(read(map, op, t.version()));
         }
         boolean consistent = map.config().splitBrainMode() == SplitBrainMode.CONSISTENT;
         if (consistent && !quorum.hasQuorum()) {
@@ -111,7 +117,7 @@ public final class PrimaryOperations {
         if (op.code() == OpCode.CLEAR_PARTITION) {
             return clear(map, op.partition());
         }
-        KeyMutation m = new KeyMutation(op, topology, clock);
+        KeyMutation m = new KeyMutation(op, map, topology, clock, observers);
         PartitionTable applied;
         long stamp = topology.readLock();
         try {
@@ -131,7 +137,7 @@ public final class PrimaryOperations {
         if (map.config().nearCache() != null) {
             invalidations.changed(map.name(), op.partition(), op.key());
         }
-        List<ReplicaEntry> copy = List.of(new ReplicaEntry(op.key(), m.newValue, m.newVersion, m.newHlc));
+        List<ReplicaEntry> copy = List.of(new ReplicaEntry(op.key(), m.newValue, m.newVersion, m.newHlc, m.newExpiresAt));
         return replicator.replicate(applied, map.name(), map.config(), op.partition(), copy).handle((ok, error) -> {
             if (error != null) {
                 return failure(error, applied.version());
@@ -179,8 +185,10 @@ public final class PrimaryOperations {
                     }
                     long v = topology.nextVersion(p);
                     clock.after(e.hlc()); // later local writes must order after the merged one
-                    winners.add(new ReplicaEntry(e.key(), e.value(), v, e.hlc()));
-                    return new Record(e.value(), v, e.hlc());
+                    winners.add(new ReplicaEntry(e.key(), e.value(), v, e.hlc(), e.expiresAt()));
+                    Record next = Record.of(e.value(), v, e.hlc(), e.expiresAt(), map.tracked());
+                    observers.onChange(map, p, k, cur == null || cur.isTombstone() ? null : cur, next, ChangeCause.MERGED);
+                    return next;
                 });
             }
         } finally {
@@ -198,6 +206,52 @@ public final class PrimaryOperations {
                         ? Status.RETRY : Status.ERROR, applied.version()));
     }
 
+    /**
+     * Removes {@code key} on this member's initiative, as its primary (expiry, eviction): writes a
+     * tombstone if the entry is still live at {@code expectedVersion} and {@code stillApplies} to it,
+     * tells the observers with {@code cause}, invalidates near caches and replicates the removal.
+     * Completes with whether the entry was removed; a removal whose replication failed is completed
+     * {@code true} all the same (the backups' copies then go when the next primary expires or evicts them).
+     */
+    public CompletableFuture<Boolean> removeAsPrimary(MapContainer map, int p, Bytes key, long expectedVersion,
+                                                      java.util.function.Predicate<Record> stillApplies, ChangeCause cause) {
+        PartitionStore store = map.partition(p);
+        ReplicaEntry[] removed = new ReplicaEntry[1];
+        PartitionTable applied;
+        long stamp = topology.readLock();
+        try {
+            applied = topology.table();
+            if (!topology.self().equals(applied.primary(p)) || topology.isFrozen()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            store.compute(key, (k, cur) -> {
+                if (cur == null || cur.isTombstone() || cur.version() != expectedVersion || !stillApplies.test(cur)) {
+                    return cur;
+                }
+                long v = topology.nextVersion(p);
+                long hlc = clock.after(cur.hlc());
+                removed[0] = new ReplicaEntry(k.array(), null, v, hlc);
+                Record tombstone = new Record(null, v, hlc);
+                observers.onChange(map, p, k, cur, tombstone, cause);
+                return tombstone;
+            });
+        } finally {
+            topology.unlockRead(stamp);
+        }
+        if (removed[0] == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (cause == ChangeCause.EXPIRED) {
+            map.countExpiration();
+        } else if (cause == ChangeCause.EVICTED) {
+            map.countEviction();
+        }
+        if (map.config().nearCache() != null) {
+            invalidations.changed(map.name(), p, removed[0].key());
+        }
+        return replicator.replicate(applied, map.name(), map.config(), p, List.of(removed[0])).handle((ok, e) -> true);
+    }
+
     /** @param applied whether the write is already in this member's store */
     private OpResponse unavailable(MapContainer map, long tableVersion, boolean applied) {
         String message = "Map '" + map.name() + "' is CONSISTENT and this side of the cluster sees only " + quorum.describe()
@@ -208,13 +262,14 @@ public final class PrimaryOperations {
                 : new OpResponse(Status.UNAVAILABLE, false, null, 0, tableVersion, message);
     }
 
-    private static OpResponse read(PartitionStore store, ClientOp op, long tableVersion) {
-        Record r = store.getLive(Bytes.wrap(op.key()));
+    private static OpResponse read(MapContainer map, ClientOp op, long tableVersion) {
+        Record r = map.readLive(op.partition(), Bytes.wrap(op.key()), System.currentTimeMillis(), true);
+        long expiresAt = r == null ? 0 : r.expiresAt();
         return switch (op.code()) {
-            case GET -> new OpResponse(Status.OK, r != null, r == null ? null : r.value(), 0, tableVersion, null);
+            case GET -> new OpResponse(Status.OK, r != null, r == null ? null : r.value(), 0, tableVersion, null, expiresAt);
             case CONTAINS -> new OpResponse(Status.OK, r != null, null, 0, tableVersion, null);
             case GET_VERSIONED -> new OpResponse(Status.OK, r != null, r == null ? null : r.value(),
-                    r == null ? 0 : r.version(), tableVersion, null);
+                    r == null ? 0 : r.version(), tableVersion, null, expiresAt);
             default -> throw new IllegalArgumentException(op.code() + " is not a read");
         };
     }
@@ -238,7 +293,11 @@ public final class PrimaryOperations {
                     long v = topology.nextVersion(p);
                     long hlc = clock.after(cur.hlc());
                     removed.add(new ReplicaEntry(k.array(), null, v, hlc));
-                    return new Record(null, v, hlc);
+                    Record tombstone = new Record(null, v, hlc);
+                    if (!map.tracked() || !map.isExpired(cur, System.currentTimeMillis())) {
+                        observers.onChange(map, p, k, cur, tombstone, ChangeCause.WRITE);
+                    }
+                    return tombstone;
                 });
             }
         } finally {

@@ -69,8 +69,9 @@ public final class ReplicaReceiver {
                 return new ReplicateResponse(Status.REJECTED, t.version());
             }
             PartitionStore store = map.partition(r.partition());
+            boolean tracked = map.config().tracksEntries();
             for (ReplicaEntry e : r.entries()) {
-                store.applyIfNewer(Bytes.wrap(e.key()), e.value(), e.version(), e.hlc());
+                store.applyIfNewer(Bytes.wrap(e.key()), e.value(), e.version(), e.hlc(), e.expiresAt(), tracked);
             }
             return new ReplicateResponse(Status.OK, t.version());
         } finally {

@@ -68,8 +68,14 @@ public final class OperationInvoker {
     /** Runs {@code code} on the primary of {@code partition}; completes with the primary's OK response. */
     public CompletableFuture<OpResponse> invoke(String map, MapConfig config, int partition, OpCode code,
                                                 byte[] key, byte[] value, byte[] expected, long expectedVersion) {
+        return invoke(map, config, partition, code, key, value, expected, expectedVersion, 0);
+    }
+
+    /** {@link #invoke(String, MapConfig, int, OpCode, byte[], byte[], byte[], long)} with a write's time-to-live (0: the map's). */
+    public CompletableFuture<OpResponse> invoke(String map, MapConfig config, int partition, OpCode code,
+                                                byte[] key, byte[] value, byte[] expected, long expectedVersion, long ttlMillis) {
         Call call = new Call(map, config, partition, code, key, value, expected, expectedVersion, System.nanoTime() + timeoutNanos,
-                System.currentTimeMillis() + timeoutMillis);
+                System.currentTimeMillis() + timeoutMillis, ttlMillis);
         attempt(call, true);
         return call.result;
     }
@@ -89,7 +95,7 @@ public final class OperationInvoker {
             return;
         }
         ClientOp op = new ClientOp(t.version(), call.map, call.config, call.partition, call.code, call.key, call.value,
-                call.expected, call.expectedVersion, call.wallDeadline, messenger.self());
+                call.expected, call.expectedVersion, call.wallDeadline, messenger.self(), call.ttlMillis);
         CompletableFuture<OpResponse> reply;
         if (local) {
             reply = primary.execute(op, false);
@@ -180,6 +186,7 @@ public final class OperationInvoker {
         final long deadline;
         /** {@link #deadline} as wall-clock time, for the primary: {@link ClientOp#deadlineMillis()}. */
         final long wallDeadline;
+        final long ttlMillis;
         final CompletableFuture<OpResponse> result = new CompletableFuture<>();
         volatile Address lastOwner;
         volatile int attempts;
@@ -187,7 +194,8 @@ public final class OperationInvoker {
         volatile boolean mayHaveBeenApplied;
 
         Call(String map, MapConfig config, int partition, OpCode code, byte[] key, byte[] value, byte[] expected,
-             long expectedVersion, long deadline, long wallDeadline) {
+             long expectedVersion, long deadline, long wallDeadline, long ttlMillis) {
+            this.ttlMillis = ttlMillis;
             this.map = map;
             this.config = config;
             this.partition = partition;

@@ -1,16 +1,25 @@
 package dev.tessera.grid.core.store;
 
 import dev.tessera.grid.MapConfig;
+import java.util.concurrent.atomic.LongAdder;
 
 /** One map's storage on this member: a {@link PartitionStore} per partition, and its configuration. */
 public final class MapContainer {
     private final String name;
     private final MapConfig config;
     private final PartitionStore[] partitions;
+    private final boolean tracked;
+    private final long maxIdleMillis;
+    private final long ttlMillis;
+    private final LongAdder evictions = new LongAdder();
+    private final LongAdder expirations = new LongAdder();
 
     public MapContainer(String name, MapConfig config, int partitionCount) {
         this.name = name;
         this.config = config;
+        this.tracked = config.tracksEntries();
+        this.maxIdleMillis = config.maxIdle() == null ? 0 : config.maxIdle().toMillis();
+        this.ttlMillis = config.timeToLive() == null ? 0 : config.timeToLive().toMillis();
         this.partitions = new PartitionStore[partitionCount];
         for (int p = 0; p < partitionCount; p++) {
             partitions[p] = new PartitionStore();
@@ -36,5 +45,58 @@ public final class MapContainer {
     /** Replica slots 0..replicas-1 hold this map's data: the primary plus every backup. */
     public int replicas() {
         return 1 + config.totalBackups();
+    }
+
+    /** Whether records of this map carry expiry and access data ({@link Record#of}). */
+    public boolean tracked() {
+        return tracked;
+    }
+
+    /**
+     * When a write at {@code nowMillis} expires: after {@code ttlMillis} if positive, else after the
+     * map's time-to-live; 0 for never.
+     */
+    public long expiresAt(long nowMillis, long ttlMillis) {
+        long ttl = ttlMillis > 0 ? ttlMillis : this.ttlMillis;
+        return ttl > 0 ? nowMillis + ttl : 0;
+    }
+
+    /** Whether a live record has outlived its time-to-live or the map's max-idle time at {@code nowMillis}. */
+    public boolean isExpired(Record r, long nowMillis) {
+        long at = r.expiresAt();
+        return (at != 0 && nowMillis >= at) || (maxIdleMillis > 0 && nowMillis - r.lastAccessMillis() >= maxIdleMillis);
+    }
+
+    /**
+     * The live, unexpired record of {@code key} in partition {@code p}, or {@code null}; a read at the
+     * primary ({@code touch}) counts as an access for max-idle and eviction.
+     */
+    public Record readLive(int p, Bytes key, long nowMillis, boolean touch) {
+        Record r = partitions[p].getLive(key);
+        if (r == null || (tracked && isExpired(r, nowMillis))) {
+            return null;
+        }
+        if (touch && tracked) {
+            r.touch(nowMillis);
+        }
+        return r;
+    }
+
+    /** Counts an entry this member evicted as primary. */
+    public void countEviction() {
+        evictions.increment();
+    }
+
+    /** Counts an entry this member expired as primary. */
+    public void countExpiration() {
+        expirations.increment();
+    }
+
+    public long evictions() {
+        return evictions.sum();
+    }
+
+    public long expirations() {
+        return expirations.sum();
     }
 }

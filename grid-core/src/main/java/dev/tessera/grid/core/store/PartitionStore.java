@@ -33,8 +33,9 @@ public final class PartitionStore {
     }
 
     /** Applies a replicated write unless this replica already has a newer or equal version. */
-    public void applyIfNewer(Bytes key, byte[] value, long version, long hlc) {
-        entries.compute(key, (k, cur) -> cur == null || cur.version() < version ? new Record(value, version, hlc) : cur);
+    public void applyIfNewer(Bytes key, byte[] value, long version, long hlc, long expiresAt, boolean tracked) {
+        entries.compute(key, (k, cur) -> cur == null || cur.version() < version
+                ? Record.of(value, version, hlc, expiresAt, tracked) : cur);
     }
 
     /** Every record, tombstones included; weakly consistent. */
@@ -63,6 +64,18 @@ public final class PartitionStore {
         for (Map.Entry<Bytes, Record> e : entries.entrySet()) {
             if (!e.getValue().isTombstone()) {
                 n += e.getKey().length() + e.getValue().value().length;
+            }
+        }
+        return n;
+    }
+
+    /** Estimated heap cost of the live entries ({@link EntryCost}). O(n). */
+    public long heapCost(boolean tracked) {
+        long n = 0;
+        for (Map.Entry<Bytes, Record> e : entries.entrySet()) {
+            Record r = e.getValue();
+            if (!r.isTombstone()) {
+                n += EntryCost.of(e.getKey().length(), r.value().length, tracked);
             }
         }
         return n;

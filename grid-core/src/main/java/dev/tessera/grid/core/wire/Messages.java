@@ -1,6 +1,9 @@
 package dev.tessera.grid.core.wire;
 
+import dev.tessera.grid.EvictionConfig;
+import dev.tessera.grid.EvictionPolicy;
 import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.MapStoreConfig;
 import dev.tessera.grid.NearCacheConfig;
 import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.partition.PartitionTable;
@@ -25,6 +28,8 @@ public final class Messages {
     /** Upper bound on the entries of one replication or entries message. */
     static final int MAX_ENTRIES = 1 << 20;
     private static final SplitBrainMode[] SPLIT_BRAIN_MODES = SplitBrainMode.values();
+    private static final EvictionPolicy[] EVICTION_POLICIES = EvictionPolicy.values();
+    private static final MapStoreConfig.WriteMode[] WRITE_MODES = MapStoreConfig.WriteMode.values();
 
     private Messages() {}
 
@@ -36,10 +41,18 @@ public final class Messages {
      *                       transport may deliver it long after it was sent, e.g. after a split heals) must
      *                       not apply it
      * @param origin         the member that routed the operation with the table of version {@code tableVersion}
+     * @param ttlMillis      a write's time-to-live for this entry, or 0 for the map's default
      */
     public record ClientOp(long tableVersion, String map, MapConfig config, int partition, OpCode code,
                            byte[] key, byte[] value, byte[] expected, long expectedVersion, long deadlineMillis,
-                           Address origin) {
+                           Address origin, long ttlMillis) {
+        /** An operation with the map's default time-to-live. */
+        public ClientOp(long tableVersion, String map, MapConfig config, int partition, OpCode code,
+                        byte[] key, byte[] value, byte[] expected, long expectedVersion, long deadlineMillis,
+                        Address origin) {
+            this(tableVersion, map, config, partition, code, key, value, expected, expectedVersion, deadlineMillis, origin, 0);
+        }
+
         public byte[] encode() {
             return write(MessageType.CLIENT_OP, 80 + len(key) + len(value) + len(expected), out -> {
                 out.writeLong(tableVersion);
@@ -52,6 +65,7 @@ public final class Messages {
                 out.writeLong(expectedVersion);
                 out.writeLong(deadlineMillis);
                 Util.writeAddress(origin, out);
+                out.writeLong(ttlMillis);
             });
         }
 
@@ -68,7 +82,7 @@ public final class Messages {
             long deadline = in.readLong();
             try {
                 return new ClientOp(tv, map, config, partition, code, key, value, expected, expectedVersion, deadline,
-                        Util.readAddress(in));
+                        Util.readAddress(in), in.readLong());
             } catch (ClassNotFoundException e) {
                 throw new MalformedMessageException("bad origin address in CLIENT_OP", e);
             }
@@ -83,7 +97,13 @@ public final class Messages {
      * applied the write to its store when it refused: the write may survive, its outcome is unknown
      * ({@link #appliedThenRefused}, {@link #mayHaveBeenApplied()}).
      */
-    public record OpResponse(Status status, boolean flag, byte[] value, long version, long tableVersion, String error) {
+    public record OpResponse(Status status, boolean flag, byte[] value, long version, long tableVersion, String error,
+                             long expiresAt) {
+        /** A response about an entry that does not expire (or not about an entry). */
+        public OpResponse(Status status, boolean flag, byte[] value, long version, long tableVersion, String error) {
+            this(status, flag, value, version, tableVersion, error, 0);
+        }
+
         public static OpResponse status(Status s, long tableVersion) {
             return new OpResponse(s, false, null, 0, tableVersion, null);
         }
@@ -109,23 +129,30 @@ public final class Messages {
                 out.writeLong(version);
                 out.writeLong(tableVersion);
                 writeString(out, error);
+                out.writeLong(expiresAt);
             });
         }
 
         static OpResponse decode(DataInput in) throws IOException {
-            return new OpResponse(Status.of(in.readByte()), in.readBoolean(), readBytes(in), in.readLong(), in.readLong(), readString(in));
+            return new OpResponse(Status.of(in.readByte()), in.readBoolean(), readBytes(in), in.readLong(), in.readLong(),
+                    readString(in), in.readLong());
         }
     }
 
     /** One replicated entry; a {@code null} value is a removal (tombstone). */
-    public record ReplicaEntry(byte[] key, byte[] value, long version, long hlc) {}
+    public record ReplicaEntry(byte[] key, byte[] value, long version, long hlc, long expiresAt) {
+        /** An entry that never expires. */
+        public ReplicaEntry(byte[] key, byte[] value, long version, long hlc) {
+            this(key, value, version, hlc, 0);
+        }
+    }
 
     /** Copies of writes, from a partition's primary to its backups and migration targets. */
     public record Replicate(long tableVersion, String map, MapConfig config, int partition, List<ReplicaEntry> entries) {
         public byte[] encode() {
             int size = 32;
             for (ReplicaEntry e : entries) {
-                size += 24 + len(e.key) + len(e.value);
+                size += 32 + len(e.key) + len(e.value);
             }
             return write(MessageType.REPLICATE, size, out -> {
                 out.writeLong(tableVersion);
@@ -137,6 +164,7 @@ public final class Messages {
                     writeBytes(out, e.value);
                     out.writeLong(e.version);
                     out.writeLong(e.hlc);
+                    out.writeLong(e.expiresAt);
                 }
             });
         }
@@ -153,7 +181,7 @@ public final class Messages {
                 if (key == null) {
                     throw new MalformedMessageException("replicated entry without key");
                 }
-                entries.add(new ReplicaEntry(key, readBytes(in), in.readLong(), in.readLong()));
+                entries.add(new ReplicaEntry(key, readBytes(in), in.readLong(), in.readLong(), in.readLong()));
             }
             return new Replicate(tv, map, config, partition, entries);
         }
@@ -497,6 +525,27 @@ public final class Messages {
         out.writeInt(near == null ? 0 : near.maxEntries());
         out.writeLong(near == null || near.timeToLive() == null ? 0 : near.timeToLive().toMillis());
         writeString(out, config.mergePolicy());
+        out.writeLong(config.timeToLive() == null ? 0 : config.timeToLive().toMillis());
+        out.writeLong(config.maxIdle() == null ? 0 : config.maxIdle().toMillis());
+        EvictionConfig ev = config.eviction();
+        out.writeByte(ev == null ? -1 : ev.policy().ordinal());
+        if (ev != null) {
+            out.writeLong(ev.maxEntriesPerMember());
+            out.writeLong(ev.maxBytesPerMember());
+            out.writeByte(ev.sampleSize());
+        }
+        MapStoreConfig ms = config.mapStore();
+        writeString(out, ms == null ? null : ms.storeName());
+        if (ms != null) {
+            out.writeByte(ms.writeMode().ordinal());
+            out.writeLong(ms.writeDelay().toMillis());
+            out.writeInt(ms.writeBatchSize());
+            out.writeInt(ms.writeQueueCapacity());
+        }
+    }
+
+    private static java.time.Duration millis(long ms) {
+        return ms == 0 ? null : java.time.Duration.ofMillis(ms);
     }
 
     static MapConfig readConfig(DataInput in) throws IOException {
@@ -512,7 +561,29 @@ public final class Messages {
             long nearTtl = in.readLong();
             NearCacheConfig near = nearMax == 0 ? null
                     : new NearCacheConfig(nearMax, nearTtl == 0 ? null : java.time.Duration.ofMillis(nearTtl));
-            return new MapConfig(backups, async, readFromBackup, SPLIT_BRAIN_MODES[mode], near, readString(in));
+            String mergePolicy = readString(in);
+            java.time.Duration ttl = millis(in.readLong());
+            java.time.Duration maxIdle = millis(in.readLong());
+            int policy = in.readByte();
+            EvictionConfig eviction = null;
+            if (policy != -1) {
+                if (policy < 0 || policy >= EVICTION_POLICIES.length) {
+                    throw new MalformedMessageException("unknown eviction policy " + policy);
+                }
+                eviction = new EvictionConfig(EVICTION_POLICIES[policy], in.readLong(), in.readLong(), in.readByte());
+            }
+            String storeName = readString(in);
+            MapStoreConfig store = null;
+            if (storeName != null) {
+                int wm = in.readByte();
+                if (wm < 0 || wm >= WRITE_MODES.length) {
+                    throw new MalformedMessageException("unknown map store write mode " + wm);
+                }
+                store = new MapStoreConfig(storeName, WRITE_MODES[wm], java.time.Duration.ofMillis(in.readLong()),
+                        in.readInt(), in.readInt());
+            }
+            return new MapConfig(backups, async, readFromBackup, SPLIT_BRAIN_MODES[mode], near, mergePolicy,
+                    ttl, maxIdle, eviction, store);
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException("bad map config: " + e.getMessage(), e);
         }

@@ -1,0 +1,52 @@
+package dev.tessera.grid.core.store;
+
+/**
+ * A {@link Record} of a map with expiry or eviction: when it expires, and when and how often it was
+ * last used. Access fields are racy by design (last writer wins): they steer expiry of idle entries
+ * and eviction choices, where an occasional lost update does no harm.
+ */
+final class TrackedRecord extends Record {
+    /** LFU counter ceiling; counts grow logarithmically (Morris counter) so 255 stands for ~millions of hits. */
+    private static final int MAX_FREQUENCY = 255;
+    /** Accesses within this factor of the counter are counted with probability 1 / (counter * factor + 1). */
+    private static final int LOG_FACTOR = 10;
+    /** A minute without access halves nothing but subtracts one, so old popularity fades. */
+    private static final long DECAY_MILLIS = 60_000;
+
+    private final long expiresAt;
+    private volatile long lastAccess;
+    private volatile int frequency;
+
+    TrackedRecord(byte[] value, long version, long hlc, long expiresAt) {
+        super(value, version, hlc);
+        this.expiresAt = expiresAt;
+        this.lastAccess = HybridClock.millisOf(hlc);
+        this.frequency = 1;
+    }
+
+    @Override
+    public long expiresAt() {
+        return expiresAt;
+    }
+
+    @Override
+    public long lastAccessMillis() {
+        return lastAccess;
+    }
+
+    @Override
+    public int frequency() {
+        long idleMinutes = (System.currentTimeMillis() - lastAccess) / DECAY_MILLIS;
+        return (int) Math.max(0, frequency - idleMinutes);
+    }
+
+    @Override
+    public void touch(long nowMillis) {
+        int f = frequency();
+        if (f < MAX_FREQUENCY && java.util.concurrent.ThreadLocalRandom.current().nextInt(f * LOG_FACTOR + 1) == 0) {
+            f++;
+        }
+        frequency = f;
+        lastAccess = nowMillis;
+    }
+}
