@@ -28,7 +28,7 @@ final class MigrationChunk {
         while (it.hasNext() && out.size() < MAX_ENTRIES && bytes < MAX_BYTES) {
             Map.Entry<Bytes, Record> e = it.next();
             Record r = e.getValue();
-            out.add(new ReplicaEntry(e.getKey().array(), r.value(), r.version(), r.hlc(), r.expiresAt()));
+            out.add(ReplicaEntry.of(e.getKey().array(), r));
             bytes += e.getKey().length() + (r.value() == null ? 0 : r.value().length) + 16;
         }
         return new MigrationChunk(out);

@@ -185,8 +185,8 @@ public final class PrimaryOperations {
                     }
                     long v = topology.nextVersion(p);
                     clock.after(e.hlc()); // later local writes must order after the merged one
-                    winners.add(new ReplicaEntry(e.key(), e.value(), v, e.hlc(), e.expiresAt()));
-                    Record next = Record.of(e.value(), v, e.hlc(), e.expiresAt(), map.tracked());
+                    winners.add(new ReplicaEntry(e.key(), e.value(), v, e.hlc(), e.expiresAt(), e.staleUntil(), e.loadMillis()));
+                    Record next = Record.of(e.value(), v, e.hlc(), e.expiresAt(), e.staleUntil(), e.loadMillis(), map.tracked());
                     observers.onChange(map, p, k, cur == null || cur.isTombstone() ? null : cur, next, ChangeCause.MERGED);
                     return next;
                 });

@@ -71,7 +71,8 @@ public final class ReplicaReceiver {
             PartitionStore store = map.partition(r.partition());
             boolean tracked = map.config().tracksEntries();
             for (ReplicaEntry e : r.entries()) {
-                store.applyIfNewer(Bytes.wrap(e.key()), e.value(), e.version(), e.hlc(), e.expiresAt(), tracked);
+                store.applyIfNewer(Bytes.wrap(e.key()), e.value(), e.version(), e.hlc(), e.expiresAt(), e.staleUntil(),
+                        e.loadMillis(), tracked);
             }
             return new ReplicateResponse(Status.OK, t.version());
         } finally {

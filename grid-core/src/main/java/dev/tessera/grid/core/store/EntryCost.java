@@ -12,8 +12,8 @@ public final class EntryCost {
     private static final int KEY_WRAPPER = 24;
     /** {@link Record}: header 12, value reference, version, hlc. */
     private static final int RECORD = 32;
-    /** {@link TrackedRecord}: a record plus expiry, last access and frequency. */
-    private static final int TRACKED_RECORD = 56;
+    /** {@link TrackedRecord}: a record plus expiry, stale-until, load time, last access and frequency. */
+    private static final int TRACKED_RECORD = 64;
 
     private EntryCost() {}
 

@@ -33,9 +33,10 @@ public final class PartitionStore {
     }
 
     /** Applies a replicated write unless this replica already has a newer or equal version. */
-    public void applyIfNewer(Bytes key, byte[] value, long version, long hlc, long expiresAt, boolean tracked) {
+    public void applyIfNewer(Bytes key, byte[] value, long version, long hlc, long expiresAt, long staleUntil, int loadMillis,
+                             boolean tracked) {
         entries.compute(key, (k, cur) -> cur == null || cur.version() < version
-                ? Record.of(value, version, hlc, expiresAt, tracked) : cur);
+                ? Record.of(value, version, hlc, expiresAt, staleUntil, loadMillis, tracked) : cur);
     }
 
     /** Every record, tombstones included; weakly consistent. */

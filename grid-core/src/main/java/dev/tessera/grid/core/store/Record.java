@@ -31,7 +31,21 @@ public class Record {
      * @param expiresAt wall-clock millis at which the entry expires, 0 for never
      */
     public static Record of(byte[] value, long version, long hlc, long expiresAt, boolean tracked) {
-        return tracked || expiresAt != 0 ? new TrackedRecord(value, version, hlc, expiresAt) : new Record(value, version, hlc);
+        return of(value, version, hlc, expiresAt, 0, 0, tracked);
+    }
+
+    /**
+     * A record of a loaded value ({@code getOrLoad}), which may be served stale after it expires.
+     *
+     * @param staleUntil wall-clock millis until which a stale-while-revalidate reader may still be given
+     *                   the expired value (0: not after expiry); the entry is removed only after it
+     * @param loadMillis how long the load that produced the value took, for early refresh (XFetch)
+     */
+    public static Record of(byte[] value, long version, long hlc, long expiresAt, long staleUntil, int loadMillis,
+                            boolean tracked) {
+        return tracked || expiresAt != 0 || staleUntil != 0 || loadMillis != 0
+                ? new TrackedRecord(value, version, hlc, expiresAt, staleUntil, loadMillis)
+                : new Record(value, version, hlc);
     }
 
     public final byte[] value() {
@@ -52,6 +66,16 @@ public class Record {
 
     /** Wall-clock millis at which the entry's time-to-live ends; 0 for never. */
     public long expiresAt() {
+        return 0;
+    }
+
+    /** Wall-clock millis until which a stale-while-revalidate read may return the expired value; 0 for none. */
+    public long staleUntil() {
+        return 0;
+    }
+
+    /** How long the load that produced this value took (millis); 0 if it was not loaded. */
+    public int loadMillis() {
         return 0;
     }
 

@@ -14,12 +14,16 @@ final class TrackedRecord extends Record {
     private static final long DECAY_MILLIS = 60_000;
 
     private final long expiresAt;
+    private final long staleUntil;
+    private final int loadMillis;
     private volatile long lastAccess;
     private volatile int frequency;
 
-    TrackedRecord(byte[] value, long version, long hlc, long expiresAt) {
+    TrackedRecord(byte[] value, long version, long hlc, long expiresAt, long staleUntil, int loadMillis) {
         super(value, version, hlc);
         this.expiresAt = expiresAt;
+        this.staleUntil = staleUntil;
+        this.loadMillis = loadMillis;
         this.lastAccess = HybridClock.millisOf(hlc);
         this.frequency = 1;
     }
@@ -27,6 +31,16 @@ final class TrackedRecord extends Record {
     @Override
     public long expiresAt() {
         return expiresAt;
+    }
+
+    @Override
+    public long staleUntil() {
+        return staleUntil;
+    }
+
+    @Override
+    public int loadMillis() {
+        return loadMillis;
     }
 
     @Override

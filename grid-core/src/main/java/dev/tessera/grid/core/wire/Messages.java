@@ -7,6 +7,7 @@ import dev.tessera.grid.MapStoreConfig;
 import dev.tessera.grid.NearCacheConfig;
 import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.store.Record;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -140,10 +141,21 @@ public final class Messages {
     }
 
     /** One replicated entry; a {@code null} value is a removal (tombstone). */
-    public record ReplicaEntry(byte[] key, byte[] value, long version, long hlc, long expiresAt) {
+    public record ReplicaEntry(byte[] key, byte[] value, long version, long hlc, long expiresAt, long staleUntil,
+                               int loadMillis) {
         /** An entry that never expires. */
         public ReplicaEntry(byte[] key, byte[] value, long version, long hlc) {
-            this(key, value, version, hlc, 0);
+            this(key, value, version, hlc, 0, 0, 0);
+        }
+
+        /** An entry that expires at {@code expiresAt} (0: never) and was not loaded. */
+        public ReplicaEntry(byte[] key, byte[] value, long version, long hlc, long expiresAt) {
+            this(key, value, version, hlc, expiresAt, 0, 0);
+        }
+
+        /** The entry's copy of {@code r}. */
+        public static ReplicaEntry of(byte[] key, Record r) {
+            return new ReplicaEntry(key, r.value(), r.version(), r.hlc(), r.expiresAt(), r.staleUntil(), r.loadMillis());
         }
     }
 
@@ -152,7 +164,7 @@ public final class Messages {
         public byte[] encode() {
             int size = 32;
             for (ReplicaEntry e : entries) {
-                size += 32 + len(e.key) + len(e.value);
+                size += 44 + len(e.key) + len(e.value);
             }
             return write(MessageType.REPLICATE, size, out -> {
                 out.writeLong(tableVersion);
@@ -165,6 +177,8 @@ public final class Messages {
                     out.writeLong(e.version);
                     out.writeLong(e.hlc);
                     out.writeLong(e.expiresAt);
+                    out.writeLong(e.staleUntil);
+                    out.writeInt(e.loadMillis);
                 }
             });
         }
@@ -181,7 +195,8 @@ public final class Messages {
                 if (key == null) {
                     throw new MalformedMessageException("replicated entry without key");
                 }
-                entries.add(new ReplicaEntry(key, readBytes(in), in.readLong(), in.readLong(), in.readLong()));
+                entries.add(new ReplicaEntry(key, readBytes(in), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                        in.readInt()));
             }
             return new Replicate(tv, map, config, partition, entries);
         }
