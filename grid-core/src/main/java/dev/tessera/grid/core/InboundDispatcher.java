@@ -1,6 +1,7 @@
 package dev.tessera.grid.core;
 
 import dev.tessera.grid.core.cluster.Coordinator;
+import dev.tessera.grid.core.cluster.HandoverFences;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.map.MapContext;
 import dev.tessera.grid.core.map.MapQueries;
@@ -39,11 +40,13 @@ final class InboundDispatcher {
     private final MapContext maps;
     private final SplitMerger merger;
     private final NearCacheRegistry nearCaches;
+    private final HandoverFences fences;
     private final AtomicLong malformed = new AtomicLong();
 
     InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator,
-                      MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches) {
+                      MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches, HandoverFences fences) {
         this.nearCaches = nearCaches;
+        this.fences = fences;
         this.topology = topology;
         this.primary = primary;
         this.replicas = replicas;
@@ -62,6 +65,8 @@ final class InboundDispatcher {
                 return primary.execute(op, true).thenApply(OpResponse::encode);
             } else if (m instanceof Replicate r) {
                 return CompletableFuture.completedFuture(replicas.apply(sender, r).encode());
+            } else if (m instanceof Messages.Fence f) {
+                return CompletableFuture.completedFuture(fences.onFence(f));
             } else if (m instanceof Messages.TableQuery) {
                 return CompletableFuture.completedFuture(
                         new TableMessage(MessageType.TABLE_RESPONSE, topology.table(), coordinator.side()).encode());

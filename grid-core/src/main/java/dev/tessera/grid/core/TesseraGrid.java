@@ -12,6 +12,7 @@ import dev.tessera.grid.MembershipListener;
 import dev.tessera.grid.Registration;
 import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.cluster.Coordinator;
+import dev.tessera.grid.core.cluster.HandoverFences;
 import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.map.GridMapImpl;
@@ -92,6 +93,7 @@ public final class TesseraGrid implements Grid {
     private ChannelMessenger messenger;
     private TopologyState topology;
     private Coordinator coordinator;
+    private HandoverFences fences;
     private InboundDispatcher inbound;
     private MapContext mapContext;
     private Introspection introspection;
@@ -137,6 +139,8 @@ public final class TesseraGrid implements Grid {
                 merger::mergeOut);
         TransferManager transfers = new TransferManager(topology, storage, replicator, this::sendTransferDone, transferExecutor);
         StorageJanitor janitor = new StorageJanitor(storage, self);
+        fences = new HandoverFences(topology, messenger, scheduler, timeout);
+        topology.addListener(fences::onTable);
         topology.addListener(janitor::onTable);
         topology.addListener(quorum::onTable);
         topology.addListener(nearCaches::onTable);
@@ -152,7 +156,7 @@ public final class TesseraGrid implements Grid {
         mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, nearCaches, this::ensureOpen,
                 this::memberOf, timeout);
         inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage), coordinator, mapContext, merger,
-                nearCaches);
+                nearCaches, fences);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         wired.countDown();
@@ -299,6 +303,7 @@ public final class TesseraGrid implements Grid {
             return;
         }
         messenger.onView(view);
+        fences.onView(view);
         quorum.onView(view, topology.table());
         coordinator.onView(view);
         eventExecutor.execute(() -> publishEvents(view));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tessera.grid.GridUnavailableException;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.SplitBrainMode;
+import dev.tessera.grid.core.cluster.HandoverFences;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
@@ -251,6 +252,83 @@ class StaleMessageTest {
     }
 
     // ------------------------------------------------------------------------------------------- helpers
+
+    // ------------------------------------------------------------------------------------------- (e) handover fences
+
+    @Test
+    void newPrimaryServesOnlyOnceItsLivePredecessorConfirmedItStopped() {
+        TopologyState ts = new TopologyState(q, PARTITIONS);
+        ScriptedMessenger messenger = new ScriptedMessenger(q, List.of(p, q, r));
+        List<Messages.Fence> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<byte[]> confirmation = new CompletableFuture<>();
+        messenger.onRequest = bytes -> {
+            asked.add(Messages.decode(bytes, Messages.Fence.class));
+            return confirmation;
+        };
+        HandoverFences fences = new HandoverFences(ts, messenger, scheduler, 1_000);
+        ts.addListener(fences::onTable);
+        LocalStorage storage = new LocalStorage(PARTITIONS);
+        PrimaryOperations ops = primaryOps(ts, storage, messenger, new QuorumTracker());
+        ts.apply(table(3, p, q));
+        ts.apply(table(4, q, p)); // Q takes over every partition from P, which is alive
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> !asked.isEmpty());
+        assertThat(asked.get(0).tableVersion()).isEqualTo(4);
+        assertThat(asked.get(0).partitions()).containsExactlyInAnyOrder(0, 1, 2, 3);
+        assertThat(ts.isHeldBack(ts.table(), 0)).isTrue();
+        assertThat(ops.execute(set(q, 4, NO_BACKUP, "k", "early", Long.MAX_VALUE), false).join().status())
+                .as("no write before the predecessor stopped").isEqualTo(Status.RETRY);
+        assertThat(value(storage, "k")).isNull();
+
+        confirmation.complete(new Messages.ReplicateResponse(Status.OK, 4).encode());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> ts.servesAsPrimary(ts.table(), 0));
+        assertThat(ops.execute(set(q, 4, NO_BACKUP, "k", "served", Long.MAX_VALUE), false).join().status()).isEqualTo(Status.OK);
+        assertThat(value(storage, "k")).isEqualTo("served");
+    }
+
+    @Test
+    void aPredecessorThatLeftTheViewReleasesThePartitionsAtOnce() {
+        TopologyState ts = new TopologyState(q, PARTITIONS);
+        ScriptedMessenger messenger = new ScriptedMessenger(q, List.of(p, q));
+        HandoverFences fences = new HandoverFences(ts, messenger, scheduler, 1_000);
+        ts.addListener(fences::onTable);
+        ts.apply(table(3, p, q));
+        ts.apply(table(4, q, p)); // P's fence request is never answered
+        assertThat(ts.isHeldBack(ts.table(), 1)).isTrue();
+
+        messenger.setView(List.of(q));
+        fences.onView(messenger.view());
+        assertThat(ts.servesAsPrimary(ts.table(), 1)).isTrue();
+
+        ts.apply(table(5, p, q));
+        ts.apply(table(6, q)); // a promotion after P crashed: nobody to wait for
+        assertThat(ts.servesAsPrimary(ts.table(), 1)).isTrue();
+    }
+
+    @Test
+    void fencedOldPrimaryStopsServingBeforeItHoldsTheNewTable() {
+        TopologyState ts = new TopologyState(p, PARTITIONS);
+        ScriptedMessenger messenger = new ScriptedMessenger(p, List.of(p, q));
+        HandoverFences fences = new HandoverFences(ts, messenger, scheduler, 1_000);
+        LocalStorage storage = new LocalStorage(PARTITIONS);
+        PrimaryOperations ops = primaryOps(ts, storage, messenger, new QuorumTracker());
+        ts.apply(table(3, p));
+        assertThat(ops.execute(set(p, 3, NO_BACKUP, "k", "v1", Long.MAX_VALUE), false).join().status()).isEqualTo(Status.OK);
+
+        long readStarted = ts.optimisticRead();
+        Messages.ReplicateResponse confirmed = Messages.decode(fences.onFence(new Messages.Fence(4, new int[] {0, 1, 2, 3})),
+                Messages.ReplicateResponse.class);
+        assertThat(confirmed.status()).isEqualTo(Status.OK);
+        assertThat(ts.validate(readStarted)).as("a read racing the fence must be redone").isFalse();
+
+        ClientOp get = new ClientOp(3, "m", NO_BACKUP, 0, OpCode.GET, bytes("k"), null, null, 0, Long.MAX_VALUE, q);
+        assertThat(ops.execute(get, true).join().status()).as("P still holds table 3 but was fenced at 4").isEqualTo(Status.RETRY);
+        assertThat(ops.execute(set(p, 3, NO_BACKUP, "k", "v2", Long.MAX_VALUE), false).join().status()).isNotEqualTo(Status.OK);
+        assertThat(value(storage, "k")).isEqualTo("v1");
+
+        ts.apply(table(7, p)); // P becomes primary again in a later table: the old fence no longer applies
+        assertThat(ops.execute(get, false).join().status()).isEqualTo(Status.OK);
+    }
 
     private GridUnavailableException refusal(OperationInvoker invoker) {
         CompletableFuture<OpResponse> f = invoker.invoke("m", CONSISTENT, 0, OpCode.SET, bytes("k"), bytes("v"), null, 0);

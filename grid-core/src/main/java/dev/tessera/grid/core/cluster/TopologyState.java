@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
 import org.jgroups.Address;
@@ -34,6 +35,12 @@ import org.jgroups.Address;
  * {@link #departedAt(Address)}, the last table in which a member dropped out of the table: an
  * operation that member routed with an older table was sent before it was cut off (from the other
  * side of a split, delivered after the heal) and must not run.
+ *
+ * <p>Handover fences: a member that becomes primary of a partition while the previous primary is
+ * alive serves it only once that member confirmed it stopped serving it ({@link #awaitHandover},
+ * {@link #fence}); otherwise the old primary, not yet holding the new table, could answer a read
+ * with a value older than a write the new primary already acknowledged. Reads validate against
+ * fences and table changes optimistically ({@link #optimisticRead()}), without taking a lock.
  */
 public final class TopologyState {
     private final Address self;
@@ -41,6 +48,10 @@ public final class TopologyState {
     private final long[] epochs;
     private final AtomicLongArray sequences;
     private final AtomicLongArray primarySince;
+    /** Don't act as primary of p with a table older than this: a successor asked us to stop. */
+    private final AtomicLongArray fencedUntil;
+    /** The previous primary of p whose confirmation that it stopped serving p we await, or null. */
+    private final AtomicReferenceArray<Address> handoverFrom;
     private final Map<Address, Long> departedAt = new ConcurrentHashMap<>();
     private final List<BiConsumer<PartitionTable, PartitionTable>> listeners = new CopyOnWriteArrayList<>();
     private volatile PartitionTable table;
@@ -52,6 +63,8 @@ public final class TopologyState {
         this.epochs = new long[partitionCount];
         this.sequences = new AtomicLongArray(partitionCount);
         this.primarySince = new AtomicLongArray(partitionCount);
+        this.fencedUntil = new AtomicLongArray(partitionCount);
+        this.handoverFrom = new AtomicReferenceArray<>(partitionCount);
     }
 
     public Address self() {
@@ -91,6 +104,7 @@ public final class TopologyState {
                         epochs[p] = next.version();
                         sequences.set(p, 0);
                     }
+                    handoverFrom.set(p, null);
                 }
             }
             for (Address a : prev.members()) {
@@ -148,6 +162,72 @@ public final class TopologyState {
     /** Whether operations must wait (answer RETRY) for a table newer than the freeze. */
     public boolean isFrozen() {
         return table.version() <= frozenThrough;
+    }
+
+    /**
+     * Whether this member may act as primary of {@code p} with table {@code t}: it is the table's
+     * primary, no successor fenced it off for this table, and it is not awaiting its predecessor's
+     * handover confirmation.
+     */
+    public boolean servesAsPrimary(PartitionTable t, int p) {
+        return self.equals(t.primary(p)) && t.version() >= fencedUntil.get(p) && handoverFrom.get(p) == null;
+    }
+
+    /** Whether {@code p} is ours by the table but held back by a fence or a pending handover (callers retry). */
+    public boolean isHeldBack(PartitionTable t, int p) {
+        return self.equals(t.primary(p)) && !servesAsPrimary(t, p);
+    }
+
+    /**
+     * Records that this member, new primary of {@code p}, must not serve it until {@code previous}
+     * confirmed it stopped ({@link #handoverConfirmed}) or left. Call from a table listener.
+     */
+    public void awaitHandover(int p, Address previous) {
+        handoverFrom.set(p, previous);
+    }
+
+    /** The member whose handover of {@code p} this member awaits, or {@code null}. */
+    public Address awaitedHandover(int p) {
+        return handoverFrom.get(p);
+    }
+
+    /** {@code previous} confirmed it stopped serving {@code p}, or left. */
+    public void handoverConfirmed(int p, Address previous) {
+        handoverFrom.compareAndSet(p, previous, null);
+    }
+
+    /**
+     * Stops this member from acting as primary of {@code partitions} with any table older than
+     * {@code tableVersion}. Takes the write lock, so writes and optimistic reads in progress either
+     * finish before it returns or see the fence when they validate.
+     */
+    public void fence(int[] partitions, long tableVersion) {
+        long stamp = lock.writeLock();
+        try {
+            for (int p : partitions) {
+                if (p >= 0 && p < fencedUntil.length()) {
+                    long cur;
+                    do {
+                        cur = fencedUntil.get(p);
+                    } while (cur < tableVersion && !fencedUntil.compareAndSet(p, cur, tableVersion));
+                }
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * Starts a lock-free read: read the table and the store, then {@link #validate} the stamp; if it
+     * fails, a table or fence changed meanwhile and the read must be redone.
+     */
+    public long optimisticRead() {
+        return lock.tryOptimisticRead();
+    }
+
+    /** Whether no table or fence was applied since {@code stamp} was taken. */
+    public boolean validate(long stamp) {
+        return lock.validate(stamp);
     }
 
     /** Read side of the table lock: hold it from the ownership check until the write is in the store. */

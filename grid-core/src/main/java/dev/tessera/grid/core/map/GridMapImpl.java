@@ -67,9 +67,12 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         ctx.ensureOpen().run();
         byte[] k = keyBytes(key);
         int p = ctx.partitioner().partitionOf(k);
+        long stamp = ctx.topology().optimisticRead();
         if (isLocallyReadable(p)) {
             Record r = local.readLive(p, Bytes.wrap(k), System.currentTimeMillis(), true);
-            return r == null ? null : value(r.value());
+            if (ctx.topology().validate(stamp)) {
+                return r == null ? null : value(r.value());
+            }
         }
         return await(remoteGet(k, p));
     }
@@ -78,9 +81,12 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         ctx.ensureOpen().run();
         byte[] k = keyBytes(key);
         int p = ctx.partitioner().partitionOf(k);
+        long stamp = ctx.topology().optimisticRead();
         if (isLocallyReadable(p)) {
             Record r = local.readLive(p, Bytes.wrap(k), System.currentTimeMillis(), true);
-            return CompletableFuture.completedFuture(r == null ? null : value(r.value()));
+            if (ctx.topology().validate(stamp)) {
+                return CompletableFuture.completedFuture(r == null ? null : value(r.value()));
+            }
         }
         return remoteGet(k, p);
     }
@@ -453,7 +459,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     private boolean isLocallyReadable(int p) {
         PartitionTable t = ctx.topology().table();
         if (ctx.messenger().self().equals(t.primary(p))) {
-            return true;
+            return ctx.topology().servesAsPrimary(t, p); // held back: the remote path retries until it serves
         }
         return config.readFromBackup() && t.slotOf(p, ctx.messenger().self()) > 0
                 && ReplicaTargets.isReplica(t, p, ctx.messenger().self(), local.replicas());

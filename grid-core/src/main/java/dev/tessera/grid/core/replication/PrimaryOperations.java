@@ -86,6 +86,7 @@ public final class PrimaryOperations {
      *               and whose table must not predate its origin's last departure (answered REJECTED, not run)
      */
     public CompletableFuture<OpResponse> execute(ClientOp op, boolean remote) {
+        long readStamp = topology.optimisticRead();
         PartitionTable t = topology.table();
         if (remote && System.currentTimeMillis() > op.deadlineMillis() + CLOCK_SKEW_MILLIS) {
             return done(OpResponse.status(Status.RETRY, t.version()));
@@ -97,8 +98,8 @@ public final class PrimaryOperations {
             return done(OpResponse.status(Status.RETRY, t.version()));
         }
         Address self = topology.self();
-        if (!self.equals(t.primary(op.partition()))) {
-            return done(OpResponse.status(Status.WRONG_OWNER, t.version()));
+        if (!topology.servesAsPrimary(t, op.partition())) {
+            return done(OpResponse.status(self.equals(t.primary(op.partition())) ? Status.RETRY : Status.WRONG_OWNER, t.version()));
         }
         MapContainer map;
         try {
@@ -108,7 +109,9 @@ public final class PrimaryOperations {
         }
         PartitionStore store = map.partition(op.partition());
         if (!op.code().mutating) {
-            return done(read(map, op, t.version()));
+            OpResponse read = read(map, op, t.version());
+            // a table change or a successor's fence since the ownership check: the read may be stale
+            return done(topology.validate(readStamp) ? read : OpResponse.status(Status.RETRY, t.version()));
         }
         boolean consistent = map.config().splitBrainMode() == SplitBrainMode.CONSISTENT;
         if (consistent && !quorum.hasQuorum()) {
@@ -122,7 +125,7 @@ public final class PrimaryOperations {
         long stamp = topology.readLock();
         try {
             applied = topology.table();
-            if (!self.equals(applied.primary(op.partition()))) {
+            if (!topology.servesAsPrimary(applied, op.partition())) {
                 return done(OpResponse.status(Status.WRONG_OWNER, applied.version()));
             }
             store.compute(Bytes.wrap(op.key()), m);

@@ -21,7 +21,9 @@ public enum MessageType {
     MERGE_OUT(14),
     MERGE_OUT_DONE(15),
     MERGE_ENTRIES(16),
-    INVALIDATIONS(17);
+    INVALIDATIONS(17),
+    // 18..24 are taken by entry events, load leases, write-behind and expiry
+    FENCE(25);
 
     private static final MessageType[] BY_ID = new MessageType[64];
 

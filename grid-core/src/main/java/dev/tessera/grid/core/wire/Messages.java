@@ -242,6 +242,32 @@ public final class Messages {
         }
     }
 
+    /**
+     * A new primary asks its predecessor to stop acting as primary of {@code partitions} with tables
+     * older than {@code tableVersion}; answered by a {@link ReplicateResponse} once it has stopped.
+     */
+    public record Fence(long tableVersion, int[] partitions) {
+        public byte[] encode() {
+            return write(MessageType.FENCE, 16 + partitions.length * 4, out -> {
+                out.writeLong(tableVersion);
+                out.writeInt(partitions.length);
+                for (int p : partitions) {
+                    out.writeInt(p);
+                }
+            });
+        }
+
+        static Fence decode(DataInput in) throws IOException {
+            long version = in.readLong();
+            int n = readCount(in, MAX_ENTRIES);
+            int[] partitions = new int[n];
+            for (int i = 0; i < n; i++) {
+                partitions[i] = in.readInt();
+            }
+            return new Fence(version, partitions);
+        }
+    }
+
     /** The coordinator asks a member of a side that lost a merge to push its data to {@code target}'s primaries. */
     public record MergeOut(PartitionTable target) {
         public byte[] encode() {
@@ -444,6 +470,7 @@ public final class Messages {
                 case TRANSFER_DONE -> TransferDone.decode(in);
                 case TABLE_QUERY -> new TableQuery();
                 case LEAVE_REQUEST -> LeaveRequest.decode(in);
+                case FENCE -> Fence.decode(in);
                 case SIZE_QUERY -> SizeQuery.decode(in);
                 case SIZE_RESPONSE -> SizeResponse.decode(in);
                 case ENTRIES_QUERY -> EntriesQuery.decode(in);
