@@ -57,6 +57,18 @@ final class ChannelMessenger implements Messenger {
     }
 
     @Override
+    public CompletableFuture<byte[]> requestInline(Address to, byte[] message, long timeoutMillis) {
+        sent.increment();
+        return channel.request(to, message, timeoutMillis, true);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> requestBoundedInline(Address to, byte[] message, long timeoutMillis) {
+        sent.increment();
+        return channel.requestBounded(to, message, timeoutMillis, true);
+    }
+
+    @Override
     public void send(Address to, byte[] message) {
         sent.increment();
         channel.send(to, message);

@@ -64,6 +64,12 @@ import org.slf4j.LoggerFactory;
  * <li><b>Requests and replies are OOB messages</b> (reliable via UNICAST3, unordered), so they are delivered
  * concurrently; the handler is invoked on this channel's worker pool, never on a JGroups thread, and the reply is sent
  * when its future completes. Nothing blocks waiting for a reply, so mutual and nested requests cannot deadlock.</li>
+ * <li><b>Inline requests</b> ({@link #request(Address, byte[], long, boolean)}) are for handlers that never block
+ * and whose callers' continuations never block (single-key operations and their backup copies): they skip flow
+ * control ({@code NO_FC}; the callers bound what is in flight), the handler runs on the JGroups thread that
+ * delivered the request and the reply completes the caller's future on the thread that delivered it. That saves two
+ * thread hand-offs on each side of a round trip. A blocking step there would stall a JGroups thread: everything
+ * else keeps the worker hand-offs.</li>
  * <li><b>One-way messages are regular messages</b> (FIFO per sender via UNICAST3/NAKACK2); on arrival they are queued
  * per sender ({@link SerialExecutor}) and delivered on the worker pool in order.</li>
  * <li><b>Views</b> arrive on a JGroups thread in {@link Receiver#viewAccepted}; we only convert them, fail pending
@@ -89,6 +95,10 @@ public final class ClusterChannel implements AutoCloseable {
     static final byte REPLY_ERROR = 4;
     static final byte MESSAGE = 5;
     static final byte BROADCAST = 6;
+    /** A request the sender marked {@link #request(Address, byte[], long, boolean) inline}. */
+    static final byte REQUEST_INLINE = 7;
+    /** A reply to an inline request: completes the caller's future on the receiving thread. */
+    static final byte REPLY_INLINE = 8;
     private static final int ID_HEADER = 9;
     private static final int MAX_ERROR_CHARS = 8_000;
 
@@ -272,6 +282,15 @@ public final class ClusterChannel implements AutoCloseable {
      * address is handled locally (same semantics, no network).
      */
     public CompletableFuture<byte[]> request(Address target, byte[] payload, long timeoutMillis) {
+        return request(target, payload, timeoutMillis, false);
+    }
+
+    /**
+     * Like {@link #request(Address, byte[], long)}; if {@code inline}, the target's handler runs on the thread that
+     * delivers the request and the returned future completes on the thread that delivers the reply (a JGroups
+     * thread): for non-blocking handlers and continuations only (see the class comment).
+     */
+    public CompletableFuture<byte[]> request(Address target, byte[] payload, long timeoutMillis, boolean inline) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(payload, "payload");
         if (timeoutMillis <= 0) {
@@ -281,7 +300,7 @@ public final class ClusterChannel implements AutoCloseable {
             return CompletableFuture.failedFuture(closedException());
         }
         long id = nextRequestId.incrementAndGet();
-        Pending p = new Pending(id, target, timeoutMillis);
+        Pending p = new Pending(id, target, timeoutMillis, inline);
         pending.put(id, p);
         p.future.whenComplete((r, e) -> {
             pending.remove(id, p);
@@ -309,7 +328,9 @@ public final class ClusterChannel implements AutoCloseable {
             return p.future;
         }
         try {
-            Message msg = new BytesMessage(target, frame(REQUEST, id, payload)).setFlag(Message.Flag.OOB);
+            Message msg = inline
+                    ? new BytesMessage(target, frame(REQUEST_INLINE, id, payload)).setFlag(Message.Flag.OOB, Message.Flag.NO_FC)
+                    : new BytesMessage(target, frame(REQUEST, id, payload)).setFlag(Message.Flag.OOB);
             channel.send(msg);
         } catch (Exception e) {
             failNow(p, isOpen()
@@ -326,6 +347,11 @@ public final class ClusterChannel implements AutoCloseable {
      * {@code timeoutMillis}. For application threads only: never call it from a handler or listener.
      */
     public CompletableFuture<byte[]> requestBounded(Address target, byte[] payload, long timeoutMillis) {
+        return requestBounded(target, payload, timeoutMillis, false);
+    }
+
+    /** {@link #requestBounded(Address, byte[], long)}, optionally {@link #request(Address, byte[], long, boolean) inline}. */
+    public CompletableFuture<byte[]> requestBounded(Address target, byte[] payload, long timeoutMillis, boolean inline) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(payload, "payload");
         if (timeoutMillis <= 0) {
@@ -348,7 +374,7 @@ public final class ClusterChannel implements AutoCloseable {
         long remaining = timeoutMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         CompletableFuture<byte[]> f;
         try {
-            f = request(target, payload, Math.max(1, remaining));
+            f = request(target, payload, Math.max(1, remaining), inline);
         } catch (RuntimeException e) {
             inFlight.release();
             throw e;
@@ -577,6 +603,10 @@ public final class ClusterChannel implements AutoCloseable {
     }
 
     private void sendReply(Address to, long id, byte[] result, Throwable error) {
+        sendReply(to, id, result, error, false);
+    }
+
+    private void sendReply(Address to, long id, byte[] result, Throwable error, boolean inline) {
         if (!delivering()) {
             return;
         }
@@ -588,10 +618,11 @@ public final class ClusterChannel implements AutoCloseable {
         } else if (result == null) {
             frame = frame(REPLY_NULL, id, new byte[0]);
         } else {
-            frame = frame(REPLY, id, result);
+            frame = frame(inline ? REPLY_INLINE : REPLY, id, result);
         }
         try {
-            channel.send(new BytesMessage(to, frame).setFlag(Message.Flag.OOB));
+            Message reply = new BytesMessage(to, frame).setFlag(Message.Flag.OOB);
+            channel.send(inline ? reply.setFlag(Message.Flag.NO_FC) : reply);
         } catch (Exception e) {
             log.debug("{}: cannot send reply {} to {}: {}", settings.memberName(), id, nameOf(to), e.toString());
         }
@@ -617,6 +648,10 @@ public final class ClusterChannel implements AutoCloseable {
     private void complete(Pending p, byte[] value) {
         pending.remove(p.id, p);
         p.cancelTimer();
+        if (p.inline) {
+            p.future.complete(value);
+            return;
+        }
         try {
             workers.execute(() -> p.future.complete(value));
         } catch (RejectedExecutionException e) {
@@ -815,7 +850,12 @@ public final class ClusterChannel implements AutoCloseable {
                     byte[] body = Arrays.copyOfRange(buf, off + ID_HEADER, off + len);
                     runOnWorker(() -> invokeHandler(src, body, (r, e) -> sendReply(src, id, r, e)));
                 }
-                case REPLY, REPLY_NULL, REPLY_ERROR -> onReplyMessage(src, type, buf, off, len);
+                case REQUEST_INLINE -> {
+                    long id = readId(buf, off, len);
+                    byte[] body = Arrays.copyOfRange(buf, off + ID_HEADER, off + len);
+                    invokeHandler(src, body, (r, e) -> sendReply(src, id, r, e, true));
+                }
+                case REPLY, REPLY_INLINE, REPLY_NULL, REPLY_ERROR -> onReplyMessage(src, type, buf, off, len);
                 case MESSAGE, BROADCAST -> {
                     if (src.equals(localAddress)) {
                         return; // our own broadcast looped back
@@ -844,7 +884,7 @@ public final class ClusterChannel implements AutoCloseable {
             return;
         }
         switch (type) {
-            case REPLY -> complete(p, Arrays.copyOfRange(buf, off + ID_HEADER, off + len));
+            case REPLY, REPLY_INLINE -> complete(p, Arrays.copyOfRange(buf, off + ID_HEADER, off + len));
             case REPLY_NULL -> complete(p, null);
             default -> {
                 java.io.DataInputStream in = new java.io.DataInputStream(
@@ -897,10 +937,13 @@ public final class ClusterChannel implements AutoCloseable {
         final long id;
         final Address target;
         final long timeoutMillis;
+        /** Complete on the delivering thread instead of a worker. */
+        final boolean inline;
         final CompletableFuture<byte[]> future = new CompletableFuture<>();
         volatile ScheduledFuture<?> timeoutTask;
 
-        Pending(long id, Address target, long timeoutMillis) {
+        Pending(long id, Address target, long timeoutMillis, boolean inline) {
+            this.inline = inline;
             this.id = id;
             this.target = target;
             this.timeoutMillis = timeoutMillis;

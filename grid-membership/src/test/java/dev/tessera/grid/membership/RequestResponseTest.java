@@ -86,6 +86,31 @@ class RequestResponseTest {
     }
 
     @Test
+    void inlineRequestRunsTheHandlerAndCompletesTheReplyWithoutWorkerHandOffs() throws Exception {
+        cluster = new TestCluster();
+        AtomicReference<String> handlerThread = new AtomicReference<>();
+        TestCluster.Member a = cluster.start("a", null);
+        TestCluster.Member b = cluster.start("b", (sender, req) -> {
+            handlerThread.set(Thread.currentThread().getName());
+            return CompletableFuture.completedFuture(bytes("b:" + text(req)));
+        });
+        awaitViewSize(2, a, b);
+
+        AtomicReference<String> completionThread = new AtomicReference<>();
+        CompletableFuture<byte[]> f = a.channel.request(b.address(), bytes("fast"), 5_000, true);
+        byte[] reply = f.whenComplete((r, e) -> completionThread.set(Thread.currentThread().getName())).get(5, TimeUnit.SECONDS);
+
+        assertThat(text(reply)).isEqualTo("b:fast");
+        assertThat(handlerThread.get()).as("handled on the delivering JGroups thread").doesNotContain("worker");
+        assertThat(completionThread.get()).as("completed on the delivering JGroups thread").doesNotContain("worker");
+        // a bounded inline request takes and returns a permit like any other
+        int permits = a.channel.availableRequestPermits();
+        assertThat(text(a.channel.requestBounded(b.address(), bytes("x"), 5_000, true).get(5, TimeUnit.SECONDS))).isEqualTo("b:x");
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.channel.availableRequestPermits() == permits);
+        assertThat(a.channel.pendingRequests()).isZero();
+    }
+
+    @Test
     void nullReplyAndEmptyPayloadRoundTrip() throws Exception {
         cluster = new TestCluster();
         TestCluster.Member a = cluster.start("a", null);

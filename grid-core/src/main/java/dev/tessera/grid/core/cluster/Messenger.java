@@ -28,6 +28,19 @@ public interface Messenger {
     /** Request/response bounded by the in-flight limit: for application threads; may block for a permit. */
     CompletableFuture<byte[]> requestBounded(Address to, byte[] message, long timeoutMillis);
 
+    /**
+     * {@link #request}, handled on the receiver's delivering thread and completed on ours (no thread
+     * hand-offs, no flow control): only for handlers and continuations that never block.
+     */
+    default CompletableFuture<byte[]> requestInline(Address to, byte[] message, long timeoutMillis) {
+        return request(to, message, timeoutMillis);
+    }
+
+    /** {@link #requestBounded}, inline like {@link #requestInline}. */
+    default CompletableFuture<byte[]> requestBoundedInline(Address to, byte[] message, long timeoutMillis) {
+        return requestBounded(to, message, timeoutMillis);
+    }
+
     void send(Address to, byte[] message);
 
     /** To every other member. */

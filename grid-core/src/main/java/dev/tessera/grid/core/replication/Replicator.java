@@ -52,29 +52,38 @@ public final class Replicator {
         byte[] message = new Replicate(table.version(), map, config, p, entries).encode();
         long deadline = System.nanoTime() + timeoutNanos;
         for (Address a : async) {
-            sendReliably(a, message, deadline).exceptionally(e -> {
+            sendReliably(a, message, deadline, true).exceptionally(e -> {
                 log.debug("async backup of partition {} to {} failed: {}", p, a, e.toString());
                 return null;
             });
         }
         if (sync.size() == 1) {
-            return sendReliably(sync.get(0), message, deadline);
+            return sendReliably(sync.get(0), message, deadline, true);
         }
         CompletableFuture<?>[] acks = new CompletableFuture<?>[sync.size()];
         for (int i = 0; i < acks.length; i++) {
-            acks[i] = sendReliably(sync.get(i), message, deadline);
+            acks[i] = sendReliably(sync.get(i), message, deadline, true);
         }
         return CompletableFuture.allOf(acks);
     }
 
     /** Sends one {@link Replicate} message until it is applied, the receiver is gone, or the deadline passes. */
     public CompletableFuture<Void> sendReliably(Address to, byte[] message, long deadlineNanos) {
+        return sendReliably(to, message, deadlineNanos, false);
+    }
+
+    /**
+     * @param inline whether the copy is applied on the receiver's delivering thread and acknowledged on ours
+     *               ({@link Messenger#requestInline}): for the copies of single writes, whose continuations
+     *               (the write's reply) never block; not for migration chunks, which are big and flow-controlled
+     */
+    private CompletableFuture<Void> sendReliably(Address to, byte[] message, long deadlineNanos, boolean inline) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        attempt(to, message, deadlineNanos, 0, done);
+        attempt(to, message, deadlineNanos, 0, done, inline);
         return done;
     }
 
-    private void attempt(Address to, byte[] message, long deadline, int attempt, CompletableFuture<Void> done) {
+    private void attempt(Address to, byte[] message, long deadline, int attempt, CompletableFuture<Void> done, boolean inline) {
         long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (remaining <= 0) {
             done.completeExceptionally(new GridTimeoutException("Backup copy to " + to + " not acknowledged in time", -1, String.valueOf(to)));
@@ -85,14 +94,16 @@ public final class Replicator {
             return;
         }
         if (!messenger.isMember(to)) {
-            retryLater(to, message, deadline, attempt, done); // it joined, but our view does not show it yet
+            retryLater(to, message, deadline, attempt, done, inline); // it joined, but our view does not show it yet
             return;
         }
-        messenger.request(to, message, remaining).whenComplete((reply, error) -> {
+        CompletableFuture<byte[]> sent = inline ? messenger.requestInline(to, message, remaining)
+                : messenger.request(to, message, remaining);
+        sent.whenComplete((reply, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 if (cause instanceof MemberUnreachableException) {
-                    retryLater(to, message, deadline, attempt, done);
+                    retryLater(to, message, deadline, attempt, done, inline);
                 } else if (cause instanceof RequestTimeoutException) {
                     done.completeExceptionally(new GridTimeoutException("Backup copy to " + to + " timed out", -1, String.valueOf(to)));
                 } else {
@@ -109,17 +120,17 @@ public final class Replicator {
             }
             switch (r.status()) {
                 case OK -> done.complete(null);
-                case RETRY -> retryLater(to, message, deadline, attempt, done);
+                case RETRY -> retryLater(to, message, deadline, attempt, done, inline);
                 case REJECTED -> done.completeExceptionally(new StaleOwnerException(to + " rejected the copy at table " + r.tableVersion()));
                 default -> done.completeExceptionally(new IllegalStateException(to + " failed to apply the copy: " + r.status()));
             }
         });
     }
 
-    private void retryLater(Address to, byte[] message, long deadline, int attempt, CompletableFuture<Void> done) {
+    private void retryLater(Address to, byte[] message, long deadline, int attempt, CompletableFuture<Void> done, boolean inline) {
         long delay = Math.min(50, 1L << Math.min(attempt, 6));
         try {
-            scheduler.schedule(() -> attempt(to, message, deadline, attempt + 1, done), delay, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> attempt(to, message, deadline, attempt + 1, done, inline), delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
             done.completeExceptionally(new IllegalStateException("this member stopped while copying to " + to));
         }

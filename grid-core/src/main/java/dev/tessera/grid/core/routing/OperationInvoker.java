@@ -101,9 +101,10 @@ public final class OperationInvoker {
             reply = primary.execute(op, false);
         } else {
             byte[] message = op.encode();
+            // inline: the primary runs it on its delivering thread and our reply completes on ours (non-blocking both)
             CompletableFuture<byte[]> raw = callerThread
-                    ? messenger.requestBounded(owner, message, remainingMs)
-                    : messenger.request(owner, message, remainingMs);
+                    ? messenger.requestBoundedInline(owner, message, remainingMs)
+                    : messenger.requestInline(owner, message, remainingMs);
             reply = raw.thenApply(bytes -> Messages.decode(bytes, OpResponse.class));
         }
         reply.whenComplete((r, error) -> {
