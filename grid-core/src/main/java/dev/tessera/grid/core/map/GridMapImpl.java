@@ -69,7 +69,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         int p = ctx.partitioner().partitionOf(k);
         long stamp = ctx.topology().optimisticRead();
         if (isLocallyReadable(p)) {
-            Record r = local.readLive(p, Bytes.wrap(k), System.currentTimeMillis(), true);
+            Record r = local.readLive(p, Bytes.wrap(k), true);
             if (ctx.topology().validate(stamp)) {
                 return r == null ? null : value(r.value());
             }
@@ -83,7 +83,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         int p = ctx.partitioner().partitionOf(k);
         long stamp = ctx.topology().optimisticRead();
         if (isLocallyReadable(p)) {
-            Record r = local.readLive(p, Bytes.wrap(k), System.currentTimeMillis(), true);
+            Record r = local.readLive(p, Bytes.wrap(k), true);
             if (ctx.topology().validate(stamp)) {
                 return CompletableFuture.completedFuture(r == null ? null : value(r.value()));
             }

@@ -266,7 +266,7 @@ public final class PrimaryOperations {
     }
 
     private static OpResponse read(MapContainer map, ClientOp op, long tableVersion) {
-        Record r = map.readLive(op.partition(), Bytes.wrap(op.key()), System.currentTimeMillis(), true);
+        Record r = map.readLive(op.partition(), Bytes.wrap(op.key()), true);
         long expiresAt = r == null ? 0 : r.expiresAt();
         return switch (op.code()) {
             case GET -> new OpResponse(Status.OK, r != null, r == null ? null : r.value(), 0, tableVersion, null, expiresAt);

@@ -82,6 +82,17 @@ public final class MapContainer {
         return r;
     }
 
+    /** {@link #readLive(int, Bytes, long, boolean)} at the current time, read from the clock only if the map needs it. */
+    public Record readLive(int p, Bytes key, boolean touch) {
+        if (!tracked) {
+            Record r = partitions[p].getLive(key);
+            if (r == null || r.expiresAt() == 0) {
+                return r; // the common case: no expiry anywhere, no clock read
+            }
+        }
+        return readLive(p, key, System.currentTimeMillis(), touch);
+    }
+
     /** Counts an entry this member evicted as primary. */
     public void countEviction() {
         evictions.increment();
