@@ -7,6 +7,7 @@ import dev.tessera.grid.LoadOptions;
 import dev.tessera.grid.Registration;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Member;
+import dev.tessera.grid.core.expiry.BackupReads;
 import dev.tessera.grid.core.nearcache.NearCache;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.replication.ReplicaTargets;
@@ -34,6 +35,9 @@ import java.util.function.Function;
  * primary through the {@link dev.tessera.grid.core.routing.OperationInvoker}.
  */
 public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMap<K, V> {
+    /** {@link #readLocally}: this member knows the key has no live value. */
+    private static final Record NO_LOCAL_VALUE = new Record(null, 0, 0);
+
     private final String name;
     private final MapConfig config;
     private final MapContext ctx;
@@ -67,9 +71,9 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         ctx.ensureOpen().run();
         byte[] k = keyBytes(key);
         int p = ctx.partitioner().partitionOf(k);
-        if (isLocallyReadable(p)) {
-            Record r = local.readLive(p, Bytes.wrap(k), System.currentTimeMillis(), true);
-            return r == null ? null : value(r.value());
+        Record r = readLocally(p, k);
+        if (r != null) {
+            return r == NO_LOCAL_VALUE ? null : value(r.value());
         }
         return await(remoteGet(k, p));
     }
@@ -78,9 +82,9 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         ctx.ensureOpen().run();
         byte[] k = keyBytes(key);
         int p = ctx.partitioner().partitionOf(k);
-        if (isLocallyReadable(p)) {
-            Record r = local.readLive(p, Bytes.wrap(k), System.currentTimeMillis(), true);
-            return CompletableFuture.completedFuture(r == null ? null : value(r.value()));
+        Record r = readLocally(p, k);
+        if (r != null) {
+            return CompletableFuture.completedFuture(r == NO_LOCAL_VALUE ? null : value(r.value()));
         }
         return remoteGet(k, p);
     }
@@ -99,7 +103,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         long stamp = nearCache.stamp(p);
         return call(OpCode.GET, p, k, null, null, 0).thenApply(r -> {
             V v = value(r.value());
-            nearCache.putIfUnchanged(key, v, p, stamp);
+            nearCache.putIfUnchanged(key, v, p, stamp, r.expiresAt());
             return v;
         });
     }
@@ -449,6 +453,25 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     }
 
     // ---- helpers ----
+
+    /**
+     * The answer this member can give without asking the primary: the live record, {@link #NO_LOCAL_VALUE}
+     * for none, or {@code null} to ask the primary. A backup copy that looks expired must ask: a backup
+     * does not see the primary's reads, so an entry idle here may have been read there.
+     */
+    private Record readLocally(int p, byte[] k) {
+        if (!isLocallyReadable(p)) {
+            return null;
+        }
+        long now = System.currentTimeMillis();
+        Bytes key = Bytes.wrap(k);
+        boolean primary = ctx.messenger().self().equals(ctx.topology().table().primary(p));
+        if (!primary && BackupReads.mustAskPrimary(local, p, key, now)) {
+            return null;
+        }
+        Record r = local.readLive(p, key, now, primary);
+        return r == null ? NO_LOCAL_VALUE : r;
+    }
 
     private boolean isLocallyReadable(int p) {
         PartitionTable t = ctx.topology().table();
