@@ -75,7 +75,7 @@ final class Introspection implements GridIntrospection {
                 int live = store.liveCount();
                 if (topology.self().equals(t.primary(p))) {
                     primary += live;
-                    heapCost += store.heapCost(map.tracked());
+                    heapCost += store.heapCost();
                 } else {
                     backup += live;
                 }

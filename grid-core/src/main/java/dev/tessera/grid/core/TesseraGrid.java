@@ -15,6 +15,7 @@ import dev.tessera.grid.core.cluster.Coordinator;
 import dev.tessera.grid.core.cluster.HandoverFences;
 import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.expiry.ExpiryService;
 import dev.tessera.grid.core.map.GridMapImpl;
 import dev.tessera.grid.core.map.MapContext;
 import dev.tessera.grid.core.migration.SplitMerger;
@@ -97,6 +98,7 @@ public final class TesseraGrid implements Grid {
     private InboundDispatcher inbound;
     private MapContext mapContext;
     private Introspection introspection;
+    private ExpiryService expiry;
     private ClusterView lastView;
 
     private TesseraGrid(GridConfig config) {
@@ -134,6 +136,9 @@ public final class TesseraGrid implements Grid {
         InvalidationPublisher invalidations = new InvalidationPublisher(messenger, config.partitionCount(), scheduler);
         PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum, invalidations, codec,
                 config.mergePolicies());
+        expiry = new ExpiryService(storage, topology, primary, config.memberName());
+        primary.observers().add(expiry.evictor());
+        primary.afterWrite(expiry.evictor()::afterWrite);
         SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
                 merger::mergeOut);
@@ -291,6 +296,9 @@ public final class TesseraGrid implements Grid {
         coordinatorExecutor.shutdownNow();
         transferExecutor.shutdownNow();
         eventExecutor.shutdownNow();
+        if (expiry != null) {
+            expiry.close();
+        }
         if (channel != null && !graceful) {
             channel.close();
         }
@@ -411,6 +419,11 @@ public final class TesseraGrid implements Grid {
     /** Test hook: the member's JGroups channel, for fault injection. */
     public ClusterChannel channel() {
         return channel;
+    }
+
+    /** Test and tooling access: the member's expiry sweep and eviction. */
+    public ExpiryService expiry() {
+        return expiry;
     }
 
     /** Test and tooling access: the member's applied partition table. */

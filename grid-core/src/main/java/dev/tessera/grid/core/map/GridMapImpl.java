@@ -7,6 +7,7 @@ import dev.tessera.grid.LoadOptions;
 import dev.tessera.grid.Registration;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Member;
+import dev.tessera.grid.core.expiry.BackupReads;
 import dev.tessera.grid.core.nearcache.NearCache;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.replication.ReplicaTargets;
@@ -34,6 +35,9 @@ import java.util.function.Function;
  * primary through the {@link dev.tessera.grid.core.routing.OperationInvoker}.
  */
 public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMap<K, V> {
+    /** {@link #readLocally}: this member knows the key has no live value. */
+    private static final Record NO_LOCAL_VALUE = new Record(null, 0, 0);
+
     private final String name;
     private final MapConfig config;
     private final MapContext ctx;
@@ -67,12 +71,9 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         ctx.ensureOpen().run();
         byte[] k = keyBytes(key);
         int p = ctx.partitioner().partitionOf(k);
-        long stamp = ctx.topology().optimisticRead();
-        if (isLocallyReadable(p)) {
-            Record r = local.readLive(p, Bytes.wrap(k), true);
-            if (ctx.topology().validate(stamp)) {
-                return r == null ? null : value(r.value());
-            }
+        Record r = readLocally(p, k);
+        if (r != null) {
+            return r == NO_LOCAL_VALUE ? null : value(r.value());
         }
         return await(remoteGet(k, p));
     }
@@ -81,12 +82,9 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         ctx.ensureOpen().run();
         byte[] k = keyBytes(key);
         int p = ctx.partitioner().partitionOf(k);
-        long stamp = ctx.topology().optimisticRead();
-        if (isLocallyReadable(p)) {
-            Record r = local.readLive(p, Bytes.wrap(k), true);
-            if (ctx.topology().validate(stamp)) {
-                return CompletableFuture.completedFuture(r == null ? null : value(r.value()));
-            }
+        Record r = readLocally(p, k);
+        if (r != null) {
+            return CompletableFuture.completedFuture(r == NO_LOCAL_VALUE ? null : value(r.value()));
         }
         return remoteGet(k, p);
     }
@@ -105,7 +103,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         long stamp = nearCache.stamp(p);
         return call(OpCode.GET, p, k, null, null, 0).thenApply(r -> {
             V v = value(r.value());
-            nearCache.putIfUnchanged(key, v, p, stamp);
+            nearCache.putIfUnchanged(key, v, p, stamp, r.expiresAt());
             return v;
         });
     }
@@ -456,11 +454,37 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     // ---- helpers ----
 
-    private boolean isLocallyReadable(int p) {
+    /**
+     * The answer this member can give without asking the primary: the live record, {@link #NO_LOCAL_VALUE}
+     * for none, or {@code null} to ask the primary. A backup copy that looks expired must ask: a backup
+     * does not see the primary's reads, so an entry idle here may have been read there.
+     */
+    private Record readLocally(int p, byte[] k) {
+        long stamp = ctx.topology().optimisticRead();
         PartitionTable t = ctx.topology().table();
+        Bytes key = Bytes.wrap(k);
+        Record r;
         if (ctx.messenger().self().equals(t.primary(p))) {
-            return ctx.topology().servesAsPrimary(t, p); // held back: the remote path retries until it serves
+            if (!ctx.topology().servesAsPrimary(t, p)) {
+                return null; // held back by a handover: the remote path retries until it serves
+            }
+            r = local.readLive(p, key, true);
+        } else if (isBackupReadable(t, p)) {
+            long now = System.currentTimeMillis();
+            if (BackupReads.mustAskPrimary(local, p, key, now)) {
+                return null;
+            }
+            r = local.readLive(p, key, now, false);
+        } else {
+            return null;
         }
+        if (!ctx.topology().validate(stamp)) {
+            return null; // a table or a successor's fence arrived meanwhile: the primary answers
+        }
+        return r == null ? NO_LOCAL_VALUE : r;
+    }
+
+    private boolean isBackupReadable(PartitionTable t, int p) {
         return config.readFromBackup() && t.slotOf(p, ctx.messenger().self()) > 0
                 && ReplicaTargets.isReplica(t, p, ctx.messenger().self(), local.replicas());
     }

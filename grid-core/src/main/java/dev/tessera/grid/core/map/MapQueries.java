@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.map;
 
+import dev.tessera.grid.core.expiry.LiveEntries;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.PartitionStore;
@@ -13,17 +14,19 @@ import java.util.List;
 public final class MapQueries {
     private MapQueries() {}
 
-    /** Live entries of {@code map} in partitions this member is primary of. */
+    /** Live, unexpired entries of {@code map} in partitions this member is primary of. */
     public static long localSize(MapContext ctx, String map) {
         MapContainer c = ctx.storage().get(map);
         if (c == null) {
             return 0;
         }
         PartitionTable t = ctx.topology().table();
+        boolean mayExpire = LiveEntries.mayExpire(c);
+        long now = System.currentTimeMillis();
         long n = 0;
         for (int p = 0; p < t.partitionCount(); p++) {
             if (ctx.messenger().self().equals(t.primary(p))) {
-                n += c.partition(p).liveCount();
+                n += LiveEntries.count(c, p, mayExpire, now);
             }
         }
         return n;
@@ -46,8 +49,9 @@ public final class MapQueries {
         MapContainer c = ctx.storage().get(q.map());
         if (c != null) {
             PartitionStore store = c.partition(q.partition());
+            long now = System.currentTimeMillis();
             store.forEach((k, r) -> {
-                if (!r.isTombstone()) {
+                if (LiveEntries.isVisible(c, r, now)) {
                     keys.add(k.array());
                     values.add(r.value());
                 }

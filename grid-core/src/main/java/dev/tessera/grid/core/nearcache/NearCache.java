@@ -2,9 +2,11 @@ package dev.tessera.grid.core.nearcache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.tessera.grid.GridIntrospection.NearCacheStats;
 import dev.tessera.grid.NearCacheConfig;
 import dev.tessera.grid.core.store.Bytes;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -15,6 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
  * and {@link #putIfUnchanged} caches the answer only if no invalidation of that partition happened
  * meanwhile (it puts, then re-checks, so an invalidation landing between the two still wins).
  * Values are shared between readers: callers must not mutate them.
+ *
+ * <p>Expiry: an entry is kept for the configured near-cache time-to-live, and never past the
+ * expiry time its primary gave with the value (the entry's own time-to-live or max-idle deadline).
  */
 public final class NearCache {
     private final Cache<Bytes, Cached> cache;
@@ -23,14 +28,12 @@ public final class NearCache {
     private final LongAdder misses = new LongAdder();
     private final LongAdder invalidated = new LongAdder();
 
-    private record Cached(Object value, int partition) {}
+    /** @param expiresAt wall-clock millis after which the primary no longer has the entry; 0 for never */
+    private record Cached(Object value, int partition, long expiresAt) {}
 
     public NearCache(NearCacheConfig config, int partitionCount) {
-        Caffeine<Object, Object> b = Caffeine.newBuilder().maximumSize(config.maxEntries());
-        if (config.timeToLive() != null) {
-            b.expireAfterWrite(config.timeToLive());
-        }
-        this.cache = b.build();
+        long ttlNanos = config.timeToLive() == null ? Long.MAX_VALUE : config.timeToLive().toNanos();
+        this.cache = Caffeine.newBuilder().maximumSize(config.maxEntries()).expireAfter(new EntryExpiry(ttlNanos)).build();
         this.invalidationCounts = new AtomicLongArray(partitionCount);
     }
 
@@ -51,10 +54,16 @@ public final class NearCache {
     }
 
     public void putIfUnchanged(Bytes key, Object value, int partition, long stamp) {
-        if (value == null || invalidationCounts.get(partition) != stamp) {
+        putIfUnchanged(key, value, partition, stamp, 0);
+    }
+
+    /** @param expiresAt when the primary said the entry expires (wall-clock millis), 0 for never */
+    public void putIfUnchanged(Bytes key, Object value, int partition, long stamp, long expiresAt) {
+        if (value == null || invalidationCounts.get(partition) != stamp
+                || (expiresAt != 0 && expiresAt <= System.currentTimeMillis())) {
             return;
         }
-        cache.put(key, new Cached(value, partition));
+        cache.put(key, new Cached(value, partition, expiresAt));
         if (invalidationCounts.get(partition) != stamp) {
             cache.invalidate(key);
         }
@@ -82,5 +91,27 @@ public final class NearCache {
 
     public NearCacheStats stats() {
         return new NearCacheStats(cache.estimatedSize(), hits.sum(), misses.sum(), invalidated.sum());
+    }
+
+    /** Write time plus the near cache's time-to-live, capped at the entry's own expiry; reads do not extend it. */
+    private record EntryExpiry(long ttlNanos) implements Expiry<Bytes, Cached> {
+        @Override
+        public long expireAfterCreate(Bytes key, Cached c, long currentTime) {
+            if (c.expiresAt == 0) {
+                return ttlNanos;
+            }
+            long left = TimeUnit.MILLISECONDS.toNanos(Math.max(0, c.expiresAt - System.currentTimeMillis()));
+            return Math.min(ttlNanos, left);
+        }
+
+        @Override
+        public long expireAfterUpdate(Bytes key, Cached c, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, c, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(Bytes key, Cached c, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
     }
 }

@@ -46,7 +46,7 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
 
     @Override
     public Record apply(Bytes key, Record current) {
-        Record live = current == null || current.isTombstone() || (map.tracked() && map.isExpired(current, now)) ? null : current;
+        Record live = current == null || current.isTombstone() || map.isExpired(current, now) ? null : current;
         byte[] cur = live == null ? null : live.value();
         previousHlc = current == null ? 0 : current.hlc();
         previous = cur;

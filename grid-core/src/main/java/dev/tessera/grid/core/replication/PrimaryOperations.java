@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.ObjIntConsumer;
 import org.jgroups.Address;
 
 /**
@@ -61,6 +62,7 @@ public final class PrimaryOperations {
     private final InvalidationPublisher invalidations;
     private final MergeDecider merges;
     private final ChangeObservers observers = new ChangeObservers();
+    private volatile ObjIntConsumer<MapContainer> afterWrite = (map, p) -> { };
 
     public PrimaryOperations(TopologyState topology, LocalStorage storage, Replicator replicator, HybridClock clock,
                              QuorumTracker quorum, InvalidationPublisher invalidations, KryoCodec codec,
@@ -72,6 +74,14 @@ public final class PrimaryOperations {
         this.clock = clock;
         this.quorum = quorum;
         this.invalidations = invalidations;
+    }
+
+    /**
+     * Runs {@code hook} after each changing write, outside the key's update and before replication, on the
+     * writing thread (eviction: the writer pays for the room it takes, so writes cannot outrun the bound).
+     */
+    public void afterWrite(ObjIntConsumer<MapContainer> hook) {
+        this.afterWrite = hook;
     }
 
     /** The observers told of every change this member applies as primary. */
@@ -140,6 +150,7 @@ public final class PrimaryOperations {
         if (map.config().nearCache() != null) {
             invalidations.changed(map.name(), op.partition(), op.key());
         }
+        afterWrite.accept(map, op.partition());
         List<ReplicaEntry> copy = List.of(new ReplicaEntry(op.key(), m.newValue, m.newVersion, m.newHlc, m.newExpiresAt));
         return replicator.replicate(applied, map.name(), map.config(), op.partition(), copy).handle((ok, error) -> {
             if (error != null) {
@@ -266,8 +277,9 @@ public final class PrimaryOperations {
     }
 
     private static OpResponse read(MapContainer map, ClientOp op, long tableVersion) {
-        Record r = map.readLive(op.partition(), Bytes.wrap(op.key()), true);
-        long expiresAt = r == null ? 0 : r.expiresAt();
+        long now = System.currentTimeMillis();
+        Record r = map.readLive(op.partition(), Bytes.wrap(op.key()), now, true);
+        long expiresAt = r == null ? 0 : map.expiresAtIfIdle(r, now); // a near cache must not outlive the entry
         return switch (op.code()) {
             case GET -> new OpResponse(Status.OK, r != null, r == null ? null : r.value(), 0, tableVersion, null, expiresAt);
             case CONTAINS -> new OpResponse(Status.OK, r != null, null, 0, tableVersion, null);
@@ -297,7 +309,7 @@ public final class PrimaryOperations {
                     long hlc = clock.after(cur.hlc());
                     removed.add(new ReplicaEntry(k.array(), null, v, hlc));
                     Record tombstone = new Record(null, v, hlc);
-                    if (!map.tracked() || !map.isExpired(cur, System.currentTimeMillis())) {
+                    if (!map.isExpired(cur, System.currentTimeMillis())) {
                         observers.onChange(map, p, k, cur, tombstone, ChangeCause.WRITE);
                     }
                     return tombstone;

@@ -22,6 +22,11 @@ public final class EntryCost {
         return MAP_NODE + KEY_WRAPPER + array(keyLength) + (tracked ? TRACKED_RECORD : RECORD) + array(valueLength);
     }
 
+    /** Heap bytes of a live entry as stored: its record's class says whether it is tracked. */
+    static long of(Bytes key, Record r) {
+        return of(key.length(), r.value().length, r instanceof TrackedRecord);
+    }
+
     /** A byte array: 16 bytes of header and length, contents padded to 8. */
     private static long array(int length) {
         return (16L + length + 7) & ~7L;

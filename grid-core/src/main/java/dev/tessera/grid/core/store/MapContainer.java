@@ -68,12 +68,25 @@ public final class MapContainer {
     }
 
     /**
+     * When a live record read at {@code nowMillis} expires unless read or written again: its time-to-live
+     * or its max-idle deadline, whichever comes first; 0 for never. A near cache keeps it no longer.
+     */
+    public long expiresAtIfIdle(Record r, long nowMillis) {
+        long at = r.expiresAt();
+        if (maxIdleMillis > 0) {
+            long idleAt = nowMillis + maxIdleMillis;
+            at = at == 0 ? idleAt : Math.min(at, idleAt);
+        }
+        return at;
+    }
+
+    /**
      * The live, unexpired record of {@code key} in partition {@code p}, or {@code null}; a read at the
      * primary ({@code touch}) counts as an access for max-idle and eviction.
      */
     public Record readLive(int p, Bytes key, long nowMillis, boolean touch) {
         Record r = partitions[p].getLive(key);
-        if (r == null || (tracked && isExpired(r, nowMillis))) {
+        if (r == null || isExpired(r, nowMillis)) { // untracked maps' records expire only by a per-entry ttl
             return null;
         }
         if (touch && tracked) {

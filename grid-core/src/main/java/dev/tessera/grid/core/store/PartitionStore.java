@@ -2,6 +2,7 @@ package dev.tessera.grid.core.store;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 
@@ -12,9 +13,17 @@ import java.util.function.BiFunction;
  * {@link #compute} so that version allocation and the write are atomic per key. Replicas apply
  * copies with {@link #applyIfNewer}: the highest version wins, whatever order copies arrive in,
  * which makes backup application and migration idempotent and order-insensitive.
+ *
+ * <p>Every change goes through this class, which keeps the live-entry count, serialized bytes, heap
+ * cost and count of expiring entries up to date incrementally (eviction reads them on each write):
+ * the deltas are taken inside the map's atomic update of the key, so they never miss or double a change.
  */
 public final class PartitionStore {
     private final ConcurrentHashMap<Bytes, Record> entries = new ConcurrentHashMap<>();
+    private final LongAdder live = new LongAdder();
+    private final LongAdder liveBytes = new LongAdder();
+    private final LongAdder heapCost = new LongAdder();
+    private final LongAdder expiring = new LongAdder();
 
     /** The live record of {@code key}, or {@code null} if absent or removed. */
     public Record getLive(Bytes key) {
@@ -29,14 +38,41 @@ public final class PartitionStore {
 
     /** Atomic read-modify-write of one key (primary side). */
     public Record compute(Bytes key, BiFunction<Bytes, Record, Record> fn) {
-        return entries.compute(key, fn);
+        return entries.compute(key, (k, cur) -> {
+            Record next = fn.apply(k, cur);
+            account(k, cur, next);
+            return next;
+        });
     }
 
     /** Applies a replicated write unless this replica already has a newer or equal version. */
     public void applyIfNewer(Bytes key, byte[] value, long version, long hlc, long expiresAt, long staleUntil, int loadMillis,
                              boolean tracked) {
-        entries.compute(key, (k, cur) -> cur == null || cur.version() < version
+        compute(key, (k, cur) -> cur == null || cur.version() < version
                 ? Record.of(value, version, hlc, expiresAt, staleUntil, loadMillis, tracked) : cur);
+    }
+
+    /** Counts the change of {@code key} from {@code before} to {@code after} (either may be absent or a tombstone). */
+    private void account(Bytes key, Record before, Record after) {
+        if (before == after) {
+            return;
+        }
+        if (before != null && !before.isTombstone()) {
+            live.decrement();
+            liveBytes.add(-(key.length() + before.value().length));
+            heapCost.add(-EntryCost.of(key, before));
+            if (before.expiresAt() != 0) {
+                expiring.decrement();
+            }
+        }
+        if (after != null && !after.isTombstone()) {
+            live.increment();
+            liveBytes.add(key.length() + after.value().length);
+            heapCost.add(EntryCost.of(key, after));
+            if (after.expiresAt() != 0) {
+                expiring.increment();
+            }
+        }
     }
 
     /** Every record, tombstones included; weakly consistent. */
@@ -48,38 +84,24 @@ public final class PartitionStore {
         return entries.entrySet();
     }
 
-    /** Live entries (tombstones excluded). O(n). */
+    /** Live entries (tombstones excluded, expired ones not yet removed included). */
     public int liveCount() {
-        int n = 0;
-        for (Record r : entries.values()) {
-            if (!r.isTombstone()) {
-                n++;
-            }
-        }
-        return n;
+        return (int) live.sum();
     }
 
-    /** Serialized bytes of live keys and values. O(n). */
+    /** Serialized bytes of live keys and values. */
     public long liveBytes() {
-        long n = 0;
-        for (Map.Entry<Bytes, Record> e : entries.entrySet()) {
-            if (!e.getValue().isTombstone()) {
-                n += e.getKey().length() + e.getValue().value().length;
-            }
-        }
-        return n;
+        return liveBytes.sum();
     }
 
-    /** Estimated heap cost of the live entries ({@link EntryCost}). O(n). */
-    public long heapCost(boolean tracked) {
-        long n = 0;
-        for (Map.Entry<Bytes, Record> e : entries.entrySet()) {
-            Record r = e.getValue();
-            if (!r.isTombstone()) {
-                n += EntryCost.of(e.getKey().length(), r.value().length, tracked);
-            }
-        }
-        return n;
+    /** Estimated heap cost of the live entries ({@link EntryCost}). */
+    public long heapCost() {
+        return heapCost.sum();
+    }
+
+    /** Live entries with a time-to-live: the expiry sweep visits maps that have any. */
+    public long expiringCount() {
+        return expiring.sum();
     }
 
     /** Highest version held, tombstones included; 0 if empty. */
@@ -103,7 +125,11 @@ public final class PartitionStore {
     }
 
     public void clear() {
-        entries.clear();
+        entries.forEach((k, r) -> {
+            if (entries.remove(k, r)) {
+                account(k, r, null);
+            }
+        });
     }
 
     public boolean isEmpty() {
