@@ -14,6 +14,7 @@ import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.cluster.Coordinator;
 import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.events.EntryEventService;
 import dev.tessera.grid.core.map.GridMapImpl;
 import dev.tessera.grid.core.map.MapContext;
 import dev.tessera.grid.core.migration.SplitMerger;
@@ -95,6 +96,7 @@ public final class TesseraGrid implements Grid {
     private InboundDispatcher inbound;
     private MapContext mapContext;
     private Introspection introspection;
+    private EntryEventService entryEvents;
     private ClusterView lastView;
 
     private TesseraGrid(GridConfig config) {
@@ -132,6 +134,8 @@ public final class TesseraGrid implements Grid {
         InvalidationPublisher invalidations = new InvalidationPublisher(messenger, config.partitionCount(), scheduler);
         PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum, invalidations, codec,
                 config.mergePolicies());
+        entryEvents = new EntryEventService(messenger, codec, this::memberOf, timeout, config.memberName());
+        primary.observers().add(entryEvents.observer());
         SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
                 merger::mergeOut);
@@ -150,9 +154,9 @@ public final class TesseraGrid implements Grid {
         OperationInvoker invoker = new OperationInvoker(messenger, topology, primary, scheduler, timeout,
                 () -> state == State.RUNNING || state == State.LEAVING);
         mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, nearCaches, this::ensureOpen,
-                this::memberOf, timeout);
+                this::memberOf, timeout, entryEvents);
         inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage), coordinator, mapContext, merger,
-                nearCaches);
+                nearCaches, entryEvents);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         wired.countDown();
@@ -287,6 +291,9 @@ public final class TesseraGrid implements Grid {
         coordinatorExecutor.shutdownNow();
         transferExecutor.shutdownNow();
         eventExecutor.shutdownNow();
+        if (entryEvents != null) {
+            entryEvents.close();
+        }
         if (channel != null && !graceful) {
             channel.close();
         }
@@ -301,6 +308,7 @@ public final class TesseraGrid implements Grid {
         messenger.onView(view);
         quorum.onView(view, topology.table());
         coordinator.onView(view);
+        entryEvents.onView(view);
         eventExecutor.execute(() -> publishEvents(view));
     }
 
@@ -401,6 +409,11 @@ public final class TesseraGrid implements Grid {
     /** Messages this member has sent to other members (requests, one-way messages, broadcasts). */
     public long messagesSent() {
         return messenger.sent();
+    }
+
+    /** Test and tooling access: this member's entry-listener service and its counters. */
+    public EntryEventService entryEvents() {
+        return entryEvents;
     }
 
     /** Test hook: the member's JGroups channel, for fault injection. */

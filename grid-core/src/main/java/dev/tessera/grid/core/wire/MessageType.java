@@ -21,7 +21,11 @@ public enum MessageType {
     MERGE_OUT(14),
     MERGE_OUT_DONE(15),
     MERGE_ENTRIES(16),
-    INVALIDATIONS(17);
+    INVALIDATIONS(17),
+    /** {@link EventMessages.ListenerInterests}: request, answered with the receiver's own; or one-way. */
+    LISTENER_INTERESTS(18),
+    /** {@link EventMessages.EntryEvents}: one-way. */
+    ENTRY_EVENTS(19);
 
     private static final MessageType[] BY_ID = new MessageType[64];
 
