@@ -189,8 +189,14 @@ public final class EntryEventService {
             if (a.equals(messenger.self())) {
                 continue;
             }
+            CompletableFuture<byte[]> answer;
+            try {
+                answer = messenger.request(a, snapshot, timeoutMillis);
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e); // channel closed: the member is shutting down
+            }
             stats.messagesSent.increment();
-            answers.add(messenger.request(a, snapshot, timeoutMillis)
+            answers.add(answer
                     .thenAccept(reply -> onInterests(a, Messages.decode(reply, ListenerInterests.class)))
                     .exceptionally(e -> {
                         failed.incrementAndGet();

@@ -11,7 +11,11 @@ import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.Registration;
 import dev.tessera.grid.core.TesseraGrid;
+import dev.tessera.grid.core.replication.ChangeCause;
 import dev.tessera.grid.core.serialization.KryoCodec;
+import dev.tessera.grid.core.store.Bytes;
+import dev.tessera.grid.core.store.MapContainer;
+import dev.tessera.grid.core.store.Record;
 import dev.tessera.grid.core.testkit.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -244,6 +248,37 @@ class EntryListenerTest {
         assertThat(r.events()).allSatisfy(e -> assertThat(e.type()).isEqualTo(EntryEventType.REMOVED));
         Map<String, Integer> oldValues = r.events().stream().collect(Collectors.toMap(EntryEvent::key, EntryEvent::oldValue));
         assertThat(oldValues).isEqualTo(Map.of("k0", 0, "k1", 1, "k2", 2, "k3", 3, "k4", 4, "k5", 5));
+    }
+
+    /**
+     * Expiry and eviction are decided by the primary's expiry/eviction logic (not part of this
+     * feature), which reports them to the change observers as {@code removeAsPrimary} does; here the
+     * primary's observer is told so directly, and the events must reach listeners with their cause.
+     */
+    @Test
+    void primaryReportingExpiryOrEviction_isExpiredOrEvictedEvent_withOldValue() {
+        List<GridMap<String, Integer>> maps = maps("expiry");
+        maps.get(0).put("gone", 5);
+        maps.get(0).put("pushed", 6);
+        Recorder r = listen(maps.get(2), true);
+        KryoCodec codec = new KryoCodec(List.of());
+        for (String key : List.of("gone", "pushed")) {
+            TesseraGrid primary = cluster.members().stream()
+                    .filter(g -> g.localMember().equals(maps.get(0).ownerOf(key))).findFirst().orElseThrow();
+            MapContainer container = new MapContainer("expiry", MapConfig.defaults(), primary.topology().table().partitionCount());
+            Record live = new Record(codec.serialize(key.equals("gone") ? 5 : 6), 1, 1);
+            primary.entryEvents().observer().onChange(container, maps.get(0).partitionOf(key), Bytes.wrap(codec.serializeKey(key)),
+                    live, new Record(null, 2, 2), key.equals("gone") ? ChangeCause.EXPIRED : ChangeCause.EVICTED);
+        }
+        awaitExactly(r, 2);
+        EntryEvent<String, Integer> expired = r.ofKey("gone").get(0);
+        assertThat(expired.type()).isEqualTo(EntryEventType.EXPIRED);
+        assertThat(expired.oldValue()).isEqualTo(5);
+        assertThat(expired.value()).isNull();
+        assertThat(expired.source()).isEqualTo(maps.get(0).ownerOf("gone"));
+        EntryEvent<String, Integer> evicted = r.ofKey("pushed").get(0);
+        assertThat(evicted.type()).isEqualTo(EntryEventType.EVICTED);
+        assertThat(evicted.oldValue()).isEqualTo(6);
     }
 
     @Test
