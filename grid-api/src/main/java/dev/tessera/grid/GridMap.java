@@ -88,7 +88,16 @@ public interface GridMap<K, V> extends ConcurrentMap<K, V> {
 
     /**
      * Listens to changes of every entry of the map, wherever its primary is. Events of one key arrive
-     * in the order they were applied. A member that joins later learns the registration when it joins.
+     * in the order its primary applied them (across a change of primary, by migration or failover, the
+     * two primaries' events are not ordered with each other). A member that joins later learns the
+     * registration when it joins.
+     *
+     * <p>Blocks until every member acknowledged the registration (at most the operation timeout; a
+     * member that does not answer is logged, not waited for): changes applied after this returns are
+     * delivered. Delivery is asynchronous and never delays a write; a listener more than 65,536 events
+     * behind loses newer events (counted and logged), as does a primary that cannot send them as
+     * fast as they happen. Closing the registration unregisters everywhere, again waiting for the
+     * members' acknowledgements.
      *
      * @param includeValues whether events carry the new and old values (they cost a copy each)
      */

@@ -3,12 +3,14 @@ package dev.tessera.grid.core;
 import dev.tessera.grid.core.cluster.Coordinator;
 import dev.tessera.grid.core.cluster.HandoverFences;
 import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.events.EntryEventService;
 import dev.tessera.grid.core.map.MapContext;
 import dev.tessera.grid.core.map.MapQueries;
 import dev.tessera.grid.core.migration.SplitMerger;
 import dev.tessera.grid.core.nearcache.NearCacheRegistry;
 import dev.tessera.grid.core.replication.PrimaryOperations;
 import dev.tessera.grid.core.replication.ReplicaReceiver;
+import dev.tessera.grid.core.wire.EventMessages;
 import dev.tessera.grid.core.wire.MalformedMessageException;
 import dev.tessera.grid.core.wire.MessageType;
 import dev.tessera.grid.core.wire.Messages;
@@ -41,12 +43,15 @@ final class InboundDispatcher {
     private final SplitMerger merger;
     private final NearCacheRegistry nearCaches;
     private final HandoverFences fences;
+    private final EntryEventService entryEvents;
     private final AtomicLong malformed = new AtomicLong();
 
     InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator,
-                      MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches, HandoverFences fences) {
+                      MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches, HandoverFences fences,
+                      EntryEventService entryEvents) {
         this.nearCaches = nearCaches;
         this.fences = fences;
+        this.entryEvents = entryEvents;
         this.topology = topology;
         this.primary = primary;
         this.replicas = replicas;
@@ -78,6 +83,8 @@ final class InboundDispatcher {
                 return CompletableFuture.completedFuture(new Messages.SizeResponse(MapQueries.localSize(maps, q.map())).encode());
             } else if (m instanceof EntriesQuery q) {
                 return CompletableFuture.completedFuture(MapQueries.localEntries(maps, q, true).encode());
+            } else if (m instanceof EventMessages.ListenerInterests li) {
+                return CompletableFuture.completedFuture(entryEvents.onInterestsRequest(sender, li));
             }
             throw new MalformedMessageException(m.getClass().getSimpleName() + " is not a request");
         } catch (MalformedMessageException e) {
@@ -97,6 +104,10 @@ final class InboundDispatcher {
                 coordinator.onLeaveRequest(l.member());
             } else if (m instanceof Messages.Invalidations inv) {
                 nearCaches.onInvalidations(sender, inv);
+            } else if (m instanceof EventMessages.EntryEvents ev) {
+                entryEvents.onEvents(sender, ev);
+            } else if (m instanceof EventMessages.ListenerInterests li) {
+                entryEvents.onInterests(sender, li);
             } else {
                 throw new MalformedMessageException(m.getClass().getSimpleName() + " is not a one-way message");
             }

@@ -16,6 +16,7 @@ import dev.tessera.grid.core.cluster.HandoverFences;
 import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.expiry.ExpiryService;
+import dev.tessera.grid.core.events.EntryEventService;
 import dev.tessera.grid.core.map.GridMapImpl;
 import dev.tessera.grid.core.map.MapContext;
 import dev.tessera.grid.core.migration.SplitMerger;
@@ -99,6 +100,7 @@ public final class TesseraGrid implements Grid {
     private MapContext mapContext;
     private Introspection introspection;
     private ExpiryService expiry;
+    private EntryEventService entryEvents;
     private ClusterView lastView;
 
     private TesseraGrid(GridConfig config) {
@@ -139,6 +141,8 @@ public final class TesseraGrid implements Grid {
         expiry = new ExpiryService(storage, topology, primary, config.memberName());
         primary.observers().add(expiry.evictor());
         primary.afterWrite(expiry.evictor()::afterWrite);
+        entryEvents = new EntryEventService(messenger, codec, this::memberOf, timeout, config.memberName());
+        primary.observers().add(entryEvents.observer());
         SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
                 merger::mergeOut);
@@ -159,9 +163,9 @@ public final class TesseraGrid implements Grid {
         OperationInvoker invoker = new OperationInvoker(messenger, topology, primary, scheduler, timeout,
                 () -> state == State.RUNNING || state == State.LEAVING);
         mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, nearCaches, this::ensureOpen,
-                this::memberOf, timeout);
+                this::memberOf, timeout, entryEvents);
         inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage), coordinator, mapContext, merger,
-                nearCaches, fences);
+                nearCaches, fences, entryEvents);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         wired.countDown();
@@ -299,6 +303,9 @@ public final class TesseraGrid implements Grid {
         if (expiry != null) {
             expiry.close();
         }
+        if (entryEvents != null) {
+            entryEvents.close();
+        }
         if (channel != null && !graceful) {
             channel.close();
         }
@@ -314,6 +321,7 @@ public final class TesseraGrid implements Grid {
         fences.onView(view);
         quorum.onView(view, topology.table());
         coordinator.onView(view);
+        entryEvents.onView(view);
         eventExecutor.execute(() -> publishEvents(view));
     }
 
@@ -414,6 +422,11 @@ public final class TesseraGrid implements Grid {
     /** Messages this member has sent to other members (requests, one-way messages, broadcasts). */
     public long messagesSent() {
         return messenger.sent();
+    }
+
+    /** Test and tooling access: this member's entry-listener service and its counters. */
+    public EntryEventService entryEvents() {
+        return entryEvents;
     }
 
     /** Test hook: the member's JGroups channel, for fault injection. */

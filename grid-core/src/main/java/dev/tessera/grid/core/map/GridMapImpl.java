@@ -193,12 +193,14 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public Registration addEntryListener(EntryListener<K, V> listener, boolean includeValues) {
-        throw new UnsupportedOperationException("addEntryListener: not yet implemented");
+        ctx.ensureOpen().run();
+        return ctx.entryEvents().register(name, listener, includeValues, true);
     }
 
     @Override
     public Registration addLocalEntryListener(EntryListener<K, V> listener, boolean includeValues) {
-        throw new UnsupportedOperationException("addLocalEntryListener: not yet implemented");
+        ctx.ensureOpen().run();
+        return ctx.entryEvents().register(name, listener, includeValues, false);
     }
 
     @Override

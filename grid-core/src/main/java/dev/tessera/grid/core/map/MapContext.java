@@ -3,6 +3,7 @@ package dev.tessera.grid.core.map;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.events.EntryEventService;
 import dev.tessera.grid.core.nearcache.NearCacheRegistry;
 import dev.tessera.grid.core.partition.KeyPartitioner;
 import dev.tessera.grid.core.routing.OperationInvoker;
@@ -17,7 +18,9 @@ import org.jgroups.Address;
  * @param ensureOpen     throws {@link IllegalStateException} once the grid is closed
  * @param memberOf       the API's view of a member address
  * @param timeoutMillis  operation timeout
+ * @param entryEvents    the member's entry listeners
  */
 public record MapContext(KryoCodec codec, KeyPartitioner partitioner, TopologyState topology, LocalStorage storage,
                          OperationInvoker invoker, Messenger messenger, NearCacheRegistry nearCaches, Runnable ensureOpen,
-                         Function<Address, Member> memberOf, long timeoutMillis) {}
+                         Function<Address, Member> memberOf, long timeoutMillis,
+                         EntryEventService entryEvents) {}

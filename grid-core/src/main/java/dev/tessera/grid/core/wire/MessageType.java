@@ -22,7 +22,12 @@ public enum MessageType {
     MERGE_OUT_DONE(15),
     MERGE_ENTRIES(16),
     INVALIDATIONS(17),
-    // 18..24 are taken by entry events, load leases, write-behind and expiry
+    /** {@link EventMessages.ListenerInterests}: request, answered with the receiver's own; or one-way. */
+    LISTENER_INTERESTS(18),
+    /** {@link EventMessages.EntryEvents}: one-way. */
+    ENTRY_EVENTS(19),
+    // 20..24 are reserved (load leases, write-behind)
+    /** {@link Messages.Fence}: request, answered with a ReplicateResponse. */
     FENCE(25);
 
     private static final MessageType[] BY_ID = new MessageType[64];

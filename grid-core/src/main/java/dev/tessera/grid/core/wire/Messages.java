@@ -467,6 +467,8 @@ public final class Messages {
                 case MERGE_OUT_DONE -> new MergeOutDone(in.readLong());
                 case MERGE_ENTRIES -> new MergeEntries(Replicate.decode(in));
                 case INVALIDATIONS -> Invalidations.decode(in);
+                case LISTENER_INTERESTS -> EventMessages.ListenerInterests.decode(in);
+                case ENTRY_EVENTS -> EventMessages.EntryEvents.decode(in);
                 case TRANSFER_DONE -> TransferDone.decode(in);
                 case TABLE_QUERY -> new TableQuery();
                 case LEAVE_REQUEST -> LeaveRequest.decode(in);
