@@ -4,6 +4,7 @@ import dev.tessera.grid.core.cluster.Coordinator;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.map.MapContext;
 import dev.tessera.grid.core.map.MapQueries;
+import dev.tessera.grid.core.mapstore.MapStoreService;
 import dev.tessera.grid.core.migration.SplitMerger;
 import dev.tessera.grid.core.nearcache.NearCacheRegistry;
 import dev.tessera.grid.core.replication.PrimaryOperations;
@@ -39,11 +40,13 @@ final class InboundDispatcher {
     private final MapContext maps;
     private final SplitMerger merger;
     private final NearCacheRegistry nearCaches;
+    private final MapStoreService mapStores;
     private final AtomicLong malformed = new AtomicLong();
 
     InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator,
-                      MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches) {
+                      MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches, MapStoreService mapStores) {
         this.nearCaches = nearCaches;
+        this.mapStores = mapStores;
         this.topology = topology;
         this.primary = primary;
         this.replicas = replicas;
@@ -92,6 +95,8 @@ final class InboundDispatcher {
                 coordinator.onLeaveRequest(l.member());
             } else if (m instanceof Messages.Invalidations inv) {
                 nearCaches.onInvalidations(sender, inv);
+            } else if (m instanceof dev.tessera.grid.core.wire.WriteBehindFlushed f) {
+                mapStores.onFlushed(sender, f);
             } else {
                 throw new MalformedMessageException(m.getClass().getSimpleName() + " is not a one-way message");
             }

@@ -16,6 +16,7 @@ import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.map.GridMapImpl;
 import dev.tessera.grid.core.map.MapContext;
+import dev.tessera.grid.core.mapstore.MapStoreService;
 import dev.tessera.grid.core.migration.SplitMerger;
 import dev.tessera.grid.core.migration.StorageJanitor;
 import dev.tessera.grid.core.nearcache.InvalidationPublisher;
@@ -95,6 +96,7 @@ public final class TesseraGrid implements Grid {
     private InboundDispatcher inbound;
     private MapContext mapContext;
     private Introspection introspection;
+    private MapStoreService mapStores;
     private ClusterView lastView;
 
     private TesseraGrid(GridConfig config) {
@@ -132,6 +134,10 @@ public final class TesseraGrid implements Grid {
         InvalidationPublisher invalidations = new InvalidationPublisher(messenger, config.partitionCount(), scheduler);
         PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum, invalidations, codec,
                 config.mergePolicies());
+        mapStores = new MapStoreService(config.mapStores(), codec, topology, storage, messenger, config.memberName(), timeout);
+        primary.storeHook(mapStores);
+        primary.observers().add(mapStores);
+        topology.addListener(mapStores::onTable);
         SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
                 merger::mergeOut);
@@ -151,8 +157,8 @@ public final class TesseraGrid implements Grid {
                 () -> state == State.RUNNING || state == State.LEAVING);
         mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, nearCaches, this::ensureOpen,
                 this::memberOf, timeout);
-        inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage), coordinator, mapContext, merger,
-                nearCaches);
+        inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage, mapStores), coordinator, mapContext,
+                merger, nearCaches, mapStores);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         wired.countDown();
@@ -187,6 +193,7 @@ public final class TesseraGrid implements Grid {
             throw new IllegalArgumentException("map name must be a non-empty string");
         }
         java.util.Objects.requireNonNull(mapConfig, "config");
+        mapStores.checkRegistered(mapConfig);
         GridMapImpl<?, ?> map = maps.computeIfAbsent(name, n -> new GridMapImpl<>(n, mapConfig, mapContext));
         if (!map.config().equals(mapConfig)) {
             throw new IllegalArgumentException("Map '" + name + "' already exists with " + map.config() + "; asked for " + mapConfig);
@@ -287,6 +294,9 @@ public final class TesseraGrid implements Grid {
         coordinatorExecutor.shutdownNow();
         transferExecutor.shutdownNow();
         eventExecutor.shutdownNow();
+        if (mapStores != null) {
+            mapStores.close();
+        }
         if (channel != null && !graceful) {
             channel.close();
         }

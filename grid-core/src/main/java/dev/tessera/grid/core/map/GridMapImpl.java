@@ -69,7 +69,9 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         int p = ctx.partitioner().partitionOf(k);
         if (isLocallyReadable(p)) {
             Record r = local.readLive(p, Bytes.wrap(k), System.currentTimeMillis(), true);
-            return r == null ? null : value(r.value());
+            if (r != null || config.mapStore() == null) { // a miss of a map with a store reads through at the primary
+                return r == null ? null : value(r.value());
+            }
         }
         return await(remoteGet(k, p));
     }
@@ -80,7 +82,9 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         int p = ctx.partitioner().partitionOf(k);
         if (isLocallyReadable(p)) {
             Record r = local.readLive(p, Bytes.wrap(k), System.currentTimeMillis(), true);
-            return CompletableFuture.completedFuture(r == null ? null : value(r.value()));
+            if (r != null || config.mapStore() == null) { // a miss of a map with a store reads through at the primary
+                return CompletableFuture.completedFuture(r == null ? null : value(r.value()));
+            }
         }
         return remoteGet(k, p);
     }

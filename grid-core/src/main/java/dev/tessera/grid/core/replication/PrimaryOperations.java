@@ -61,6 +61,7 @@ public final class PrimaryOperations {
     private final InvalidationPublisher invalidations;
     private final MergeDecider merges;
     private final ChangeObservers observers = new ChangeObservers();
+    private volatile StoreHook storeHook = StoreHook.NONE;
 
     public PrimaryOperations(TopologyState topology, LocalStorage storage, Replicator replicator, HybridClock clock,
                              QuorumTracker quorum, InvalidationPublisher invalidations, KryoCodec codec,
@@ -79,6 +80,11 @@ public final class PrimaryOperations {
         return observers;
     }
 
+    /** Installs the hook that runs operations on maps with a MapStore. */
+    public void storeHook(StoreHook hook) {
+        this.storeHook = hook;
+    }
+
     /**
      * @param remote whether the operation came from another member, whose table version must then
      *               not be newer than ours (if it is, ours is stale and the caller retries), and whose
@@ -86,6 +92,11 @@ public final class PrimaryOperations {
      *               and whose table must not predate its origin's last departure (answered REJECTED, not run)
      */
     public CompletableFuture<OpResponse> execute(ClientOp op, boolean remote) {
+        return execute(op, remote, true);
+    }
+
+    /** @param viaStore whether a map with a MapStore hands the operation to the {@link StoreHook} */
+    private CompletableFuture<OpResponse> execute(ClientOp op, boolean remote, boolean viaStore) {
         PartitionTable t = topology.table();
         if (remote && System.currentTimeMillis() > op.deadlineMillis() + CLOCK_SKEW_MILLIS) {
             return done(OpResponse.status(Status.RETRY, t.version()));
@@ -107,12 +118,16 @@ public final class PrimaryOperations {
             return done(new OpResponse(Status.ERROR, false, null, 0, t.version(), e.getMessage()));
         }
         PartitionStore store = map.partition(op.partition());
+        boolean viaHook = viaStore && map.config().mapStore() != null;
         if (!op.code().mutating) {
-            return done(read(map, op, t.version()));
+            return viaHook ? storeHook.execute(op, map, next -> execute(next, false, false)) : done(read(map, op, t.version()));
         }
         boolean consistent = map.config().splitBrainMode() == SplitBrainMode.CONSISTENT;
         if (consistent && !quorum.hasQuorum()) {
             return done(unavailable(map, t.version(), false));
+        }
+        if (viaHook) {
+            return storeHook.execute(op, map, next -> execute(next, false, false));
         }
         if (op.code() == OpCode.CLEAR_PARTITION) {
             return clear(map, op.partition());

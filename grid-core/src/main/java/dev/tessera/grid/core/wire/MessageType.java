@@ -21,7 +21,9 @@ public enum MessageType {
     MERGE_OUT(14),
     MERGE_OUT_DONE(15),
     MERGE_ENTRIES(16),
-    INVALIDATIONS(17);
+    INVALIDATIONS(17),
+    /** A write-behind primary tells backups which (key, version)s its store now holds. */
+    WRITE_BEHIND_FLUSHED(21);
 
     private static final MessageType[] BY_ID = new MessageType[64];
 
