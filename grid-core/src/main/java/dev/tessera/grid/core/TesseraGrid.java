@@ -418,6 +418,11 @@ public final class TesseraGrid implements Grid {
         return channel;
     }
 
+    /** Test and tooling access: the member's MapStore support (write-behind queue and dirty marks). */
+    public MapStoreService mapStores() {
+        return mapStores;
+    }
+
     /** Test and tooling access: the member's applied partition table. */
     public TopologyState topology() {
         return topology;
