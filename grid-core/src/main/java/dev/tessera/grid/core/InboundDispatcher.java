@@ -20,6 +20,7 @@ import dev.tessera.grid.core.wire.Messages.Replicate;
 import dev.tessera.grid.core.wire.Messages.SizeQuery;
 import dev.tessera.grid.core.wire.Messages.TableMessage;
 import dev.tessera.grid.core.wire.Messages.TransferDone;
+import dev.tessera.grid.core.wire.WriteBehindFlushed;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jgroups.Address;
@@ -95,7 +96,7 @@ final class InboundDispatcher {
                 coordinator.onLeaveRequest(l.member());
             } else if (m instanceof Messages.Invalidations inv) {
                 nearCaches.onInvalidations(sender, inv);
-            } else if (m instanceof dev.tessera.grid.core.wire.WriteBehindFlushed f) {
+            } else if (m instanceof WriteBehindFlushed f) {
                 mapStores.onFlushed(sender, f);
             } else {
                 throw new MalformedMessageException(m.getClass().getSimpleName() + " is not a one-way message");

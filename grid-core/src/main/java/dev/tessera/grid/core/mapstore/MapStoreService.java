@@ -144,11 +144,16 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
     /** At the primary, inside the key's update: queue the change for the store (expiry and eviction are not). */
     @Override
     public void onChange(MapContainer map, int partition, Bytes key, Record before, Record after, ChangeCause cause) {
-        if (map.config().mapStore() == null || (cause != ChangeCause.WRITE && cause != ChangeCause.MERGED)) {
+        if (map.config().mapStore() == null || cause == ChangeCause.EXPIRED || cause == ChangeCause.EVICTED) {
             return;
         }
         StoreBinding b = bindingOrNull(map);
-        if (b != null && b.writeBehind()) {
+        if (b == null || !b.writeBehind()) {
+            return;
+        }
+        if (cause == ChangeCause.LOADED) {
+            b.loaded.add(new Pending(key, partition, after.version(), null, 0)); // the store holds it already
+        } else {
             b.queue.offer(key, partition, after.version(), after.value(), System.currentTimeMillis());
         }
     }
@@ -236,6 +241,7 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
         for (StoreBinding b : bindings.values()) {
             if (b.writeBehind()) {
                 try {
+                    flusher.announceLoaded(b);
                     flusher.flush(b, now);
                 } catch (RuntimeException e) {
                     log.error("Write-behind flush of map '{}' failed unexpectedly", b.mapName, e);

@@ -16,6 +16,8 @@ final class StoreBinding {
     final WriteBehindQueue queue;
     /** {@code null} for write-through. */
     final DirtyMarks marks;
+    /** Write-behind: values just loaded from the store, whose copies the backups need not keep dirty. */
+    final java.util.concurrent.ConcurrentLinkedQueue<WriteBehindQueue.Pending> loaded = new java.util.concurrent.ConcurrentLinkedQueue<>();
     int failures;
     long retryAt;
 

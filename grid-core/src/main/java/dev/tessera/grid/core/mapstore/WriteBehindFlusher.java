@@ -85,6 +85,17 @@ final class WriteBehindFlusher {
         return true;
     }
 
+    /** Tells the backups of loaded values that the store holds them (they marked the copies dirty). */
+    void announceLoaded(StoreBinding b) {
+        List<Pending> loaded = new ArrayList<>();
+        for (Pending p; (p = b.loaded.poll()) != null; ) {
+            loaded.add(p);
+        }
+        if (!loaded.isEmpty()) {
+            announce(b, loaded);
+        }
+    }
+
     /** Tells each partition's other holders which versions the store now holds. */
     private void announce(StoreBinding b, List<Pending> batch) {
         Map<Integer, List<WriteBehindFlushed.Key>> byPartition = new HashMap<>();

@@ -40,6 +40,9 @@ class WriteThroughTest {
             assertThat(db.stores.get()).as("only the changes were stored").isEqualTo(101);
             assertThat(db.deletes.get()).isEqualTo(11);
             assertThat(db.rows()).as("100 puts, 11 removals").hasSize(89);
+            map.clear();
+            assertThat(db.rows()).as("rows after clear").isEmpty();
+            assertThat(db.deletes.get()).isEqualTo(11 + 89);
         }
     }
 
