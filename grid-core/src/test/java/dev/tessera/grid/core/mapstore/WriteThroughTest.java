@@ -47,6 +47,37 @@ class WriteThroughTest {
     }
 
     @Test
+    void concurrentWritersOfTheSameKeys_leaveTheDatabaseEqualToTheMap() throws Exception {
+        H2Store db = new H2Store();
+        try (TestCluster cluster = TestCluster.start(3, b -> b.mapStore("db", db))) {
+            java.util.List<Thread> writers = new java.util.ArrayList<>();
+            for (int w = 0; w < 6; w++) {
+                GridMap<String, String> map = cluster.member(w % 3).map("wt", THROUGH);
+                int writer = w;
+                writers.add(new Thread(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        String key = "k" + (i % 5);
+                        if (i % 7 == 0) {
+                            map.remove(key);
+                        } else {
+                            map.put(key, "w" + writer + "-" + i);
+                        }
+                    }
+                }));
+            }
+            writers.forEach(Thread::start);
+            for (Thread t : writers) {
+                t.join();
+            }
+            GridMap<String, String> map = cluster.member(0).map("wt", THROUGH);
+            for (int k = 0; k < 5; k++) {
+                assertThat(db.row("k" + k)).as("k" + k + ": the store got the key's changes in the map's order")
+                        .isEqualTo(map.get("k" + k));
+            }
+        }
+    }
+
+    @Test
     void storeFailure_leavesTheMapUnchanged_andTheCallerGetsTheError() {
         H2Store db = new H2Store();
         try (TestCluster cluster = TestCluster.start(3, b -> b.mapStore("db", db))) {
