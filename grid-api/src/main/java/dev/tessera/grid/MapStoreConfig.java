@@ -10,6 +10,14 @@ import java.time.Duration;
  * accepted it; with {@link WriteMode#WRITE_BEHIND} the primary queues it and stores batches every
  * {@link #writeDelay()}, coalescing repeated writes of a key into the last one.
  *
+ * <p>Write-behind is at-least-once: backups remember which keys their primary has not stored yet, and a
+ * member that becomes primary (after a failure, or when partitions move) stores those keys again with
+ * the values it holds, so a change can reach the store twice but an acknowledged one is not lost while
+ * a copy of it survives. Failed batches are retried with backoff (up to 5 s apart). Entries removed by
+ * expiry or eviction are not deleted from the store. Operations whose result depends on the previous
+ * value ({@code put}, {@code remove}, {@code putIfAbsent}, {@code replace}) read a missing key through
+ * first, in both modes; {@code set} and {@code delete} do not.
+ *
  * @param storeName          the name the store is registered under
  * @param writeMode          when changes reach the store
  * @param writeDelay         write-behind: how long a change may wait before it is stored (positive)

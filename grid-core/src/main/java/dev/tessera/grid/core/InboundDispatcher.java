@@ -6,6 +6,7 @@ import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.events.EntryEventService;
 import dev.tessera.grid.core.map.MapContext;
 import dev.tessera.grid.core.map.MapQueries;
+import dev.tessera.grid.core.mapstore.MapStoreService;
 import dev.tessera.grid.core.migration.SplitMerger;
 import dev.tessera.grid.core.nearcache.NearCacheRegistry;
 import dev.tessera.grid.core.replication.PrimaryOperations;
@@ -22,6 +23,7 @@ import dev.tessera.grid.core.wire.Messages.Replicate;
 import dev.tessera.grid.core.wire.Messages.SizeQuery;
 import dev.tessera.grid.core.wire.Messages.TableMessage;
 import dev.tessera.grid.core.wire.Messages.TransferDone;
+import dev.tessera.grid.core.wire.WriteBehindFlushed;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jgroups.Address;
@@ -44,14 +46,16 @@ final class InboundDispatcher {
     private final NearCacheRegistry nearCaches;
     private final HandoverFences fences;
     private final EntryEventService entryEvents;
+    private final MapStoreService mapStores;
     private final AtomicLong malformed = new AtomicLong();
 
     InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator,
                       MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches, HandoverFences fences,
-                      EntryEventService entryEvents) {
+                      EntryEventService entryEvents, MapStoreService mapStores) {
         this.nearCaches = nearCaches;
         this.fences = fences;
         this.entryEvents = entryEvents;
+        this.mapStores = mapStores;
         this.topology = topology;
         this.primary = primary;
         this.replicas = replicas;
@@ -108,6 +112,8 @@ final class InboundDispatcher {
                 entryEvents.onEvents(sender, ev);
             } else if (m instanceof EventMessages.ListenerInterests li) {
                 entryEvents.onInterests(sender, li);
+            } else if (m instanceof WriteBehindFlushed f) {
+                mapStores.onFlushed(sender, f);
             } else {
                 throw new MalformedMessageException(m.getClass().getSimpleName() + " is not a one-way message");
             }

@@ -19,6 +19,7 @@ import dev.tessera.grid.core.expiry.ExpiryService;
 import dev.tessera.grid.core.events.EntryEventService;
 import dev.tessera.grid.core.map.GridMapImpl;
 import dev.tessera.grid.core.map.MapContext;
+import dev.tessera.grid.core.mapstore.MapStoreService;
 import dev.tessera.grid.core.migration.SplitMerger;
 import dev.tessera.grid.core.migration.StorageJanitor;
 import dev.tessera.grid.core.nearcache.InvalidationPublisher;
@@ -101,6 +102,7 @@ public final class TesseraGrid implements Grid {
     private Introspection introspection;
     private ExpiryService expiry;
     private EntryEventService entryEvents;
+    private MapStoreService mapStores;
     private ClusterView lastView;
 
     private TesseraGrid(GridConfig config) {
@@ -143,6 +145,10 @@ public final class TesseraGrid implements Grid {
         primary.afterWrite(expiry.evictor()::afterWrite);
         entryEvents = new EntryEventService(messenger, codec, this::memberOf, timeout, config.memberName());
         primary.observers().add(entryEvents.observer());
+        mapStores = new MapStoreService(config.mapStores(), codec, topology, storage, messenger, config.memberName(), timeout);
+        primary.storeHook(mapStores);
+        primary.observers().add(mapStores);
+        topology.addListener(mapStores::onTable);
         SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
                 merger::mergeOut);
@@ -164,8 +170,8 @@ public final class TesseraGrid implements Grid {
                 () -> state == State.RUNNING || state == State.LEAVING);
         mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, nearCaches, this::ensureOpen,
                 this::memberOf, timeout, entryEvents);
-        inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage), coordinator, mapContext, merger,
-                nearCaches, fences, entryEvents);
+        inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage, mapStores), coordinator, mapContext,
+                merger, nearCaches, fences, entryEvents, mapStores);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         wired.countDown();
@@ -200,6 +206,7 @@ public final class TesseraGrid implements Grid {
             throw new IllegalArgumentException("map name must be a non-empty string");
         }
         java.util.Objects.requireNonNull(mapConfig, "config");
+        mapStores.checkRegistered(mapConfig);
         GridMapImpl<?, ?> map = maps.computeIfAbsent(name, n -> new GridMapImpl<>(n, mapConfig, mapContext));
         if (!map.config().equals(mapConfig)) {
             throw new IllegalArgumentException("Map '" + name + "' already exists with " + map.config() + "; asked for " + mapConfig);
@@ -305,6 +312,9 @@ public final class TesseraGrid implements Grid {
         }
         if (entryEvents != null) {
             entryEvents.close();
+        }
+        if (mapStores != null) {
+            mapStores.close();
         }
         if (channel != null && !graceful) {
             channel.close();
@@ -437,6 +447,11 @@ public final class TesseraGrid implements Grid {
     /** Test and tooling access: the member's expiry sweep and eviction. */
     public ExpiryService expiry() {
         return expiry;
+    }
+
+    /** Test and tooling access: the member's MapStore support (write-behind queue and dirty marks). */
+    public MapStoreService mapStores() {
+        return mapStores;
     }
 
     /** Test and tooling access: the member's applied partition table. */

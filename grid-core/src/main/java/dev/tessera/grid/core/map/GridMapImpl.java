@@ -483,6 +483,9 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         if (!ctx.topology().validate(stamp)) {
             return null; // a table or a successor's fence arrived meanwhile: the primary answers
         }
+        if (r == null && config.mapStore() != null) {
+            return null; // a miss of a map with a store reads through at the primary
+        }
         return r == null ? NO_LOCAL_VALUE : r;
     }
 

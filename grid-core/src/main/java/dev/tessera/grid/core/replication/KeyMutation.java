@@ -63,6 +63,11 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
                     write(op.value());
                 }
             }
+            case LOAD_IF_ABSENT -> {
+                if (cur == null && (current == null ? 0 : current.version()) == op.expectedVersion()) {
+                    write(op.value());
+                }
+            }
             case REPLACE -> {
                 if (cur != null) {
                     write(op.value());
@@ -97,7 +102,8 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
             return current;
         }
         Record next = Record.of(newValue, newVersion, newHlc, newExpiresAt, map.tracked());
-        observer.onChange(map, op.partition(), key, live, next, ChangeCause.WRITE);
+        observer.onChange(map, op.partition(), key, live, next,
+                op.code() == OpCode.LOAD_IF_ABSENT ? ChangeCause.LOADED : ChangeCause.WRITE);
         return next;
     }
 

@@ -63,6 +63,7 @@ public final class PrimaryOperations {
     private final MergeDecider merges;
     private final ChangeObservers observers = new ChangeObservers();
     private volatile ObjIntConsumer<MapContainer> afterWrite = (map, p) -> { };
+    private volatile StoreHook storeHook = StoreHook.NONE;
 
     public PrimaryOperations(TopologyState topology, LocalStorage storage, Replicator replicator, HybridClock clock,
                              QuorumTracker quorum, InvalidationPublisher invalidations, KryoCodec codec,
@@ -89,6 +90,11 @@ public final class PrimaryOperations {
         return observers;
     }
 
+    /** Installs the hook that runs operations on maps with a MapStore. */
+    public void storeHook(StoreHook hook) {
+        this.storeHook = hook;
+    }
+
     /**
      * @param remote whether the operation came from another member, whose table version must then
      *               not be newer than ours (if it is, ours is stale and the caller retries), and whose
@@ -96,6 +102,11 @@ public final class PrimaryOperations {
      *               and whose table must not predate its origin's last departure (answered REJECTED, not run)
      */
     public CompletableFuture<OpResponse> execute(ClientOp op, boolean remote) {
+        return execute(op, remote, true);
+    }
+
+    /** @param viaStore whether a map with a MapStore hands the operation to the {@link StoreHook} */
+    private CompletableFuture<OpResponse> execute(ClientOp op, boolean remote, boolean viaStore) {
         long readStamp = topology.optimisticRead();
         PartitionTable t = topology.table();
         if (remote && System.currentTimeMillis() > op.deadlineMillis() + CLOCK_SKEW_MILLIS) {
@@ -118,7 +129,11 @@ public final class PrimaryOperations {
             return done(new OpResponse(Status.ERROR, false, null, 0, t.version(), e.getMessage()));
         }
         PartitionStore store = map.partition(op.partition());
+        boolean viaHook = viaStore && map.config().mapStore() != null;
         if (!op.code().mutating) {
+            if (viaHook) {
+                return storeHook.execute(op, map, next -> execute(next, false, false));
+            }
             OpResponse read = read(map, op, t.version());
             // a table change or a successor's fence since the ownership check: the read may be stale
             return done(topology.validate(readStamp) ? read : OpResponse.status(Status.RETRY, t.version()));
@@ -126,6 +141,9 @@ public final class PrimaryOperations {
         boolean consistent = map.config().splitBrainMode() == SplitBrainMode.CONSISTENT;
         if (consistent && !quorum.hasQuorum()) {
             return done(unavailable(map, t.version(), false));
+        }
+        if (viaHook) {
+            return storeHook.execute(op, map, next -> execute(next, false, false));
         }
         if (op.code() == OpCode.CLEAR_PARTITION) {
             return clear(map, op.partition());

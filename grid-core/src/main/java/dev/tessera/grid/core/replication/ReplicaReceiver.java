@@ -33,10 +33,16 @@ public final class ReplicaReceiver {
 
     private final TopologyState topology;
     private final LocalStorage storage;
+    private final ReplicaListener listener;
 
     public ReplicaReceiver(TopologyState topology, LocalStorage storage) {
+        this(topology, storage, ReplicaListener.NONE);
+    }
+
+    public ReplicaReceiver(TopologyState topology, LocalStorage storage, ReplicaListener listener) {
         this.topology = topology;
         this.storage = storage;
+        this.listener = listener;
     }
 
     public ReplicateResponse apply(Address sender, Replicate r) {
@@ -74,6 +80,7 @@ public final class ReplicaReceiver {
                 store.applyIfNewer(Bytes.wrap(e.key()), e.value(), e.version(), e.hlc(), e.expiresAt(), e.staleUntil(),
                         e.loadMillis(), tracked);
             }
+            listener.applied(map, r.partition(), r.entries());
             return new ReplicateResponse(Status.OK, t.version());
         } finally {
             topology.unlockRead(stamp);

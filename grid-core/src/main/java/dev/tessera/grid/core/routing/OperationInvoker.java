@@ -1,6 +1,8 @@
 package dev.tessera.grid.core.routing;
 
 import dev.tessera.grid.GridException;
+import dev.tessera.grid.GridLoadException;
+import dev.tessera.grid.core.mapstore.StoreErrors;
 import dev.tessera.grid.GridTimeoutException;
 import dev.tessera.grid.GridUnavailableException;
 import dev.tessera.grid.MapConfig;
@@ -141,6 +143,8 @@ public final class OperationInvoker {
                 case UNAVAILABLE -> call.result.completeExceptionally(unavailable(call, r));
                 default -> call.result.completeExceptionally(r.error() != null && r.error().startsWith("timeout")
                         ? timeout(call)
+                        : r.error() != null && r.error().startsWith(StoreErrors.LOAD_FAILED)
+                        ? new GridLoadException("Operation " + call.code + " on map '" + call.map + "': " + r.error())
                         : new GridException("Operation " + call.code + " on partition " + call.partition + " failed at "
                                 + call.lastOwner + ": " + r.error()));
             }

@@ -26,7 +26,9 @@ public enum MessageType {
     LISTENER_INTERESTS(18),
     /** {@link EventMessages.EntryEvents}: one-way. */
     ENTRY_EVENTS(19),
-    // 20..24 are reserved (load leases, write-behind)
+    // 20, 22..24 are reserved
+    /** A write-behind primary tells backups which (key, version)s its store now holds. */
+    WRITE_BEHIND_FLUSHED(21),
     /** {@link Messages.Fence}: request, answered with a ReplicateResponse. */
     FENCE(25);
 

@@ -477,6 +477,7 @@ public final class Messages {
                 case SIZE_RESPONSE -> SizeResponse.decode(in);
                 case ENTRIES_QUERY -> EntriesQuery.decode(in);
                 case ENTRIES_RESPONSE -> EntriesResponse.decode(in);
+                case WRITE_BEHIND_FLUSHED -> WriteBehindFlushed.decode(in);
             };
             if (in.available() != 0) {
                 throw new MalformedMessageException(type + " has " + in.available() + " trailing bytes");

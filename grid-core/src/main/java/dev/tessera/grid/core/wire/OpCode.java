@@ -17,7 +17,12 @@ public enum OpCode {
     /** Write (or remove, if the value is null) only if the live version equals the expected one (0 = absent). */
     SET_IF_VERSION(12, true),
     /** Remove every entry of the partition. */
-    CLEAR_PARTITION(13, true);
+    CLEAR_PARTITION(13, true),
+    /**
+     * Internal to a primary with a MapStore: write a value read through from the store, only if the key's
+     * record still has the expected version (0 = no record), i.e. nothing was written since the miss.
+     */
+    LOAD_IF_ABSENT(17, true);
 
     private static final OpCode[] BY_ID = new OpCode[32];
 
