@@ -14,6 +14,7 @@ import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.cluster.Coordinator;
 import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.loading.LoadLeases;
 import dev.tessera.grid.core.map.GridMapImpl;
 import dev.tessera.grid.core.map.MapContext;
 import dev.tessera.grid.core.migration.SplitMerger;
@@ -96,6 +97,7 @@ public final class TesseraGrid implements Grid {
     private MapContext mapContext;
     private Introspection introspection;
     private ClusterView lastView;
+    private LoadLeases loadLeases;
 
     private TesseraGrid(GridConfig config) {
         this.config = config;
@@ -132,6 +134,8 @@ public final class TesseraGrid implements Grid {
         InvalidationPublisher invalidations = new InvalidationPublisher(messenger, config.partitionCount(), scheduler);
         PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum, invalidations, codec,
                 config.mergePolicies());
+        loadLeases = primary.loads();
+        topology.addListener(loadLeases::onTable);
         SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
                 merger::mergeOut);
@@ -155,6 +159,7 @@ public final class TesseraGrid implements Grid {
                 nearCaches);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(() -> loadLeases.sweep(timeout), 100, 100, TimeUnit.MILLISECONDS);
         wired.countDown();
         long waitMs = Math.max(30_000, 3 * timeout);
         try {
@@ -299,6 +304,7 @@ public final class TesseraGrid implements Grid {
             return;
         }
         messenger.onView(view);
+        loadLeases.onMembers(view.addresses());
         quorum.onView(view, topology.table());
         coordinator.onView(view);
         eventExecutor.execute(() -> publishEvents(view));
@@ -406,6 +412,11 @@ public final class TesseraGrid implements Grid {
     /** Test hook: the member's JGroups channel, for fault injection. */
     public ClusterChannel channel() {
         return channel;
+    }
+
+    /** Test and tooling access: the getOrLoad leases this member grants as primary. */
+    public LoadLeases loadLeases() {
+        return loadLeases;
     }
 
     /** Test and tooling access: the member's applied partition table. */

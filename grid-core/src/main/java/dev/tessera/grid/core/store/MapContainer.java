@@ -73,7 +73,7 @@ public final class MapContainer {
      */
     public Record readLive(int p, Bytes key, long nowMillis, boolean touch) {
         Record r = partitions[p].getLive(key);
-        if (r == null || (tracked && isExpired(r, nowMillis))) {
+        if (r == null || isExpired(r, nowMillis)) { // a record with its own ttl expires in any map
             return null;
         }
         if (touch && tracked) {

@@ -17,7 +17,13 @@ public enum OpCode {
     /** Write (or remove, if the value is null) only if the live version equals the expected one (0 = absent). */
     SET_IF_VERSION(12, true),
     /** Remove every entry of the partition. */
-    CLEAR_PARTITION(13, true);
+    CLEAR_PARTITION(13, true),
+    /** getOrLoad: the live value, or a lease to load it (one caller per key), or wait for the lease holder's result. */
+    LOAD_OR_LEASE(14, false),
+    /** getOrLoad: the lease holder writes the loaded value (if the entry is still as leased) and hands it to the waiters. */
+    LOAD_COMPLETE(15, true),
+    /** getOrLoad: the lease holder's loader threw; the waiters receive its description. */
+    LOAD_FAILED(16, false);
 
     private static final OpCode[] BY_ID = new OpCode[32];
 
