@@ -124,38 +124,53 @@ public final class LoadLeases {
             return CompletableFuture.completedFuture(value(seen, tableVersion));
         }
         Object[] answer = new Object[1]; // an OpResponse, or the parked caller's future
-        leases.compute(key, (k, lease) -> {
-            Record r = map.partition(op.partition()).getLive(k.key);
-            if (r != null && !map.isExpired(r, now)) {
-                r.touch(now);
-                if (lease == null && EarlyRefresh.due(r, now, beta, u)) {
-                    return grant(op, r.version(), now, r.value(), tableVersion, answer);
-                }
-                answer[0] = value(r, tableVersion);
-                return lease;
+        // Under the table's read lock, like a write: a table that moves the key away is applied either
+        // before (we answer WRONG_OWNER) or after this lease is in place (onTable then ends it).
+        long stamp = topology.readLock();
+        try {
+            PartitionTable t = topology.table();
+            if (!topology.self().equals(t.primary(op.partition()))) {
+                return CompletableFuture.completedFuture(OpResponse.status(Status.WRONG_OWNER, t.version()));
             }
-            if (r != null && now < r.staleUntil()) {
-                if (lease == null) {
-                    return grant(op, 0, now, r.value(), tableVersion, answer);
-                }
-                answer[0] = value(r, tableVersion);
-                return lease;
-            }
-            if (lease == null) {
-                return grant(op, 0, now, null, tableVersion, answer);
-            }
-            CompletableFuture<OpResponse> f = new CompletableFuture<>();
-            lease.waiters.add(new Waiter(op, f));
-            parked.incrementAndGet();
-            answer[0] = f;
-            return lease;
-        });
+            leases.compute(key, (k, lease) -> decide(k, lease, op, map, now, beta, u, tableVersion, answer));
+        } finally {
+            topology.unlockRead(stamp);
+        }
         if (answer[0] instanceof OpResponse r) {
             return CompletableFuture.completedFuture(r);
         }
         @SuppressWarnings("unchecked")
         CompletableFuture<OpResponse> f = (CompletableFuture<OpResponse>) answer[0];
         return f;
+    }
+
+    /** The key's lease after a LOAD_OR_LEASE; its answer in {@code answer}. Runs inside the table's compute for the key. */
+    private Lease decide(LeaseKey k, Lease lease, ClientOp op, MapContainer map, long now, double beta, double u,
+                         long tableVersion, Object[] answer) {
+        Record r = map.partition(op.partition()).getLive(k.key);
+        if (r != null && !map.isExpired(r, now)) {
+            r.touch(now);
+            if (lease == null && EarlyRefresh.due(r, now, beta, u)) {
+                return grant(op, r.version(), now, r.value(), tableVersion, answer);
+            }
+            answer[0] = value(r, tableVersion);
+            return lease;
+        }
+        if (r != null && now < r.staleUntil()) {
+            if (lease == null) {
+                return grant(op, 0, now, r.value(), tableVersion, answer);
+            }
+            answer[0] = value(r, tableVersion);
+            return lease;
+        }
+        if (lease == null) {
+            return grant(op, 0, now, null, tableVersion, answer);
+        }
+        CompletableFuture<OpResponse> f = new CompletableFuture<>();
+        lease.waiters.add(new Waiter(op, f));
+        parked.incrementAndGet();
+        answer[0] = f;
+        return lease;
     }
 
     /** A new lease to {@code op}'s caller; its grant (with {@code serve}, the value to serve meanwhile) in {@code answer}. */
