@@ -109,6 +109,47 @@ class LeaseHandOverTest {
         }
     }
 
+    @Test
+    void primaryLeavesMidLoad_waitersAskTheNewPrimary_andOneOfThemLoadsAgain() throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        CountDownLatch stuck = new CountDownLatch(1);
+        try (TestCluster cluster = TestCluster.start(3)) {
+            TesseraGrid primary = cluster.member(0);
+            String key = keyLedBy(primary.map("moving"), primary);
+            AtomicInteger calls = new AtomicInteger();
+            Function<String, String> loader = k -> {
+                int n = calls.incrementAndGet();
+                if (n == 1) {
+                    awaitQuietly(stuck);
+                }
+                return "loaded-" + n;
+            };
+            GridMap<String, String> onHolder = cluster.member(2).map("moving");
+            Future<String> holder = pool.submit(() -> onHolder.getOrLoad(key, loader));
+            await().atMost(WAIT).until(() -> calls.get() == 1);
+            List<Future<String>> waiters = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                GridMap<String, String> m = cluster.member(1 + i % 2).map("moving");
+                waiters.add(pool.submit(() -> m.getOrLoad(key, loader)));
+            }
+            await().atMost(WAIT).until(() -> primary.loadLeases().parkedCount() == 20);
+
+            cluster.leave(0); // the key's partition moves: the old primary's lease and its waiting callers go with it
+
+            for (Future<String> f : waiters) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo("loaded-2");
+            }
+            assertThat(calls).as("the first load, and one more at the new primary").hasValue(2);
+            stuck.countDown();
+            assertThat(holder.get(60, TimeUnit.SECONDS)).as("the late first load does not replace the stored value")
+                    .isEqualTo("loaded-2");
+            assertThat(cluster.member(0).<String, String>map("moving").get(key)).isEqualTo("loaded-2");
+        } finally {
+            stuck.countDown();
+            pool.shutdownNow();
+        }
+    }
+
     private static String keyLedBy(GridMap<String, String> map, TesseraGrid member) {
         for (int i = 0; ; i++) {
             String k = "key-" + i;
