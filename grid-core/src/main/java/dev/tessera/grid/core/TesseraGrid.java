@@ -289,6 +289,9 @@ public final class TesseraGrid implements Grid {
             channel.close();
         }
         scheduler.shutdownNow();
+        if (loadLeases != null) {
+            loadLeases.close(); // no sweep runs any more: nobody may stay parked
+        }
         coordinatorExecutor.shutdownNow();
         transferExecutor.shutdownNow();
         eventExecutor.shutdownNow();

@@ -260,6 +260,19 @@ public final class LoadLeases {
         moved.forEach(w -> w.future.complete(wrongOwner));
     }
 
+    /** This member stops: every lease ends and every parked caller is answered RETRY (one on this member then reports the stop). */
+    public void close() {
+        List<Waiter> dropped = new ArrayList<>();
+        for (LeaseKey key : leases.keySet()) {
+            leases.computeIfPresent(key, (k, lease) -> {
+                dropped.addAll(lease.waiters);
+                parked.addAndGet(-lease.waiters.size());
+                return null;
+            });
+        }
+        dropped.forEach(w -> w.future.complete(status(Status.RETRY)));
+    }
+
     /**
      * The lease that follows {@code ended}, which ended without a result: if the value arrived meanwhile
      * (a put), every parked caller gets it and no lease follows; otherwise the first parked caller still

@@ -1,6 +1,7 @@
 package dev.tessera.grid.core.loading;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tessera.grid.GridMap;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -144,6 +146,40 @@ class LeaseHandOverTest {
             assertThat(holder.get(60, TimeUnit.SECONDS)).as("the late first load does not replace the stored value")
                     .isEqualTo("loaded-2");
             assertThat(cluster.member(0).<String, String>map("moving").get(key)).isEqualTo("loaded-2");
+        } finally {
+            stuck.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void primaryStops_callersParkedOnItAreReleasedAtOnce_notAtTheirTimeout() throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        CountDownLatch stuck = new CountDownLatch(1);
+        try (TestCluster cluster = TestCluster.start(2)) { // operation timeout 20 s
+            TesseraGrid primary = cluster.member(0);
+            GridMap<String, String> onPrimary = primary.map("stopping");
+            String key = keyLedBy(onPrimary, primary);
+            AtomicInteger calls = new AtomicInteger();
+            Function<String, String> blocked = k -> {
+                calls.incrementAndGet();
+                awaitQuietly(stuck);
+                return "never-stored";
+            };
+            GridMap<String, String> onHolder = cluster.member(1).map("stopping");
+            pool.submit(() -> onHolder.getOrLoad(key, blocked));
+            await().atMost(WAIT).until(() -> calls.get() == 1);
+            Future<String> waiter = pool.submit(() -> onPrimary.getOrLoad(key, blocked));
+            await().atMost(WAIT).until(() -> primary.loadLeases().parkedCount() == 1);
+
+            long start = System.nanoTime();
+            cluster.crash(0);
+
+            assertThatThrownBy(() -> waiter.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("stopped");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(primary.loadLeases().parkedCount()).isZero();
+            assertThat(calls).hasValue(1);
         } finally {
             stuck.countDown();
             pool.shutdownNow();
