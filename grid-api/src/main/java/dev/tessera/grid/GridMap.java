@@ -30,7 +30,10 @@ import java.util.function.Function;
  * {@code merge} apply the function on the calling thread to the value read from the primary, then
  * write the result to the primary only if the entry is still at the version read (compare-and-set
  * on the primary), retrying on conflict. The update is atomic on the owner; the function may be
- * called more than once and must not have side effects.
+ * called more than once and must not have side effects. On a miss, {@code computeIfAbsent} instead
+ * runs its function once across the cluster for all concurrent callers of the key, like
+ * {@link #getOrLoad(Object, Function)}: the caller whose function throws gets that exception, the
+ * others a {@link GridLoadException}.
  *
  * <p><b>Iteration and size.</b> {@link #size()}, {@link #keySet()}, {@link #values()} and
  * {@link #entrySet()} are cluster-wide and weakly consistent, like those of
@@ -79,11 +82,24 @@ public interface GridMap<K, V> extends ConcurrentMap<K, V> {
      * <p>The key's primary grants one caller a lease to load; the others wait for its result. If the
      * loader returns {@code null} nothing is stored and the waiters receive {@code null}. If it throws,
      * every waiter gets a {@link GridLoadException}. If the loading member dies or its lease runs out
-     * (the operation timeout), one waiter is granted the lease and loads in its place.
+     * (the operation timeout), one waiter is granted the lease and loads in its place. If the key's
+     * primary changes during the load, the waiters ask the new primary, and the value may be loaded
+     * once more.
+     *
+     * @throws NullPointerException if {@code key} or {@code loader} is null
+     * @throws GridLoadException    if the loader threw (here: with its exception as the cause)
      */
     V getOrLoad(K key, Function<? super K, ? extends V> loader);
 
-    /** {@link #getOrLoad(Object, Function)} with a time-to-live, early refresh or stale-while-revalidate. */
+    /**
+     * {@link #getOrLoad(Object, Function)} with a time-to-live, early refresh or stale-while-revalidate.
+     * An early refresh or a stale read returns the current value at once while exactly one caller
+     * reloads in the background.
+     *
+     * @throws IllegalArgumentException naming the option, if early refresh or stale-while-revalidate is
+     *                                  asked for without a time-to-live (in the options or the map's
+     *                                  configuration), or a duration is under 1 ms
+     */
     V getOrLoad(K key, LoadOptions options, Function<? super K, ? extends V> loader);
 
     /**

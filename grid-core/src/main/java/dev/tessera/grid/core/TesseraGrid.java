@@ -17,6 +17,7 @@ import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.expiry.ExpiryService;
 import dev.tessera.grid.core.events.EntryEventService;
+import dev.tessera.grid.core.loading.LoadLeases;
 import dev.tessera.grid.core.map.GridMapImpl;
 import dev.tessera.grid.core.map.MapContext;
 import dev.tessera.grid.core.mapstore.MapStoreService;
@@ -104,6 +105,7 @@ public final class TesseraGrid implements Grid {
     private EntryEventService entryEvents;
     private MapStoreService mapStores;
     private ClusterView lastView;
+    private LoadLeases loadLeases;
 
     private TesseraGrid(GridConfig config) {
         this.config = config;
@@ -149,6 +151,8 @@ public final class TesseraGrid implements Grid {
         primary.storeHook(mapStores);
         primary.observers().add(mapStores);
         topology.addListener(mapStores::onTable);
+        loadLeases = primary.loads();
+        topology.addListener(loadLeases::onTable);
         SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
                 merger::mergeOut);
@@ -174,6 +178,7 @@ public final class TesseraGrid implements Grid {
                 merger, nearCaches, fences, entryEvents, mapStores);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(() -> loadLeases.sweep(timeout), 100, 100, TimeUnit.MILLISECONDS);
         wired.countDown();
         long waitMs = Math.max(30_000, 3 * timeout);
         try {
@@ -304,6 +309,9 @@ public final class TesseraGrid implements Grid {
             channel.close();
         }
         scheduler.shutdownNow();
+        if (loadLeases != null) {
+            loadLeases.close(); // no sweep runs any more: nobody may stay parked
+        }
         coordinatorExecutor.shutdownNow();
         transferExecutor.shutdownNow();
         eventExecutor.shutdownNow();
@@ -329,6 +337,7 @@ public final class TesseraGrid implements Grid {
         }
         messenger.onView(view);
         fences.onView(view);
+        loadLeases.onMembers(view.addresses());
         quorum.onView(view, topology.table());
         coordinator.onView(view);
         entryEvents.onView(view);
@@ -452,6 +461,11 @@ public final class TesseraGrid implements Grid {
     /** Test and tooling access: the member's MapStore support (write-behind queue and dirty marks). */
     public MapStoreService mapStores() {
         return mapStores;
+    }
+
+    /** Test and tooling access: the getOrLoad leases this member grants as primary. */
+    public LoadLeases loadLeases() {
+        return loadLeases;
     }
 
     /** Test and tooling access: the member's applied partition table. */

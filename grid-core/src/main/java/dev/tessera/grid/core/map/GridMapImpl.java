@@ -8,6 +8,7 @@ import dev.tessera.grid.Registration;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.core.expiry.BackupReads;
+import dev.tessera.grid.core.loading.LoadFlow;
 import dev.tessera.grid.core.nearcache.NearCache;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.replication.ReplicaTargets;
@@ -44,6 +45,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     private final MapContainer local;
     private final ClusterScan scan;
     private final NearCache nearCache;
+    private final LoadFlow loads;
 
     public GridMapImpl(String name, MapConfig config, MapContext ctx) {
         this.name = name;
@@ -52,6 +54,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         this.local = ctx.storage().getOrCreate(name, config);
         this.scan = new ClusterScan(name, ctx);
         this.nearCache = config.nearCache() == null ? null : ctx.nearCaches().create(name, config.nearCache());
+        this.loads = new LoadFlow(name, config, ctx.codec(), this::call);
     }
 
     @Override
@@ -188,7 +191,11 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public V getOrLoad(K key, LoadOptions options, Function<? super K, ? extends V> loader) {
-        throw new UnsupportedOperationException("getOrLoad: not yet implemented");
+        ctx.ensureOpen().run();
+        Objects.requireNonNull(loader, "loader");
+        LoadFlow.validate(options, config);
+        byte[] k = keyBytes(key);
+        return loads.getOrLoad(key, k, ctx.partitioner().partitionOf(k), options, loader, false);
     }
 
     @Override
@@ -299,16 +306,12 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> fn) {
         Objects.requireNonNull(fn, "mappingFunction");
-        V current = get(key);
+        V current = get(key); // the cheap way first: a local, backup or near-cache read
         if (current != null) {
             return current;
         }
-        V created = fn.apply(key);
-        if (created == null) {
-            return null;
-        }
-        V raced = putIfAbsent(key, created);
-        return raced == null ? created : raced;
+        byte[] k = keyBytes(key); // a miss: the function runs once cluster-wide, like getOrLoad's loader
+        return loads.getOrLoad(key, k, ctx.partitioner().partitionOf(k), LoadOptions.DEFAULTS, fn, true);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tessera.grid.core.replication;
 
 import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.loading.LoadStamp;
 import dev.tessera.grid.core.store.Bytes;
 import dev.tessera.grid.core.store.HybridClock;
 import dev.tessera.grid.core.store.MapContainer;
@@ -34,6 +35,11 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
     long newVersion;
     long newHlc;
     long newExpiresAt;
+    long newStaleUntil;
+    int newLoadMillis;
+    /** LOAD_COMPLETE: the live version its lease was granted at (0: absent); the value is stored only over that. */
+    long loadBase;
+    private ChangeCause cause = ChangeCause.WRITE;
 
     KeyMutation(ClientOp op, MapContainer map, TopologyState topology, HybridClock clock, ChangeObserver observer) {
         this.op = op;
@@ -93,6 +99,14 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
                     }
                 }
             }
+            case LOAD_COMPLETE -> {
+                if (op.value() != null && previousVersion == loadBase) {
+                    LoadStamp stamp = LoadStamp.decode(op.expected());
+                    write(op.value());
+                    loaded(stamp);
+                    flag = true;
+                }
+            }
             default -> throw new IllegalArgumentException(op.code() + " is not a key mutation");
         }
         if (!changed) {
@@ -101,9 +115,8 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
             }
             return current;
         }
-        Record next = Record.of(newValue, newVersion, newHlc, newExpiresAt, map.tracked());
-        observer.onChange(map, op.partition(), key, live, next,
-                op.code() == OpCode.LOAD_IF_ABSENT ? ChangeCause.LOADED : ChangeCause.WRITE);
+        Record next = Record.of(newValue, newVersion, newHlc, newExpiresAt, newStaleUntil, newLoadMillis, map.tracked());
+        observer.onChange(map, op.partition(), key, live, next, op.code() == OpCode.LOAD_IF_ABSENT ? ChangeCause.LOADED : cause);
         return next;
     }
 
@@ -115,10 +128,16 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
         newExpiresAt = value == null ? 0 : map.expiresAt(now, op.ttlMillis());
     }
 
+    private void loaded(LoadStamp stamp) {
+        newStaleUntil = stamp.staleUntil(newExpiresAt);
+        newLoadMillis = stamp.loadMillis();
+        cause = ChangeCause.LOADED;
+    }
+
     /** Whether the operation's caller wants the previous value back. */
     static boolean returnsPrevious(OpCode code) {
         return switch (code) {
-            case PUT, REMOVE, PUT_IF_ABSENT, REPLACE, SET_IF_VERSION -> true;
+            case PUT, REMOVE, PUT_IF_ABSENT, REPLACE, SET_IF_VERSION, LOAD_COMPLETE -> true;
             default -> false;
         };
     }

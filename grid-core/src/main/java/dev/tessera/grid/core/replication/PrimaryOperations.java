@@ -6,6 +6,7 @@ import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.serialization.KryoCodec;
 import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.loading.LoadLeases;
 import dev.tessera.grid.core.nearcache.InvalidationPublisher;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.store.Bytes;
@@ -64,6 +65,7 @@ public final class PrimaryOperations {
     private final ChangeObservers observers = new ChangeObservers();
     private volatile ObjIntConsumer<MapContainer> afterWrite = (map, p) -> { };
     private volatile StoreHook storeHook = StoreHook.NONE;
+    private final LoadLeases loads;
 
     public PrimaryOperations(TopologyState topology, LocalStorage storage, Replicator replicator, HybridClock clock,
                              QuorumTracker quorum, InvalidationPublisher invalidations, KryoCodec codec,
@@ -75,6 +77,12 @@ public final class PrimaryOperations {
         this.clock = clock;
         this.quorum = quorum;
         this.invalidations = invalidations;
+        this.loads = new LoadLeases(topology, storage);
+    }
+
+    /** The getOrLoad leases this member grants as primary. */
+    public LoadLeases loads() {
+        return loads;
     }
 
     /**
@@ -129,6 +137,9 @@ public final class PrimaryOperations {
             return done(new OpResponse(Status.ERROR, false, null, 0, t.version(), e.getMessage()));
         }
         PartitionStore store = map.partition(op.partition());
+        if (op.code() == OpCode.LOAD_OR_LEASE || op.code() == OpCode.LOAD_FAILED) {
+            return loads.execute(op, map, t.version());
+        }
         boolean viaHook = viaStore && map.config().mapStore() != null;
         if (!op.code().mutating) {
             if (viaHook) {
@@ -149,6 +160,9 @@ public final class PrimaryOperations {
             return clear(map, op.partition());
         }
         KeyMutation m = new KeyMutation(op, map, topology, clock, observers);
+        if (op.code() == OpCode.LOAD_COMPLETE) {
+            m.loadBase = loads.baseVersion(map.name(), op);
+        }
         PartitionTable applied;
         long stamp = topology.readLock();
         try {
@@ -160,6 +174,9 @@ public final class PrimaryOperations {
         } finally {
             topology.unlockRead(stamp);
         }
+        if (op.code() == OpCode.LOAD_COMPLETE) { // the waiters get what the key now holds (a racing write wins)
+            loads.loaded(map.name(), op, m.changed ? m.newValue : m.previous != null ? m.previous : op.value());
+        }
         OpResponse response = new OpResponse(Status.OK, m.flag,
                 KeyMutation.returnsPrevious(op.code()) ? m.previous : null, m.previousVersion, applied.version(), null);
         if (!m.changed) {
@@ -169,7 +186,8 @@ public final class PrimaryOperations {
             invalidations.changed(map.name(), op.partition(), op.key());
         }
         afterWrite.accept(map, op.partition());
-        List<ReplicaEntry> copy = List.of(new ReplicaEntry(op.key(), m.newValue, m.newVersion, m.newHlc, m.newExpiresAt));
+        List<ReplicaEntry> copy = List.of(new ReplicaEntry(op.key(), m.newValue, m.newVersion, m.newHlc, m.newExpiresAt,
+                m.newStaleUntil, m.newLoadMillis));
         return replicator.replicate(applied, map.name(), map.config(), op.partition(), copy).handle((ok, error) -> {
             if (error != null) {
                 return failure(error, applied.version());

@@ -86,7 +86,7 @@ public final class MapContainer {
      */
     public Record readLive(int p, Bytes key, long nowMillis, boolean touch) {
         Record r = partitions[p].getLive(key);
-        if (r == null || isExpired(r, nowMillis)) { // untracked maps' records expire only by a per-entry ttl
+        if (r == null || isExpired(r, nowMillis)) { // a record with its own ttl expires in any map
             return null;
         }
         if (touch && tracked) {

@@ -18,6 +18,12 @@ public enum OpCode {
     SET_IF_VERSION(12, true),
     /** Remove every entry of the partition. */
     CLEAR_PARTITION(13, true),
+    /** getOrLoad: the live value, or a lease to load it (one caller per key), or wait for the lease holder's result. */
+    LOAD_OR_LEASE(14, false),
+    /** getOrLoad: the lease holder writes the loaded value (if the entry is still as leased) and hands it to the waiters. */
+    LOAD_COMPLETE(15, true),
+    /** getOrLoad: the lease holder's loader threw; the waiters receive its description. */
+    LOAD_FAILED(16, false),
     /**
      * Internal to a primary with a MapStore: write a value read through from the store, only if the key's
      * record still has the expected version (0 = no record), i.e. nothing was written since the miss.
