@@ -552,7 +552,8 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         return (K) ctx.codec().deserialize(bytes);
     }
 
-    static <T> T await(CompletableFuture<T> f) {
+    /** Joins {@code f}, rethrowing its failure unwrapped (a checked cause wrapped in {@link GridException}). */
+    public static <T> T await(CompletableFuture<T> f) {
         try {
             return f.join();
         } catch (CompletionException e) {
