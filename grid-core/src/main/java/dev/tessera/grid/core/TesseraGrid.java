@@ -180,6 +180,7 @@ public final class TesseraGrid implements Grid {
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> loadLeases.sweep(timeout), 100, 100, TimeUnit.MILLISECONDS);
         wired.countDown();
+        channel.enableInlineRequests(); // the request handler no longer waits for wiring
         long waitMs = Math.max(30_000, 3 * timeout);
         try {
             if (!firstTable.await(waitMs, TimeUnit.MILLISECONDS)) {

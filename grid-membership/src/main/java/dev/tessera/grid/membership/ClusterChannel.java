@@ -117,6 +117,8 @@ public final class ClusterChannel implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
 
     private final AtomicLong nextRequestId = new AtomicLong();
+    /** Whether inline requests run on the delivering thread: only once the application's handler can answer at once. */
+    private volatile boolean inlineReady;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final Semaphore inFlight;
     private final Map<Address, SerialExecutor> senderQueues = new ConcurrentHashMap<>();
@@ -381,6 +383,14 @@ public final class ClusterChannel implements AutoCloseable {
         }
         f.whenComplete((r, e) -> inFlight.release());
         return f;
+    }
+
+    /**
+     * Lets inline requests run on the delivering thread from now on. Until the application calls this (once its
+     * request handler never waits, e.g. for its own start-up to finish), they are handed to the worker pool.
+     */
+    public void enableInlineRequests() {
+        inlineReady = true;
     }
 
     /** Permits currently available to {@link #requestBounded}. */
@@ -853,7 +863,11 @@ public final class ClusterChannel implements AutoCloseable {
                 case REQUEST_INLINE -> {
                     long id = readId(buf, off, len);
                     byte[] body = Arrays.copyOfRange(buf, off + ID_HEADER, off + len);
-                    invokeHandler(src, body, (r, e) -> sendReply(src, id, r, e, true));
+                    if (inlineReady) {
+                        invokeHandler(src, body, (r, e) -> sendReply(src, id, r, e, true));
+                    } else { // the handler may still wait for the application to finish starting: not on a JGroups thread
+                        runOnWorker(() -> invokeHandler(src, body, (r, e) -> sendReply(src, id, r, e, true)));
+                    }
                 }
                 case REPLY, REPLY_INLINE, REPLY_NULL, REPLY_ERROR -> onReplyMessage(src, type, buf, off, len);
                 case MESSAGE, BROADCAST -> {

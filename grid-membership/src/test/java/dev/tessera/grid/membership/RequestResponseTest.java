@@ -95,6 +95,9 @@ class RequestResponseTest {
             return CompletableFuture.completedFuture(bytes("b:" + text(req)));
         });
         awaitViewSize(2, a, b);
+        assertThat(text(a.channel.request(b.address(), bytes("early"), 5_000, true).get(5, TimeUnit.SECONDS))).isEqualTo("b:early");
+        assertThat(handlerThread.get()).as("before the application enables inline handling").startsWith("tessera-b-worker");
+        b.channel.enableInlineRequests();
 
         AtomicReference<String> completionThread = new AtomicReference<>();
         CompletableFuture<byte[]> f = a.channel.request(b.address(), bytes("fast"), 5_000, true);
