@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
@@ -100,6 +99,8 @@ public final class ClusterChannel implements AutoCloseable {
     /** A reply to an inline request: completes the caller's future on the receiving thread. */
     static final byte REPLY_INLINE = 8;
     private static final int ID_HEADER = 9;
+    /** How often pending requests are checked against their deadlines: a timeout fires up to this much late. */
+    static final long TIMEOUT_SWEEP_MILLIS = 10;
     private static final int MAX_ERROR_CHARS = 8_000;
 
     private enum State { STARTING, RUNNING, CLOSED, CRASHED }
@@ -146,7 +147,9 @@ public final class ClusterChannel implements AutoCloseable {
                 threads("tessera-" + member + "-worker"));
         this.viewThread = Executors.newSingleThreadExecutor(threads("tessera-" + member + "-views"));
         this.timer = new ScheduledThreadPoolExecutor(1, threads("tessera-" + member + "-timer"));
-        this.timer.setRemoveOnCancelPolicy(true);
+        // one sweep over the (few) pending requests instead of a timer task per request: scheduling and cancelling
+        // a task per request cost a lock round trip each on the hottest path
+        this.timer.scheduleWithFixedDelay(this::expireRequests, TIMEOUT_SWEEP_MILLIS, TIMEOUT_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
 
         JChannel ch;
         try {
@@ -304,13 +307,8 @@ public final class ClusterChannel implements AutoCloseable {
         long id = nextRequestId.incrementAndGet();
         Pending p = new Pending(id, target, timeoutMillis, inline);
         pending.put(id, p);
-        p.future.whenComplete((r, e) -> {
-            pending.remove(id, p);
-            p.cancelTimer();
-        });
-        try {
-            p.timeoutTask = timer.schedule(() -> onTimeout(p), timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
+        p.future.whenComplete((r, e) -> pending.remove(id, p));
+        if (timer.isShutdown()) { // the sweeper that times requests out is gone
             failNow(p, closedException());
             return p.future;
         }
@@ -648,6 +646,20 @@ public final class ClusterChannel implements AutoCloseable {
         }
     }
 
+    /** Fails every pending request whose deadline passed (runs every {@link #TIMEOUT_SWEEP_MILLIS}). */
+    private void expireRequests() {
+        long now = System.nanoTime();
+        for (Pending p : pending.values()) {
+            if (now - p.deadlineNanos >= 0) {
+                try {
+                    onTimeout(p);
+                } catch (RuntimeException e) {
+                    log.warn("{}: failed to time out request {}: {}", settings.memberName(), p.id, e.toString());
+                }
+            }
+        }
+    }
+
     private void onTimeout(Pending p) {
         if (pending.remove(p.id, p)) {
             fail(p, new RequestTimeoutException("request " + p.id + " to " + nameOf(p.target) + " timed out after "
@@ -657,7 +669,6 @@ public final class ClusterChannel implements AutoCloseable {
 
     private void complete(Pending p, byte[] value) {
         pending.remove(p.id, p);
-        p.cancelTimer();
         if (p.inline) {
             p.future.complete(value);
             return;
@@ -671,7 +682,6 @@ public final class ClusterChannel implements AutoCloseable {
 
     private void fail(Pending p, Throwable t) {
         pending.remove(p.id, p);
-        p.cancelTimer();
         try {
             workers.execute(() -> p.future.completeExceptionally(t));
         } catch (RejectedExecutionException e) {
@@ -682,7 +692,6 @@ public final class ClusterChannel implements AutoCloseable {
     /** Fails on the calling thread: for failures detected inside {@link #request} itself. */
     private void failNow(Pending p, Throwable t) {
         pending.remove(p.id, p);
-        p.cancelTimer();
         p.future.completeExceptionally(t);
     }
 
@@ -953,21 +962,15 @@ public final class ClusterChannel implements AutoCloseable {
         final long timeoutMillis;
         /** Complete on the delivering thread instead of a worker. */
         final boolean inline;
+        final long deadlineNanos;
         final CompletableFuture<byte[]> future = new CompletableFuture<>();
-        volatile ScheduledFuture<?> timeoutTask;
 
         Pending(long id, Address target, long timeoutMillis, boolean inline) {
             this.inline = inline;
             this.id = id;
             this.target = target;
             this.timeoutMillis = timeoutMillis;
-        }
-
-        void cancelTimer() {
-            ScheduledFuture<?> t = timeoutTask;
-            if (t != null) {
-                t.cancel(false);
-            }
+            this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         }
     }
 

@@ -19,9 +19,12 @@ public final class LocalStorage {
      * @throws IllegalArgumentException if it exists with another configuration
      */
     public MapContainer getOrCreate(String name, MapConfig config) {
-        MapContainer c = maps.computeIfAbsent(name, n -> new MapContainer(n, config, partitionCount));
-        // Identity first: local calls pass the map's own config, so the full comparison runs only for peers' messages.
-        if (c.config() != config && !c.config().equals(config)) {
+        MapContainer c = maps.get(name);
+        if (c == null) {
+            c = maps.computeIfAbsent(name, n -> new MapContainer(n, config, partitionCount));
+        }
+        // Identity first: local calls pass the map's own config, and peers' messages the instance decoding last produced.
+        if (c.config() != config && !c.acceptsPeerConfig(config)) {
             throw new IllegalArgumentException("Map '" + name + "' already exists with " + c.config()
                     + "; every member must use one configuration per map name, asked for " + config);
         }

@@ -9,6 +9,7 @@ public final class MapContainer {
     private final MapConfig config;
     private final PartitionStore[] partitions;
     private final boolean tracked;
+    private volatile MapConfig verifiedPeerConfig;
     private final long maxIdleMillis;
     private final long ttlMillis;
     private final LongAdder evictions = new LongAdder();
@@ -45,6 +46,21 @@ public final class MapContainer {
     /** Replica slots 0..replicas-1 hold this map's data: the primary plus every backup. */
     public int replicas() {
         return 1 + config.totalBackups();
+    }
+
+    /**
+     * Whether {@code peerConfig}, from another member's message, equals this map's configuration. The last
+     * instance found equal is remembered: the wire decoder hands out one instance per distinct header.
+     */
+    public boolean acceptsPeerConfig(MapConfig peerConfig) {
+        if (peerConfig == verifiedPeerConfig) {
+            return true;
+        }
+        if (!config.equals(peerConfig)) {
+            return false;
+        }
+        verifiedPeerConfig = peerConfig;
+        return true;
     }
 
     /** Whether records of this map carry expiry and access data ({@link Record#of}). */

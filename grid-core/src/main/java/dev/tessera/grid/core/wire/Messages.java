@@ -72,8 +72,9 @@ public final class Messages {
 
         static ClientOp decode(DataInput in) throws IOException {
             long tv = in.readLong();
-            String map = readString(in);
-            MapConfig config = readConfig(in);
+            MapHeaders.Header header = MapHeaders.read(in);
+            String map = header.map();
+            MapConfig config = header.config();
             int partition = in.readInt();
             OpCode code = OpCode.of(in.readByte());
             byte[] key = readBytes(in);
@@ -185,8 +186,9 @@ public final class Messages {
 
         static Replicate decode(DataInput in) throws IOException {
             long tv = in.readLong();
-            String map = readString(in);
-            MapConfig config = readConfig(in);
+            MapHeaders.Header header = MapHeaders.read(in);
+            String map = header.map();
+            MapConfig config = header.config();
             int partition = in.readInt();
             int n = readCount(in, MAX_ENTRIES);
             List<ReplicaEntry> entries = new ArrayList<>(n);
@@ -561,6 +563,11 @@ public final class Messages {
     }
 
     static void writeMapHeader(DataOutput out, String map, MapConfig config) throws IOException {
+        MapHeaders.write(out, map, config);
+    }
+
+    /** The map header's fields; {@link MapHeaders} caches their encoding. */
+    static void writeMapHeaderFields(DataOutput out, String map, MapConfig config) throws IOException {
         writeString(out, map);
         out.writeByte(config.backups());
         out.writeByte(config.asyncBackups());
