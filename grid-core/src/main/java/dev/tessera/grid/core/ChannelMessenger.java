@@ -21,6 +21,8 @@ final class ChannelMessenger implements Messenger {
         this.self = channel.localAddress();
     }
 
+    private volatile ClusterView lastRecorded;
+
     @Override
     public Address self() {
         return self;
@@ -29,7 +31,10 @@ final class ChannelMessenger implements Messenger {
     @Override
     public ClusterView view() {
         ClusterView v = channel.currentView();
-        seen.addAll(v.addresses());
+        if (v != lastRecorded) { // once per view, not per call: this is on every operation's path
+            seen.addAll(v.addresses());
+            lastRecorded = v;
+        }
         return v;
     }
 
