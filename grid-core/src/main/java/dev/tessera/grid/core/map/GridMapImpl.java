@@ -17,6 +17,7 @@ import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.Record;
 import dev.tessera.grid.core.wire.Messages.OpResponse;
 import dev.tessera.grid.core.wire.OpCode;
+import dev.tessera.grid.core.wire.PackedEntries;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ import java.util.function.Function;
 public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMap<K, V> {
     /** {@link #readLocally}: this member knows the key has no live value. */
     private static final Record NO_LOCAL_VALUE = new Record(null, 0, 0);
+    /** Most entries of one partition a putAll sends in one message. */
+    private static final int PUT_ALL_GROUP = 500;
 
     private final String name;
     private final MapConfig config;
@@ -280,13 +283,59 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         await(putAllFuture(entries));
     }
 
+    /**
+     * One message per partition (in groups of at most {@link #PUT_ALL_GROUP} entries) rather than one per
+     * entry; maps with a {@link dev.tessera.grid.MapStore} store entry by entry, in order per key.
+     */
     private CompletableFuture<Void> putAllFuture(Map<? extends K, ? extends V> entries) {
         ctx.ensureOpen().run();
-        List<CompletableFuture<Void>> writes = new ArrayList<>(entries.size());
+        if (config.mapStore() != null) {
+            List<CompletableFuture<Void>> writes = new ArrayList<>(entries.size());
+            for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
+                writes.add(setFuture(e.getKey(), e.getValue()));
+            }
+            return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+        }
+        List<List<byte[]>> byPartition = new ArrayList<>(java.util.Collections.nCopies(partitionCount(), null));
         for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
-            writes.add(setFuture(e.getKey(), e.getValue()));
+            byte[] k = keyBytes(e.getKey());
+            byte[] v = ctx.codec().serialize(Objects.requireNonNull(e.getValue(), "value"));
+            int p = ctx.partitioner().partitionOf(k);
+            if (byPartition.get(p) == null) {
+                byPartition.set(p, new ArrayList<>());
+            }
+            byPartition.get(p).add(k);
+            byPartition.get(p).add(v);
+        }
+        List<CompletableFuture<OpResponse>> writes = new ArrayList<>();
+        for (int p = 0; p < byPartition.size(); p++) {
+            List<byte[]> pairs = byPartition.get(p);
+            for (int from = 0; pairs != null && from < pairs.size(); from += 2 * PUT_ALL_GROUP) {
+                List<byte[]> group = pairs.subList(from, Math.min(pairs.size(), from + 2 * PUT_ALL_GROUP));
+                writes.add(group.size() == 2 ? call(OpCode.SET, p, group.get(0), group.get(1), null, 0) : putGroup(p, group));
+            }
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    }
+
+    /** Sends one partition's pairs as a PUT_ALL; keeps our own near cache from serving the replaced values. */
+    private CompletableFuture<OpResponse> putGroup(int p, List<byte[]> pairs) {
+        int size = 0;
+        for (byte[] b : pairs) {
+            size += b.length + 4;
+        }
+        CompletableFuture<OpResponse> f = ctx.invoker().invoke(name, config, p, OpCode.PUT_ALL, null,
+                PackedEntries.encode(pairs, size + 4), null, 0, 0);
+        if (nearCache == null) {
+            return f;
+        }
+        Runnable invalidate = () -> {
+            for (int i = 0; i < pairs.size(); i += 2) {
+                nearCache.invalidate(Bytes.wrap(pairs.get(i)), p);
+            }
+        };
+        invalidate.run();
+        return f.whenComplete((r, e) -> invalidate.run());
     }
 
     // ---- atomic read-modify-write: compare-and-set on the primary by entry version ----

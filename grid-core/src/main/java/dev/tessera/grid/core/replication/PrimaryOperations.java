@@ -8,6 +8,7 @@ import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.loading.LoadLeases;
 import dev.tessera.grid.core.nearcache.InvalidationPublisher;
+import dev.tessera.grid.core.partition.KeyPartitioner;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.store.Bytes;
 import dev.tessera.grid.core.store.HybridClock;
@@ -20,7 +21,9 @@ import dev.tessera.grid.core.wire.Messages.OpResponse;
 import dev.tessera.grid.core.wire.Messages.ReplicaEntry;
 import dev.tessera.grid.core.wire.Messages.Replicate;
 import dev.tessera.grid.core.wire.Messages.ReplicateResponse;
+import dev.tessera.grid.core.wire.MalformedMessageException;
 import dev.tessera.grid.core.wire.OpCode;
+import dev.tessera.grid.core.wire.PackedEntries;
 import dev.tessera.grid.core.wire.Status;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +66,7 @@ public final class PrimaryOperations {
     private final InvalidationPublisher invalidations;
     private final MergeDecider merges;
     private final ChangeObservers observers = new ChangeObservers();
+    private final KeyPartitioner partitioner;
     private volatile ObjIntConsumer<MapContainer> afterWrite = (map, p) -> { };
     private volatile StoreHook storeHook = StoreHook.NONE;
     private final LoadLeases loads;
@@ -71,6 +75,7 @@ public final class PrimaryOperations {
                              QuorumTracker quorum, InvalidationPublisher invalidations, KryoCodec codec,
                              Map<String, MergePolicy> mergePolicies) {
         this.merges = new MergeDecider(codec, mergePolicies);
+        this.partitioner = new KeyPartitioner(storage.partitionCount());
         this.topology = topology;
         this.storage = storage;
         this.replicator = replicator;
@@ -158,6 +163,9 @@ public final class PrimaryOperations {
         }
         if (op.code() == OpCode.CLEAR_PARTITION) {
             return clear(map, op.partition());
+        }
+        if (op.code() == OpCode.PUT_ALL) {
+            return putAll(map, op, consistent);
         }
         KeyMutation m = new KeyMutation(op, map, topology, clock, observers);
         if (op.code() == OpCode.LOAD_COMPLETE) {
@@ -323,6 +331,57 @@ public final class PrimaryOperations {
                     r == null ? 0 : r.version(), tableVersion, null, expiresAt);
             default -> throw new IllegalArgumentException(op.code() + " is not a read");
         };
+    }
+
+    /**
+     * Sets every pair of a grouped putAll, each key atomically as a SET would, and copies them to the
+     * backups in one message. Keys outside the partition are refused (nothing is applied).
+     */
+    private CompletableFuture<OpResponse> putAll(MapContainer map, ClientOp op, boolean consistent) {
+        int p = op.partition();
+        List<byte[]> pairs;
+        try {
+            pairs = PackedEntries.decode(op.value());
+        } catch (MalformedMessageException e) {
+            return done(new OpResponse(Status.ERROR, false, null, 0, topology.table().version(), e.getMessage()));
+        }
+        for (int i = 0; i < pairs.size(); i += 2) {
+            if (partitioner.partitionOf(pairs.get(i)) != p) {
+                return done(new OpResponse(Status.ERROR, false, null, 0, topology.table().version(),
+                        "PUT_ALL for partition " + p + " carries a key of partition " + partitioner.partitionOf(pairs.get(i))));
+            }
+        }
+        PartitionStore store = map.partition(p);
+        List<ReplicaEntry> copies = new ArrayList<>(pairs.size() / 2);
+        PartitionTable applied;
+        long stamp = topology.readLock();
+        try {
+            applied = topology.table();
+            if (!topology.servesAsPrimary(applied, p)) {
+                return done(OpResponse.status(Status.WRONG_OWNER, applied.version()));
+            }
+            for (int i = 0; i < pairs.size(); i += 2) {
+                ClientOp one = new ClientOp(op.tableVersion(), op.map(), op.config(), p, OpCode.SET, pairs.get(i), pairs.get(i + 1),
+                        null, 0, op.deadlineMillis(), op.origin(), op.ttlMillis());
+                KeyMutation m = new KeyMutation(one, map, topology, clock, observers);
+                store.compute(Bytes.wrap(one.key()), m);
+                copies.add(new ReplicaEntry(one.key(), m.newValue, m.newVersion, m.newHlc, m.newExpiresAt, m.newStaleUntil,
+                        m.newLoadMillis));
+            }
+        } finally {
+            topology.unlockRead(stamp);
+        }
+        if (map.config().nearCache() != null) {
+            copies.forEach(e -> invalidations.changed(map.name(), p, e.key()));
+        }
+        afterWrite.accept(map, p);
+        OpResponse ok = new OpResponse(Status.OK, true, null, 0, applied.version(), null);
+        return replicator.replicate(applied, map.name(), map.config(), p, copies).handle((x, error) -> {
+            if (error != null) {
+                return failure(error, applied.version());
+            }
+            return consistent && !quorum.hasQuorum() ? unavailable(map, applied.version(), true) : ok;
+        });
     }
 
     /** Removes every live entry of the partition, leaving versioned tombstones, and replicates in batches. */

@@ -28,7 +28,9 @@ public enum OpCode {
      * Internal to a primary with a MapStore: write a value read through from the store, only if the key's
      * record still has the expected version (0 = no record), i.e. nothing was written since the miss.
      */
-    LOAD_IF_ABSENT(17, true);
+    LOAD_IF_ABSENT(17, true),
+    /** Set every key/value pair of one partition ({@link PackedEntries} in the value field): a grouped putAll. */
+    PUT_ALL(18, true);
 
     private static final OpCode[] BY_ID = new OpCode[32];
 

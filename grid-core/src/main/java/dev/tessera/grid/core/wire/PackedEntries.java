@@ -1,0 +1,56 @@
+package dev.tessera.grid.core.wire;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jgroups.util.ByteArrayDataInputStream;
+import org.jgroups.util.ByteArrayDataOutputStream;
+
+/**
+ * The key/value pairs of one partition that a {@link OpCode#PUT_ALL} carries in its value field:
+ * a count, then each key and value with its length. Decoding checks every length.
+ */
+public final class PackedEntries {
+    private PackedEntries() {}
+
+    /** @param keysAndValues key, value, key, value, ... (no nulls) */
+    public static byte[] encode(List<byte[]> keysAndValues, int sizeHint) {
+        ByteArrayDataOutputStream out = new ByteArrayDataOutputStream(Math.max(16, sizeHint), true);
+        try {
+            out.writeInt(keysAndValues.size() / 2);
+            for (byte[] b : keysAndValues) {
+                Messages.writeBytes(out, b);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory encoding failed", e);
+        }
+        return java.util.Arrays.copyOf(out.buffer(), out.position());
+    }
+
+    /** Key, value, key, value, ... @throws MalformedMessageException for anything malformed */
+    public static List<byte[]> decode(byte[] packed) {
+        if (packed == null) {
+            throw new MalformedMessageException("PUT_ALL without entries");
+        }
+        ByteArrayDataInputStream in = new ByteArrayDataInputStream(packed);
+        try {
+            int n = Messages.readCount(in, Messages.MAX_ENTRIES);
+            List<byte[]> out = new ArrayList<>(2 * n);
+            for (int i = 0; i < 2 * n; i++) {
+                byte[] b = Messages.readBytes(in);
+                if (b == null) {
+                    throw new MalformedMessageException("PUT_ALL entry " + i / 2 + " without " + (i % 2 == 0 ? "key" : "value"));
+                }
+                out.add(b);
+            }
+            if (in.available() != 0) {
+                throw new MalformedMessageException("PUT_ALL has " + in.available() + " trailing bytes");
+            }
+            return out;
+        } catch (MalformedMessageException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedMessageException("cannot decode PUT_ALL entries: " + e, e);
+        }
+    }
+}
