@@ -47,13 +47,15 @@ final class ReadThrough {
         }
         try {
             threads.stripe(key).execute(() -> {
+                // unregister before completing: a miss arriving in between must start a new load, not get this
+                // (possibly failed) outcome; after the local apply, so a later miss finds a loaded value
                 try {
                     loadNow(b, map, p, key, apply);
+                    inflight.remove(k, mine);
                     mine.complete(null);
                 } catch (RuntimeException e) {
+                    inflight.remove(k, mine);
                     mine.completeExceptionally(e);
-                } finally {
-                    inflight.remove(k, mine); // after the local apply: later misses find the value
                 }
             });
         } catch (RejectedExecutionException stopped) {
