@@ -57,7 +57,7 @@ public final class Evictor implements ChangeObserver {
     private static final class MapEviction {
         final MapContainer map;
         final AtomicBoolean scheduled = new AtomicBoolean();
-        final Iterator<Map.Entry<Bytes, Record>>[] cursors;
+        final Iterator<Record>[] cursors;
         volatile int lastWritten;
         long primariesOfTable = -1;
         int[] primaries = new int[0];
@@ -181,8 +181,8 @@ public final class Evictor implements ChangeObserver {
     private void evictOne(MapEviction m, int p, EvictionConfig config) {
         PartitionStore store = m.map.partition(p);
         long now = System.currentTimeMillis();
-        Iterator<Map.Entry<Bytes, Record>> it = m.cursors[p];
-        Map.Entry<Bytes, Record> victim = null;
+        Iterator<Record> it = m.cursors[p];
+        Record victim = null;
         boolean restarted = false;
         int sampled = 0;
         int steps = 0;
@@ -191,30 +191,29 @@ public final class Evictor implements ChangeObserver {
                 if (restarted) {
                     break; // fewer entries than the sample
                 }
-                it = store.entries().iterator();
+                it = store.records();
                 restarted = true;
                 continue;
             }
-            Map.Entry<Bytes, Record> e = it.next();
+            Record r = it.next();
             steps++;
-            Record r = e.getValue();
             if (r.isTombstone()) {
                 continue;
             }
             if (LiveEntries.isRemovable(m.map, r, now)) {
                 m.cursors[p] = it;
-                primary.removeAsPrimary(m.map, p, e.getKey(), r.version(),
+                primary.removeAsPrimary(m.map, p, Bytes.wrap(r.key()), r.version(),
                         cur -> LiveEntries.isRemovable(m.map, cur, System.currentTimeMillis()), ChangeCause.EXPIRED);
                 return;
             }
             sampled++;
-            if (victim == null || evictsFirst(config.policy(), r, victim.getValue())) {
-                victim = Map.entry(e.getKey(), r);
+            if (victim == null || evictsFirst(config.policy(), r, victim)) {
+                victim = r;
             }
         }
         m.cursors[p] = it;
         if (victim != null) {
-            primary.removeAsPrimary(m.map, p, victim.getKey(), victim.getValue().version(), cur -> true, ChangeCause.EVICTED);
+            primary.removeAsPrimary(m.map, p, Bytes.wrap(victim.key()), victim.version(), cur -> true, ChangeCause.EVICTED);
         }
     }
 

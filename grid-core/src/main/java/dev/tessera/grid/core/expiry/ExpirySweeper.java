@@ -12,7 +12,6 @@ import dev.tessera.grid.core.store.Record;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jgroups.Address;
@@ -36,7 +35,7 @@ public final class ExpirySweeper {
     private List<MapContainer> round = List.of();
     private int mapIndex;
     private int partition;
-    private Iterator<Map.Entry<Bytes, Record>> cursor;
+    private Iterator<Record> cursor;
 
     private final LongAdder examined = new LongAdder();
     private final LongAdder removals = new LongAdder();
@@ -67,13 +66,12 @@ public final class ExpirySweeper {
                 }
                 continue;
             }
-            Map.Entry<Bytes, Record> e = cursor.next();
+            Record r = cursor.next();
             seen++;
             MapContainer map = round.get(mapIndex);
-            Record r = e.getValue();
             if (LiveEntries.isRemovable(map, r, now)) {
                 removals.increment();
-                primary.removeAsPrimary(map, partition, e.getKey(), r.version(),
+                primary.removeAsPrimary(map, partition, Bytes.wrap(r.key()), r.version(),
                         cur -> LiveEntries.isRemovable(map, cur, System.currentTimeMillis()), ChangeCause.EXPIRED);
             }
         }
@@ -98,7 +96,7 @@ public final class ExpirySweeper {
             while (++partition < map.partitionCount()) {
                 PartitionStore store = map.partition(partition);
                 if (!store.isEmpty() && self.equals(t.primary(partition))) {
-                    cursor = store.entries().iterator();
+                    cursor = store.records();
                     return true;
                 }
             }

@@ -36,7 +36,7 @@ public final class LiveEntries {
             return store.liveCount();
         }
         long[] n = {0};
-        store.forEach((k, r) -> {
+        store.forEachRecord(r -> {
             if (isVisible(map, r, nowMillis)) {
                 n[0]++;
             }

@@ -38,7 +38,7 @@ import java.util.function.Function;
  */
 public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMap<K, V> {
     /** {@link #readLocally}: this member knows the key has no live value. */
-    private static final Record NO_LOCAL_VALUE = new Record(null, 0, 0);
+    private static final Record NO_LOCAL_VALUE = new Record(new byte[0], null, 0, 0);
     /** Most entries of one partition a putAll sends in one message. */
     private static final int PUT_ALL_GROUP = 500;
 
@@ -79,7 +79,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         int p = ctx.partitioner().partitionOf(k);
         Record r = readLocally(p, k);
         if (r != null) {
-            return r == NO_LOCAL_VALUE ? null : value(r.value());
+            return r == NO_LOCAL_VALUE ? null : value(r);
         }
         return await(remoteGet(k, p));
     }
@@ -90,7 +90,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         int p = ctx.partitioner().partitionOf(k);
         Record r = readLocally(p, k);
         if (r != null) {
-            return CompletableFuture.completedFuture(r == NO_LOCAL_VALUE ? null : value(r.value()));
+            return CompletableFuture.completedFuture(r == NO_LOCAL_VALUE ? null : value(r));
         }
         return remoteGet(k, p);
     }
@@ -594,6 +594,12 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     @SuppressWarnings("unchecked")
     V value(byte[] bytes) {
         return bytes == null ? null : (V) ctx.codec().deserialize(bytes);
+    }
+
+    /** The value of a live local record, decoded in place. */
+    @SuppressWarnings("unchecked")
+    private V value(Record r) {
+        return (V) ctx.codec().deserialize(r.valueArray(), r.valueOffset(), r.valueLength());
     }
 
     @SuppressWarnings("unchecked")

@@ -29,7 +29,7 @@ final class MigrationChunk {
             Map.Entry<Bytes, Record> e = it.next();
             Record r = e.getValue();
             out.add(ReplicaEntry.of(e.getKey().array(), r));
-            bytes += e.getKey().length() + (r.value() == null ? 0 : r.value().length) + 16;
+            bytes += r.keyLength() + r.valueLength() + 16;
         }
         return new MigrationChunk(out);
     }

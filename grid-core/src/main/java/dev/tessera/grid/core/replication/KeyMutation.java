@@ -8,7 +8,6 @@ import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.Record;
 import dev.tessera.grid.core.wire.Messages.ClientOp;
 import dev.tessera.grid.core.wire.OpCode;
-import java.util.Arrays;
 import java.util.function.BiFunction;
 
 /**
@@ -53,40 +52,40 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
     @Override
     public Record apply(Bytes key, Record current) {
         Record live = current == null || current.isTombstone() || map.isExpired(current, now) ? null : current;
-        byte[] cur = live == null ? null : live.value();
+        boolean present = live != null;
         previousHlc = current == null ? 0 : current.hlc();
-        previous = cur;
-        previousVersion = cur == null ? 0 : current.version();
+        previous = present && returnsPrevious(op.code()) ? live.value() : null; // a copy: only when it is sent back
+        previousVersion = present ? current.version() : 0;
         switch (op.code()) {
             case PUT, SET -> write(op.value());
             case REMOVE, DELETE -> {
-                if (cur != null) {
+                if (present) {
                     write(null);
                 }
             }
             case PUT_IF_ABSENT -> {
-                if (cur == null) {
+                if (!present) {
                     write(op.value());
                 }
             }
             case LOAD_IF_ABSENT -> {
-                if (cur == null && (current == null ? 0 : current.version()) == op.expectedVersion()) {
+                if (!present && (current == null ? 0 : current.version()) == op.expectedVersion()) {
                     write(op.value());
                 }
             }
             case REPLACE -> {
-                if (cur != null) {
+                if (present) {
                     write(op.value());
                 }
             }
             case REPLACE_IF_EQUALS -> {
-                if (cur != null && Arrays.equals(cur, op.expected())) {
+                if (present && live.valueEquals(op.expected())) {
                     write(op.value());
                     flag = true;
                 }
             }
             case REMOVE_IF_EQUALS -> {
-                if (cur != null && Arrays.equals(cur, op.expected())) {
+                if (present && live.valueEquals(op.expected())) {
                     write(null);
                     flag = true;
                 }
@@ -94,7 +93,7 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
             case SET_IF_VERSION -> {
                 if (previousVersion == op.expectedVersion()) {
                     flag = true;
-                    if (op.value() != null || cur != null) {
+                    if (op.value() != null || present) {
                         write(op.value());
                     }
                 }
@@ -115,7 +114,7 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
             }
             return current;
         }
-        Record next = Record.of(newValue, newVersion, newHlc, newExpiresAt, newStaleUntil, newLoadMillis, map.tracked());
+        Record next = Record.of(key, newValue, newVersion, newHlc, newExpiresAt, newStaleUntil, newLoadMillis, map.tracked());
         observer.onChange(map, op.partition(), key, live, next, op.code() == OpCode.LOAD_IF_ABSENT ? ChangeCause.LOADED : cause);
         return next;
     }

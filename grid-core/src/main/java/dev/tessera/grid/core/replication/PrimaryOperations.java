@@ -244,7 +244,7 @@ public final class PrimaryOperations {
                     long v = topology.nextVersion(p);
                     clock.after(e.hlc()); // later local writes must order after the merged one
                     winners.add(new ReplicaEntry(e.key(), e.value(), v, e.hlc(), e.expiresAt(), e.staleUntil(), e.loadMillis()));
-                    Record next = Record.of(e.value(), v, e.hlc(), e.expiresAt(), e.staleUntil(), e.loadMillis(), map.tracked());
+                    Record next = Record.of(k, e.value(), v, e.hlc(), e.expiresAt(), e.staleUntil(), e.loadMillis(), map.tracked());
                     observers.onChange(map, p, k, cur == null || cur.isTombstone() ? null : cur, next, ChangeCause.MERGED);
                     return next;
                 });
@@ -289,7 +289,7 @@ public final class PrimaryOperations {
                 long v = topology.nextVersion(p);
                 long hlc = clock.after(cur.hlc());
                 removed[0] = new ReplicaEntry(k.array(), null, v, hlc);
-                Record tombstone = new Record(null, v, hlc);
+                Record tombstone = new Record(k, null, v, hlc);
                 observers.onChange(map, p, k, cur, tombstone, cause);
                 return tombstone;
             });
@@ -403,7 +403,7 @@ public final class PrimaryOperations {
                     long v = topology.nextVersion(p);
                     long hlc = clock.after(cur.hlc());
                     removed.add(new ReplicaEntry(k.array(), null, v, hlc));
-                    Record tombstone = new Record(null, v, hlc);
+                    Record tombstone = new Record(k, null, v, hlc);
                     if (!map.isExpired(cur, System.currentTimeMillis())) {
                         observers.onChange(map, p, k, cur, tombstone, ChangeCause.WRITE);
                     }

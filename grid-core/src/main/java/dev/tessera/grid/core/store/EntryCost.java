@@ -6,11 +6,9 @@ package dev.tessera.grid.core.store;
  * EntryCostTest checks the estimate against the heap growth the JVM reports.
  */
 public final class EntryCost {
-    /** ConcurrentHashMap node (header 12, hash, key, value, next) and its share of the table (~1.5 slots of 4 bytes). */
-    private static final int MAP_NODE = 32 + 6;
-    /** {@link Bytes}: header 12, array reference, hash. */
-    private static final int KEY_WRAPPER = 24;
-    /** {@link Record}: header 12, value reference, version, hlc. */
+    /** A {@link RecordTable} slot: a 4-byte reference in a table kept 3/8 to 3/4 full. */
+    private static final int TABLE_SLOT = 8;
+    /** {@link Record}: header 12, array reference, version, hlc. */
     private static final int RECORD = 32;
     /** {@link TrackedRecord}: a record plus expiry, stale-until, load time, last access and frequency. */
     private static final int TRACKED_RECORD = 64;
@@ -19,12 +17,13 @@ public final class EntryCost {
 
     /** Heap bytes of an entry with a key of {@code keyLength} and a value of {@code valueLength} serialized bytes. */
     public static long of(int keyLength, int valueLength, boolean tracked) {
-        return MAP_NODE + KEY_WRAPPER + array(keyLength) + (tracked ? TRACKED_RECORD : RECORD) + array(valueLength);
+        int header = keyLength < 64 ? 1 : keyLength < 8192 ? 2 : keyLength < 1_048_576 ? 3 : 4;
+        return TABLE_SLOT + (tracked ? TRACKED_RECORD : RECORD) + array(header + keyLength + valueLength);
     }
 
-    /** Heap bytes of a live entry as stored: its record's class says whether it is tracked. */
-    static long of(Bytes key, Record r) {
-        return of(key.length(), r.value().length, r instanceof TrackedRecord);
+    /** Heap bytes of a live record as stored: its class says whether it is tracked. */
+    static long of(Record r) {
+        return TABLE_SLOT + (r instanceof TrackedRecord ? TRACKED_RECORD : RECORD) + array(r.arrayLength());
     }
 
     /** A byte array: 16 bytes of header and length, contents padded to 8. */

@@ -1,29 +1,32 @@
 package dev.tessera.grid.core.store;
 
+import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * The entries of one map in one partition on this member, primary or backup copy.
  *
- * <p>Concurrency: a {@link ConcurrentHashMap}; the primary mutates a key inside
+ * <p>Concurrency: a {@link RecordTable}, lock-free for readers; the primary mutates a key inside
  * {@link #compute} so that version allocation and the write are atomic per key. Replicas apply
  * copies with {@link #applyIfNewer}: the highest version wins, whatever order copies arrive in,
  * which makes backup application and migration idempotent and order-insensitive.
  *
  * <p>Every change goes through this class, which keeps the live-entry count, serialized bytes, heap
- * cost and count of expiring entries up to date incrementally (eviction reads them on each write):
- * the deltas are taken inside the map's atomic update of the key, so they never miss or double a change.
+ * cost and counts of expiring entries and tombstones up to date incrementally (eviction reads them on
+ * each write): the deltas are taken inside the table's atomic update of the key, under its lock, so
+ * they never miss or double a change and need no atomic counters.
  */
 public final class PartitionStore {
-    private final ConcurrentHashMap<Bytes, Record> entries = new ConcurrentHashMap<>();
-    private final LongAdder live = new LongAdder();
-    private final LongAdder liveBytes = new LongAdder();
-    private final LongAdder heapCost = new LongAdder();
-    private final LongAdder expiring = new LongAdder();
+    private final RecordTable table = new RecordTable();
+    // written only inside the table's update (one writer at a time), read by anyone
+    private volatile long live;
+    private volatile long liveBytes;
+    private volatile long heapCost;
+    private volatile long expiring;
+    private volatile long tombstones;
 
     /** The live record of {@code key}, or {@code null} if absent or removed. */
     public Record getLive(Bytes key) {
@@ -33,106 +36,133 @@ public final class PartitionStore {
 
     /** The record of {@code key}, tombstone included, or {@code null}. */
     public Record get(Bytes key) {
-        return entries.get(key);
+        return table.get(key.array(), key.hashCode());
     }
 
-    /** Atomic read-modify-write of one key (primary side). */
+    /**
+     * Atomic read-modify-write of one key (primary side). {@code fn} gets the current record (or
+     * {@code null}) and returns it, {@code null} to remove it, or a new record of the same key; it must
+     * not update this store itself.
+     */
     public Record compute(Bytes key, BiFunction<Bytes, Record, Record> fn) {
-        return entries.compute(key, (k, cur) -> {
-            Record next = fn.apply(k, cur);
-            account(k, cur, next);
-            return next;
-        });
+        return table.compute(key, fn, this::account);
     }
 
     /** Applies a replicated write unless this replica already has a newer or equal version. */
     public void applyIfNewer(Bytes key, byte[] value, long version, long hlc, long expiresAt, long staleUntil, int loadMillis,
                              boolean tracked) {
         compute(key, (k, cur) -> cur == null || cur.version() < version
-                ? Record.of(value, version, hlc, expiresAt, staleUntil, loadMillis, tracked) : cur);
+                ? Record.of(k, value, version, hlc, expiresAt, staleUntil, loadMillis, tracked) : cur);
     }
 
-    /** Counts the change of {@code key} from {@code before} to {@code after} (either may be absent or a tombstone). */
-    private void account(Bytes key, Record before, Record after) {
-        if (before == after) {
+    /** Counts the change from {@code before} to {@code after} (either may be absent or a tombstone); under the table's lock. */
+    private void account(Record before, Record after) {
+        if (before != null) {
+            count(before, -1);
+        }
+        if (after != null) {
+            count(after, 1);
+        }
+    }
+
+    private void count(Record r, int sign) {
+        if (r.isTombstone()) {
+            tombstones += sign;
             return;
         }
-        if (before != null && !before.isTombstone()) {
-            live.decrement();
-            liveBytes.add(-(key.length() + before.value().length));
-            heapCost.add(-EntryCost.of(key, before));
-            if (before.expiresAt() != 0) {
-                expiring.decrement();
-            }
-        }
-        if (after != null && !after.isTombstone()) {
-            live.increment();
-            liveBytes.add(key.length() + after.value().length);
-            heapCost.add(EntryCost.of(key, after));
-            if (after.expiresAt() != 0) {
-                expiring.increment();
-            }
+        live += sign;
+        liveBytes += sign * (long) (r.keyLength() + r.valueLength());
+        heapCost += sign * EntryCost.of(r);
+        if (r.expiresAt() != 0) {
+            expiring += sign;
         }
     }
 
-    /** Every record, tombstones included; weakly consistent. */
+    /** Every record, tombstones included, with a copy of its key; weakly consistent. */
     public void forEach(BiConsumer<Bytes, Record> action) {
-        entries.forEach(action);
+        for (Iterator<Record> it = table.iterator(); it.hasNext(); ) {
+            Record r = it.next();
+            action.accept(Bytes.wrap(r.key()), r);
+        }
     }
 
+    /** Every record, tombstones included, without their keys; weakly consistent. */
+    public void forEachRecord(Consumer<Record> action) {
+        table.iterator().forEachRemaining(action);
+    }
+
+    /** Iterates every record, tombstones included, without copying keys; weakly consistent. */
+    public Iterator<Record> records() {
+        return table.iterator();
+    }
+
+    /** Every record, tombstones included, each with a copy of its key; weakly consistent. */
     public Iterable<Map.Entry<Bytes, Record>> entries() {
-        return entries.entrySet();
+        return () -> new Iterator<>() {
+            private final Iterator<Record> records = table.iterator();
+
+            @Override
+            public boolean hasNext() {
+                return records.hasNext();
+            }
+
+            @Override
+            public Map.Entry<Bytes, Record> next() {
+                Record r = records.next();
+                return Map.entry(Bytes.wrap(r.key()), r);
+            }
+        };
     }
 
     /** Live entries (tombstones excluded, expired ones not yet removed included). */
     public int liveCount() {
-        return (int) live.sum();
+        return (int) live;
     }
 
     /** Serialized bytes of live keys and values. */
     public long liveBytes() {
-        return liveBytes.sum();
+        return liveBytes;
     }
 
     /** Estimated heap cost of the live entries ({@link EntryCost}). */
     public long heapCost() {
-        return heapCost.sum();
+        return heapCost;
     }
 
     /** Live entries with a time-to-live: the expiry sweep visits maps that have any. */
     public long expiringCount() {
-        return expiring.sum();
+        return expiring;
     }
 
     /** Highest version held, tombstones included; 0 if empty. */
     public long maxVersion() {
         long max = 0;
-        for (Record r : entries.values()) {
-            max = Math.max(max, r.version());
+        for (Iterator<Record> it = table.iterator(); it.hasNext(); ) {
+            max = Math.max(max, it.next().version());
         }
         return max;
     }
 
-    /** Removes tombstones written before {@code cutoffMillis} (wall clock); returns how many. */
+    /** Removes tombstones written before {@code cutoffMillis} (wall clock); returns how many. Skips stores without any. */
     public int purgeTombstones(long cutoffMillis) {
-        int[] purged = {0};
-        entries.forEach((k, r) -> {
-            if (r.isTombstone() && HybridClock.millisOf(r.hlc()) < cutoffMillis && entries.remove(k, r)) {
-                purged[0]++;
+        if (tombstones == 0) {
+            return 0;
+        }
+        int purged = 0;
+        for (Iterator<Record> it = table.iterator(); it.hasNext(); ) {
+            Record r = it.next();
+            if (r.isTombstone() && HybridClock.millisOf(r.hlc()) < cutoffMillis && table.remove(r, this::account)) {
+                purged++;
             }
-        });
-        return purged[0];
+        }
+        return purged;
     }
 
     public void clear() {
-        entries.forEach((k, r) -> {
-            if (entries.remove(k, r)) {
-                account(k, r, null);
-            }
-        });
+        table.clear(r -> account(r, null));
     }
 
     public boolean isEmpty() {
-        return entries.isEmpty();
+        return table.isEmpty();
     }
 }

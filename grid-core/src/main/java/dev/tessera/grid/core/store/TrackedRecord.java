@@ -19,8 +19,8 @@ final class TrackedRecord extends Record {
     private volatile long lastAccess;
     private volatile int frequency;
 
-    TrackedRecord(byte[] value, long version, long hlc, long expiresAt, long staleUntil, int loadMillis) {
-        super(value, version, hlc);
+    TrackedRecord(byte[] key, byte[] value, long version, long hlc, long expiresAt, long staleUntil, int loadMillis) {
+        super(key, value, version, hlc);
         this.expiresAt = expiresAt;
         this.staleUntil = staleUntil;
         this.loadMillis = loadMillis;

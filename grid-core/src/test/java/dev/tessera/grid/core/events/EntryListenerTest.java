@@ -266,9 +266,9 @@ class EntryListenerTest {
             TesseraGrid primary = cluster.members().stream()
                     .filter(g -> g.localMember().equals(maps.get(0).ownerOf(key))).findFirst().orElseThrow();
             MapContainer container = new MapContainer("expiry", MapConfig.defaults(), primary.topology().table().partitionCount());
-            Record live = new Record(codec.serialize(key.equals("gone") ? 5 : 6), 1, 1);
+            Record live = new Record(codec.serializeKey(key), codec.serialize(key.equals("gone") ? 5 : 6), 1, 1);
             primary.entryEvents().observer().onChange(container, maps.get(0).partitionOf(key), Bytes.wrap(codec.serializeKey(key)),
-                    live, new Record(null, 2, 2), key.equals("gone") ? ChangeCause.EXPIRED : ChangeCause.EVICTED);
+                    live, new Record(codec.serializeKey(key), null, 2, 2), key.equals("gone") ? ChangeCause.EXPIRED : ChangeCause.EVICTED);
         }
         awaitExactly(r, 2);
         EntryEvent<String, Integer> expired = r.ofKey("gone").get(0);

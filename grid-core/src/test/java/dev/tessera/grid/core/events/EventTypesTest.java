@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /** Which event each change a primary reports is. */
 class EventTypesTest {
-    private static final Record LIVE = new Record(new byte[] {1}, 1, 1);
-    private static final Record TOMBSTONE = new Record(null, 2, 2);
+    private static final Record LIVE = new Record(new byte[] {7}, new byte[] {1}, 1, 1);
+    private static final Record TOMBSTONE = new Record(new byte[] {7}, null, 2, 2);
 
     @Test
     void liveAfter_isAddedOrUpdated_whateverTheCause() {

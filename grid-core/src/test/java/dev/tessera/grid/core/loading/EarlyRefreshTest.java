@@ -2,13 +2,15 @@ package dev.tessera.grid.core.loading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tessera.grid.core.store.Bytes;
 import dev.tessera.grid.core.store.Record;
 import org.junit.jupiter.api.Test;
 
 /** The XFetch rule: refresh iff now - loadMillis * beta * ln(u) >= expiresAt. */
 class EarlyRefreshTest {
     /** Expires at 10 000, loaded in 100 ms. */
-    private static final Record LOADED = Record.of(new byte[] {1}, 1, 1, 10_000, 0, 100, false);
+    private static final Bytes KEY = Bytes.wrap(new byte[] {7});
+    private static final Record LOADED = Record.of(KEY, new byte[] {1}, 1, 1, 10_000, 0, 100, false);
 
     @Test
     void refreshesExactlyWhenTheDrawnHeadStartReachesExpiry() {
@@ -24,8 +26,8 @@ class EarlyRefreshTest {
     @Test
     void neverWithBetaZero_withoutExpiry_orWithoutLoadTime() {
         assertThat(EarlyRefresh.due(LOADED, 9_999, 0, 1e-300)).isFalse();
-        assertThat(EarlyRefresh.due(Record.of(new byte[] {1}, 1, 1, 0, 0, 100, true), 9_999, 1.0, 1e-300)).isFalse();
-        assertThat(EarlyRefresh.due(Record.of(new byte[] {1}, 1, 1, 10_000, 0, 0, true), 9_999, 1.0, 1e-300)).isFalse();
+        assertThat(EarlyRefresh.due(Record.of(KEY, new byte[] {1}, 1, 1, 0, 0, 100, true), 9_999, 1.0, 1e-300)).isFalse();
+        assertThat(EarlyRefresh.due(Record.of(KEY, new byte[] {1}, 1, 1, 10_000, 0, 0, true), 9_999, 1.0, 1e-300)).isFalse();
     }
 
     @Test
