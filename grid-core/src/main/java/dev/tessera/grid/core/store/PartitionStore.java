@@ -155,7 +155,15 @@ public final class PartitionStore {
                 purged++;
             }
         }
+        if (purged > 0) {
+            table.compact();
+        }
         return purged;
+    }
+
+    /** Slots of the table's current array (tests). */
+    int tableCapacity() {
+        return table.capacity();
     }
 
     public void clear() {

@@ -143,9 +143,17 @@ final class RecordTable {
         }
     }
 
-    /** Grows (or, with many removal marks, just rebuilds) into a new array that readers switch to. */
+    /** Shrinks the array after most of its records went (a purge): capacity follows the records held. */
+    synchronized void compact() {
+        Record[] s = slots;
+        if (s.length > MIN_CAPACITY && size * 8L < s.length) {
+            rehash(s);
+        }
+    }
+
+    /** Rebuilds into a new array that readers switch to, sized for the records held (grows, or drops removal marks). */
     private void rehash(Record[] old) {
-        int capacity = old.length;
+        int capacity = MIN_CAPACITY;
         while (size * 2L >= capacity) { // at most half full after a rebuild
             capacity <<= 1;
         }

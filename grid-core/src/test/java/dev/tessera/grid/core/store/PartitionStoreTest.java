@@ -70,6 +70,24 @@ class PartitionStoreTest {
     }
 
     @Test
+    void growsWithItsRecords_andShrinksWhenAPurgeEmptiesIt() {
+        PartitionStore store = new PartitionStore();
+        for (int i = 0; i < 10_000; i++) {
+            store.compute(bytes("k" + i), (k, cur) -> new Record(k, new byte[] {1}, 1, 1));
+        }
+        assertThat(store.tableCapacity()).isBetween(10_000 * 4 / 3, 10_000 * 8 / 3); // 3/8 to 3/4 full
+        for (int i = 10; i < 10_000; i++) {
+            store.compute(bytes("k" + i), (k, cur) -> new Record(k, null, 2, 2));
+        }
+        assertThat(store.purgeTombstones(Long.MAX_VALUE)).isEqualTo(9_990);
+        assertThat(store.tableCapacity()).isLessThanOrEqualTo(32);
+        for (int i = 0; i < 10; i++) {
+            assertThat(store.get(bytes("k" + i)).value()).containsExactly(1);
+        }
+        assertThat(store.liveCount()).isEqualTo(10);
+    }
+
+    @Test
     void applyIfNewer_keepsTheHighestVersionWhateverTheOrder() {
         PartitionStore store = new PartitionStore();
         Bytes key = bytes("k");
