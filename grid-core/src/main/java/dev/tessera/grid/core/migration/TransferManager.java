@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.slf4j.Logger;
@@ -41,6 +42,9 @@ public final class TransferManager {
     private final Map<Integer, PartitionTransfer> running = new HashMap<>();
     private final Map<Integer, List<Address>> completed = new HashMap<>();
     private final ArrayDeque<PartitionTransfer> queue = new ArrayDeque<>();
+    private final AtomicLong partitionsCopied = new AtomicLong();
+    private final AtomicLong entriesCopied = new AtomicLong();
+    private final AtomicLong committedWithoutCopy = new AtomicLong();
     private int active;
 
     /**
@@ -64,6 +68,21 @@ public final class TransferManager {
     /** Partitions this member is currently copying out. */
     public int activeTransfers() {
         return active;
+    }
+
+    /** Migrations this member completed as source that copied data (one per partition and target). */
+    public long partitionsCopied() {
+        return partitionsCopied.get();
+    }
+
+    /** Entries (tombstones included) this member sent in migration chunks. */
+    public long entriesCopied() {
+        return entriesCopied.get();
+    }
+
+    /** Migrations this member reported done at once because no target member lacked any of its data. */
+    public long committedWithoutCopy() {
+        return committedWithoutCopy.get();
     }
 
     private void reconcile(PartitionTable t) {
@@ -94,6 +113,15 @@ public final class TransferManager {
             }
             completed.remove(p);
             PartitionTransfer transfer = new PartitionTransfer(p, target, t);
+            if (!transfer.copiesData()) {
+                // Only slots that hold no data of any local map change (or the data is empty): nothing to
+                // copy, so the target can be committed at once, without waiting for a transfer slot. Writes
+                // from now on reach the target's data slots by replication, as during any migration.
+                completed.put(p, target);
+                committedWithoutCopy.incrementAndGet();
+                doneSink.accept(new TransferDone(t.version(), p, target));
+                continue;
+            }
             running.put(p, transfer);
             queue.add(transfer);
         }
@@ -117,6 +145,8 @@ public final class TransferManager {
             running.remove(transfer.partition);
             if (error == null) {
                 completed.put(transfer.partition, transfer.target);
+                partitionsCopied.incrementAndGet();
+                entriesCopied.addAndGet(transfer.sent);
                 log.debug("Partition {} copied to {} ({} entries)", transfer.partition, transfer.target, transfer.sent);
                 doneSink.accept(new TransferDone(topology.table().version(), transfer.partition, transfer.target));
             } else {
@@ -154,6 +184,21 @@ public final class TransferManager {
                 }
             }
             return chain;
+        }
+
+        /** Whether some target member lacks data this member holds for the partition. */
+        boolean copiesData() {
+            for (Address dest : target) {
+                if (dest.equals(topology.self())) {
+                    continue;
+                }
+                for (MapContainer map : storage.all()) {
+                    if (needs(map, dest) && !map.partition(partition).isEmpty()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         /** Whether {@code dest} lacks this map's data: it moves into a data slot from outside one. */
