@@ -23,6 +23,7 @@ import dev.tessera.grid.core.wire.Messages.Replicate;
 import dev.tessera.grid.core.wire.Messages.SizeQuery;
 import dev.tessera.grid.core.wire.Messages.TableMessage;
 import dev.tessera.grid.core.wire.Messages.TransferDone;
+import dev.tessera.grid.core.wire.Status;
 import dev.tessera.grid.core.wire.WriteBehindFlushed;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,6 +67,11 @@ final class InboundDispatcher {
 
     CompletableFuture<byte[]> onRequest(Address sender, byte[] request) {
         try {
+            long current = topology.table().version();
+            if (Replicate.peekTableVersion(request) > current) {
+                // made with a table we have not applied yet: the sender retries (migration chunks are big)
+                return CompletableFuture.completedFuture(new Messages.ReplicateResponse(Status.RETRY, current).encode());
+            }
             Object m = Messages.decode(request);
             if (m instanceof ClientOp op) {
                 if (op.partition() < 0 || op.partition() >= topology.table().partitionCount()) {

@@ -45,6 +45,7 @@ import dev.tessera.grid.membership.StackConfig;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,6 +98,7 @@ public final class TesseraGrid implements Grid {
     private ChannelMessenger messenger;
     private TopologyState topology;
     private Coordinator coordinator;
+    private TransferManager transfers;
     private HandoverFences fences;
     private InboundDispatcher inbound;
     private MapContext mapContext;
@@ -156,7 +158,7 @@ public final class TesseraGrid implements Grid {
         SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
                 merger::mergeOut);
-        TransferManager transfers = new TransferManager(topology, storage, replicator, this::sendTransferDone, transferExecutor);
+        transfers = new TransferManager(topology, storage, replicator, this::sendTransferDone, transferExecutor);
         StorageJanitor janitor = new StorageJanitor(storage, self);
         fences = new HandoverFences(topology, messenger, scheduler, timeout);
         topology.addListener(fences::onTable);
@@ -420,8 +422,26 @@ public final class TesseraGrid implements Grid {
         }
     }
 
+    /** The API members of the current view, built once per view: introspection asks for every replica of every partition. */
+    private volatile MemberCache members = new MemberCache(null);
+
     private Member memberOf(Address address) {
-        return Members.of(address, channel.currentView());
+        if (address == null) {
+            return null;
+        }
+        ClusterView view = channel.currentView();
+        MemberCache cache = members;
+        if (cache.view != view) {
+            cache = new MemberCache(view);
+            members = cache;
+        }
+        return cache.byAddress.computeIfAbsent(address, a -> Members.of(a, view));
+    }
+
+    private record MemberCache(ClusterView view, Map<Address, Member> byAddress) {
+        MemberCache(ClusterView view) {
+            this(view, new ConcurrentHashMap<>());
+        }
     }
 
     /**
@@ -467,6 +487,11 @@ public final class TesseraGrid implements Grid {
     /** Test and tooling access: the getOrLoad leases this member grants as primary. */
     public LoadLeases loadLeases() {
         return loadLeases;
+    }
+
+    /** Test and tooling access: the migrations this member runs as a source. */
+    public TransferManager transfers() {
+        return transfers;
     }
 
     /** Test and tooling access: the member's applied partition table. */

@@ -58,7 +58,13 @@ public final class Coordinator {
     static final long TAKEOVER_VERSION_GAP = 16;
     private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
     private static final long QUERY_TIMEOUT_MS = 3_000;
-    private static final long COMMIT_BATCH_MS = 10;
+    /**
+     * How long commits are gathered into one table while other migrations are still pending. Every table
+     * is broadcast and applied by every member under the table lock, so a join publishes a handful of
+     * tables instead of one per finished partition; the commit that completes the last migration is
+     * published at once.
+     */
+    static final long COMMIT_BATCH_MS = 50;
     private static final long MERGE_OUT_TIMEOUT_MS = 120_000;
 
     private final Messenger messenger;
@@ -360,7 +366,9 @@ public final class Coordinator {
             return; // stale notice: the target changed since
         }
         published = published.commitTarget(p);
-        if (!flushScheduled) {
+        if (published.migratingCount() == 0) {
+            flushCommits(); // nothing else to wait for
+        } else if (!flushScheduled) {
             flushScheduled = true;
             executor.schedule(this::flushCommits, COMMIT_BATCH_MS, TimeUnit.MILLISECONDS);
         }
@@ -368,7 +376,7 @@ public final class Coordinator {
 
     private void flushCommits() {
         flushScheduled = false;
-        if (active && published.version() >= topology.table().version()) {
+        if (active && published.version() >= topology.table().version() && !published.equals(topology.table())) {
             publish(published.withVersion(Math.max(published.version(), topology.table().version()) + 1));
         }
     }

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /** A bounded batch of a partition's records (tombstones included), sent as one replication message. */
 final class MigrationChunk {
-    static final int MAX_ENTRIES = 1000;
+    static final int MAX_ENTRIES = 2000;
     static final int MAX_BYTES = 512 * 1024;
 
     private final List<ReplicaEntry> entries;
@@ -32,6 +32,11 @@ final class MigrationChunk {
             bytes += r.keyLength() + r.valueLength() + 16;
         }
         return new MigrationChunk(out);
+    }
+
+    /** A chunk without entries: a probe that the receiver accepts once it applied the chunk's table. */
+    static MigrationChunk empty() {
+        return new MigrationChunk(new ArrayList<>(0)); // the list class of every chunk: keeps the encoder monomorphic
     }
 
     boolean isEmpty() {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.slf4j.Logger;
@@ -23,13 +24,18 @@ import org.slf4j.LoggerFactory;
  * table entry names a target owner list, copies the partition's data to the target members that
  * lack it, then tells the coordinator, which commits the target as the new owners in the next table.
  *
- * <p>At most {@link #MAX_CONCURRENT} partitions are copied at once, one chunk in flight each, so
- * memory stays bounded. Writes made during the copy reach the targets through replication (they
- * are in the write set while the partition migrates); chunks and live copies are merged by version.
+ * <p>A migration whose targets lack none of this member's data (only slots that hold no data moved,
+ * as most owner-list tails on a join) is reported done at once, without a transfer slot. At most
+ * {@link #MAX_CONCURRENT} partitions are copied at once, one chunk ({@link MigrationChunk}, at most
+ * 2,000 entries or 512 KB) in flight each, so memory stays bounded (a few MB per source). Chunks
+ * are stamped with the table the transfer started with, and the first transfer to a member that may
+ * not hold that table yet (a newcomer) waits for an empty probe to be accepted instead of having full
+ * chunks answered RETRY. Writes made during the copy reach the targets through replication (they are
+ * in the write set while the partition migrates); chunks and live copies are merged by version.
  * State is confined to one thread ({@code executor}).
  */
 public final class TransferManager {
-    static final int MAX_CONCURRENT = 4;
+    static final int MAX_CONCURRENT = 8;
     private static final Logger log = LoggerFactory.getLogger(TransferManager.class);
     private static final long CHUNK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -41,6 +47,11 @@ public final class TransferManager {
     private final Map<Integer, PartitionTransfer> running = new HashMap<>();
     private final Map<Integer, List<Address>> completed = new HashMap<>();
     private final ArrayDeque<PartitionTransfer> queue = new ArrayDeque<>();
+    /** Per member, the newest table version it confirmed having applied (it accepted a copy made with it). */
+    private final Map<Address, Long> applied = new HashMap<>();
+    private final AtomicLong partitionsCopied = new AtomicLong();
+    private final AtomicLong entriesCopied = new AtomicLong();
+    private final AtomicLong committedWithoutCopy = new AtomicLong();
     private int active;
 
     /**
@@ -64,6 +75,21 @@ public final class TransferManager {
     /** Partitions this member is currently copying out. */
     public int activeTransfers() {
         return active;
+    }
+
+    /** Migrations this member completed as source that copied data (one per partition and target). */
+    public long partitionsCopied() {
+        return partitionsCopied.get();
+    }
+
+    /** Entries (tombstones included) this member sent in migration chunks. */
+    public long entriesCopied() {
+        return entriesCopied.get();
+    }
+
+    /** Migrations this member reported done at once because no target member lacked any of its data. */
+    public long committedWithoutCopy() {
+        return committedWithoutCopy.get();
     }
 
     private void reconcile(PartitionTable t) {
@@ -94,6 +120,15 @@ public final class TransferManager {
             }
             completed.remove(p);
             PartitionTransfer transfer = new PartitionTransfer(p, target, t);
+            if (!transfer.copiesData()) {
+                // Only slots that hold no data of any local map change (or the data is empty): nothing to
+                // copy, so the target can be committed at once, without waiting for a transfer slot. Writes
+                // from now on reach the target's data slots by replication, as during any migration.
+                completed.put(p, target);
+                committedWithoutCopy.incrementAndGet();
+                doneSink.accept(new TransferDone(t.version(), p, target));
+                continue;
+            }
             running.put(p, transfer);
             queue.add(transfer);
         }
@@ -117,6 +152,8 @@ public final class TransferManager {
             running.remove(transfer.partition);
             if (error == null) {
                 completed.put(transfer.partition, transfer.target);
+                partitionsCopied.incrementAndGet();
+                entriesCopied.addAndGet(transfer.sent);
                 log.debug("Partition {} copied to {} ({} entries)", transfer.partition, transfer.target, transfer.sent);
                 doneSink.accept(new TransferDone(topology.table().version(), transfer.partition, transfer.target));
             } else {
@@ -149,11 +186,27 @@ public final class TransferManager {
                 }
                 for (MapContainer map : storage.all()) {
                     if (needs(map, dest) && !map.partition(partition).isEmpty()) {
-                        chain = chain.thenComposeAsync(x -> new ChunkSender(this, map, dest).next(), executor);
+                        chain = chain.thenComposeAsync(x -> awaitTable(this, map, dest), executor)
+                                .thenComposeAsync(x -> new ChunkSender(this, map, dest).next(), executor);
                     }
                 }
             }
             return chain;
+        }
+
+        /** Whether some target member lacks data this member holds for the partition. */
+        boolean copiesData() {
+            for (Address dest : target) {
+                if (dest.equals(topology.self())) {
+                    continue;
+                }
+                for (MapContainer map : storage.all()) {
+                    if (needs(map, dest) && !map.partition(partition).isEmpty()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         /** Whether {@code dest} lacks this map's data: it moves into a data slot from outside one. */
@@ -163,6 +216,26 @@ public final class TransferManager {
             int oldSlot = startTable.slotOf(partition, dest);
             return newSlot >= 0 && newSlot < replicas && !(oldSlot >= 0 && oldSlot < replicas);
         }
+    }
+
+    /**
+     * Completes once {@code dest} applied the table the transfer started with. A member that just
+     * joined may not hold any table yet when the first transfers start; instead of sending it full
+     * chunks that it can only answer RETRY (and that are sent again and again until it can), an empty
+     * copy is sent until it is accepted. Once a member confirmed a table, transfers of that table or
+     * an older one skip the probe.
+     */
+    private CompletableFuture<Void> awaitTable(PartitionTransfer transfer, MapContainer map, Address dest) {
+        long version = transfer.startTable.version();
+        if (transfer.cancelled || applied.getOrDefault(dest, -1L) >= version) {
+            return CompletableFuture.completedFuture(null);
+        }
+        byte[] probe = MigrationChunk.empty().encode(version, map, transfer.partition);
+        return replicator.sendReliably(dest, probe, System.nanoTime() + CHUNK_TIMEOUT_NANOS)
+                .thenApplyAsync(x -> {
+                    applied.merge(dest, version, Math::max);
+                    return null;
+                }, executor);
     }
 
     /** Streams one map's entries of one partition to one member. */
@@ -188,7 +261,11 @@ public final class TransferManager {
                 return CompletableFuture.completedFuture(null);
             }
             transfer.sent += chunk.size();
-            byte[] message = chunk.encode(topology.table().version(), map, transfer.partition);
+            // Stamped with the table the transfer started with, not the newest one: a target that has not
+            // applied the newest table yet (commits of other partitions arrive all the time) would answer RETRY.
+            // The target is the same in both (a changed target cancels this transfer), and the receiver
+            // still checks that it is a target and the sender the primary by its own, current table.
+            byte[] message = chunk.encode(transfer.startTable.version(), map, transfer.partition);
             return replicator.sendReliably(dest, message, System.nanoTime() + CHUNK_TIMEOUT_NANOS)
                     .thenComposeAsync(x -> next(), executor);
         }

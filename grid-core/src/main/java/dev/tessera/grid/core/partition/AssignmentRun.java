@@ -21,6 +21,15 @@ final class AssignmentRun {
   /** Cost of a role swap that takes the primary role away from a partition's previous primary. */
   private static final long DISTURB_PRIMARY = 1000 * STEP;
 
+  /**
+   * Cost per slot that a role swap raises a member above the slot it held in the previous table.
+   * A map with b backups keeps its data in slots 0..b only, so a member that moves from slot i to a
+   * lower slot j must receive the data of every map with j <= b < i: a copy, not a free role swap.
+   * Among otherwise equal paths the search therefore prefers swaps that move members down or keep
+   * them (a newcomer, who holds nothing yet, is not charged).
+   */
+  private static final long RAISE = STEP;
+
   /** Cost of a role swap that puts the primary and first backup into one zone. */
   private static final long SAME_ZONE = 300 * STEP;
 
@@ -708,7 +717,31 @@ final class AssignmentRun {
   /** The cost of swapping slots a and b of p as one step of a path. */
   private long stepCost(int p, int a, int b) {
     boolean disturbs = (a == 0 || b == 0) && cur[p][0] == prevPrimary[p];
-    return STEP + (disturbs ? DISTURB_PRIMARY : 0) + (createsSameZonePair(p, a, b) ? SAME_ZONE : 0);
+    return STEP + (disturbs ? DISTURB_PRIMARY : 0) + (createsSameZonePair(p, a, b) ? SAME_ZONE : 0)
+        + RAISE * raised(p, a, b);
+  }
+
+  /**
+   * By how many slots swapping slots a and b of p raises its members above their previous slots,
+   * net of what it lowers (never negative): the data copies the swap adds for maps whose backups
+   * lie between the slots.
+   */
+  private long raised(int p, int a, int b) {
+    int x = cur[p][a];
+    int y = cur[p][b];
+    long delta = aboveOld(p, x, b) - aboveOld(p, x, a) + aboveOld(p, y, a) - aboveOld(p, y, b);
+    return Math.max(0, delta);
+  }
+
+  /** How far slot s lies above member m's slot in p's previous owners; 0 if m held no slot of p. */
+  private int aboveOld(int p, int m, int s) {
+    int[] o = old[p];
+    for (int i = 0; i < o.length; i++) {
+      if (o[i] == m) {
+        return Math.max(0, i - s);
+      }
+    }
+    return 0;
   }
 
   /**

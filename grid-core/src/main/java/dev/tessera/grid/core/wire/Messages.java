@@ -184,6 +184,22 @@ public final class Messages {
             });
         }
 
+        /**
+         * The table version of an encoded {@link Replicate} without decoding its entries, or -1 if
+         * {@code message} is not one: a receiver that has not applied that table yet answers RETRY
+         * without paying for the decode.
+         */
+        public static long peekTableVersion(byte[] message) {
+            if (message.length < 9 || typeOf(message) != MessageType.REPLICATE) {
+                return -1;
+            }
+            try {
+                return new ByteArrayDataInputStream(message, 1, 8).readLong();
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
         static Replicate decode(DataInput in) throws IOException {
             long tv = in.readLong();
             MapHeaders.Header header = MapHeaders.read(in);

@@ -113,6 +113,46 @@ class OwnershipAssignerTest {
     assertThat(m.totalSpread()).isLessThanOrEqualTo(1);
   }
 
+  /**
+   * A map with b backups keeps its data in slots 0..b only, so a member raised from a higher slot into
+   * those slots must receive a copy. On joins with every member in every owner list (N <= 7, as in
+   * the rebalance benchmark's 3 -> 4), reshuffling the tails is free, but only the newcomer may enter
+   * a data slot: the copies are exactly its share, for every backup count.
+   */
+  @Test
+  void assign_joinBelowMaxReplicas_copiesDataOnlyToTheNewcomer_forEveryBackupCount() {
+    List<Address> members = new ArrayList<>();
+    Address[][] owners = new Address[271][];
+    for (int n = 1; n <= 7; n++) {
+      Address newcomer = UUID.randomUUID();
+      members.add(newcomer);
+      Address[][] next = assigner.assign(owners, members, Map.of());
+      for (int backups = 0; backups <= 3 && n >= 3; backups++) {
+        int newcomerCopies = 0;
+        int otherCopies = 0;
+        for (int p = 0; p < 271; p++) {
+          List<Address> before = Arrays.asList(owners[p]).subList(0, Math.min(backups + 1, owners[p].length));
+          List<Address> after = Arrays.asList(next[p]).subList(0, Math.min(backups + 1, next[p].length));
+          for (Address a : after) {
+            if (!before.contains(a)) {
+              if (a.equals(newcomer)) {
+                newcomerCopies++;
+              } else {
+                otherCopies++;
+              }
+            }
+          }
+        }
+        LOG.info("join {} -> {}, {} backup(s): {} partition copies to the newcomer, {} to others",
+            n - 1, n, backups, newcomerCopies, otherCopies);
+        int replicas = Math.min(backups + 1, n);
+        assertThat(otherCopies).as("copies to old members, join %d -> %d, %d backups", n - 1, n, backups).isZero();
+        assertThat(newcomerCopies).isBetween(271 / n * replicas, ceil(271, n) * replicas);
+      }
+      owners = next;
+    }
+  }
+
   @Test
   void assign_leave_promotesBackupsAndKeepsOtherPrimaries() {
     List<Address> members = members(12);
