@@ -27,20 +27,25 @@ public record ClusterView(long viewId, List<MemberInfo> members, boolean merge) 
         return members.get(0);
     }
 
+    /** Whether {@code a} is a member; asked on every request sent, so without allocating. */
     public boolean contains(Address a) {
-        return member(a).isPresent();
+        return indexOf(a) >= 0;
     }
 
     public Optional<MemberInfo> member(Address a) {
-        if (a == null) {
-            return Optional.empty();
-        }
-        for (MemberInfo m : members) {
-            if (m.address().equals(a)) {
-                return Optional.of(m);
+        int i = indexOf(a);
+        return i < 0 ? Optional.empty() : Optional.of(members.get(i));
+    }
+
+    private int indexOf(Address a) {
+        if (a != null) {
+            for (int i = 0, n = members.size(); i < n; i++) {
+                if (members.get(i).address().equals(a)) {
+                    return i;
+                }
             }
         }
-        return Optional.empty();
+        return -1;
     }
 
     public List<Address> addresses() {
