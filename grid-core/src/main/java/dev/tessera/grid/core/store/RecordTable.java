@@ -13,9 +13,9 @@ import java.util.function.Consumer;
  * reference per slot, no node or key object per entry.
  *
  * <p>Concurrency: writers hold the table's monitor; readers take no lock. A slot only ever changes from
- * empty to a record, from a record to another record of the same key, or to {@link #REMOVED}, which
- * a probe steps over; so a reader probing a table sees, per key, some record it held, never a wrong
- * key. Growth builds a new array and publishes it through a volatile field: a reader still on the old
+ * empty or {@link #REMOVED} (which a probe steps over) to a record, and from a record to another record
+ * of the same key or to {@code REMOVED}; readers compare keys, so a reader sees for its key some record
+ * the key held during its read (or none, if the key was removed meanwhile), never another key's. Growth builds a new array and publishes it through a volatile field: a reader still on the old
  * array finds every record that was in it when the new one was published (the writes that complete
  * afterwards go to the new array, which every later read uses).
  */
