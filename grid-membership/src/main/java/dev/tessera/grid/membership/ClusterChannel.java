@@ -67,8 +67,9 @@ import org.slf4j.LoggerFactory;
  * and whose callers' continuations never block (single-key operations and their backup copies): they skip flow
  * control ({@code NO_FC}; the callers bound what is in flight), the handler runs on the JGroups thread that
  * delivered the request and the reply completes the caller's future on the thread that delivered it. That saves two
- * thread hand-offs on each side of a round trip. A blocking step there would stall a JGroups thread: everything
- * else keeps the worker hand-offs.</li>
+ * thread hand-offs on each side of a round trip. On the multi-JVM stack that thread is the transport's own reader
+ * ({@link DirectDataPathPolicy}: no hand-off to JGroups' pool either), so a blocking step there would stall all
+ * traffic from the sender: everything else keeps the worker hand-offs.</li>
  * <li><b>One-way messages are regular messages</b> (FIFO per sender via UNICAST3/NAKACK2); on arrival they are queued
  * per sender ({@link SerialExecutor}) and delivered on the worker pool in order.</li>
  * <li><b>Views</b> arrive on a JGroups thread in {@link Receiver#viewAccepted}; we only convert them, fail pending
@@ -329,7 +330,7 @@ public final class ClusterChannel implements AutoCloseable {
         }
         try {
             Message msg = inline
-                    ? new BytesMessage(target, frame(REQUEST_INLINE, id, payload)).setFlag(Message.Flag.OOB, Message.Flag.NO_FC)
+                    ? new BytesMessage(target, frame(REQUEST_INLINE, id, payload)).setFlag(Message.Flag.OOB, Message.Flag.NO_FC, DirectDataPathPolicy.MARKER)
                     : new BytesMessage(target, frame(REQUEST, id, payload)).setFlag(Message.Flag.OOB);
             channel.send(msg);
         } catch (Exception e) {
@@ -630,7 +631,7 @@ public final class ClusterChannel implements AutoCloseable {
         }
         try {
             Message reply = new BytesMessage(to, frame).setFlag(Message.Flag.OOB);
-            channel.send(inline ? reply.setFlag(Message.Flag.NO_FC) : reply);
+            channel.send(inline ? reply.setFlag(Message.Flag.NO_FC, DirectDataPathPolicy.MARKER) : reply);
         } catch (Exception e) {
             log.debug("{}: cannot send reply {} to {}: {}", settings.memberName(), id, nameOf(to), e.toString());
         }

@@ -16,7 +16,7 @@ import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.MFC;
 import org.jgroups.protocols.SHARED_LOOPBACK;
 import org.jgroups.protocols.SHARED_LOOPBACK_PING;
-import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCP_NIO2;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.TP;
 import org.jgroups.protocols.UFC;
@@ -31,7 +31,8 @@ import org.jgroups.stack.Protocol;
 /**
  * Builds the JGroups stacks programmatically (no XML on the class path is needed). Protocols are listed bottom
  * (transport) first, as {@code new JChannel(Protocol...)} expects. The choice follows the bundled {@code tcp.xml}
- * of 5.5 (NAKACK2 + UNICAST3 + STABLE + UFC/MFC + FRAG2), with intervals short enough for a loopback cluster.
+ * of 5.5 (NAKACK2 + UNICAST3 + STABLE + UFC/MFC + FRAG2), with intervals short enough for a loopback cluster; the
+ * multi-JVM transport is {@code TCP_NIO2} with Tessera's {@link DirectDataPathPolicy}.
  */
 final class Stacks {
 
@@ -40,6 +41,9 @@ final class Stacks {
     static final long VERIFY_SUSPECT_TIMEOUT_MS = 500;
     static final long JOIN_TIMEOUT_MS = 500;
     static final int FRAG_SIZE = 60_000;
+    /** Buffers (two per message) a connection queues while its socket is full, before it drops and UNICAST3 resends. */
+    static final int MAX_SEND_BUFFERS = 256;
+    static final String POOLED_DATA_PATH_PROPERTY = "tessera.pooledDataPath";
 
     private static final Pattern BRACKET_HOST = Pattern.compile("^\\s*([^\\[\\]\\s]+)\\[(\\d+)]\\s*$");
     private static final Pattern COLON_HOST = Pattern.compile("^\\s*([^:\\s]+):(\\d+)\\s*$");
@@ -75,16 +79,26 @@ final class Stacks {
     static List<Protocol> tcp(ChannelSettings s, StackConfig.Tcp cfg) throws UnknownHostException {
         InetAddress bind = InetAddress.getByName(cfg.bindHost());
         List<Protocol> p = new ArrayList<>();
-        TCP transport = new TCP();
+        // TCP_NIO2 rather than TCP: its writes never block (a full socket queues up to max_send_buffers, beyond that
+        // UNICAST3 retransmits), so the thread reading a connection may run handlers that send. With TCP's blocking
+        // writes two members whose readers each wait to write to the other could stall each other for good.
+        TCP_NIO2 transport = new TCP_NIO2();
         transport.setBindAddress(bind);
         transport.setBindPort(cfg.bindPort());
         transport.setPortRange(cfg.portRange());
         transport.setSockConnTimeout(1_000);
         transport.setValue("tcp_nodelay", true);
+        transport.setValue("max_send_buffers", MAX_SEND_BUFFERS);
         // Send on the caller's thread: no hand-off to a bundler thread per message. Measured side by side with
         // Hazelcast (benchmarks, W1/W2): p99 -35..-60% and CPU per op -10..-30% against the default "pd" bundler
         // and "transfer-queue"; bulk loads of many small async writes are slower (less batching).
         transport.setValue("bundler_type", "no-bundler");
+        // Inline requests and replies are handled on the selector thread that read them (no pool hand-off): W1/W2
+        // CPU per op -30..-50% in A/B runs (benchmarks/RESULTS.md, round 9). -Dtessera.pooledDataPath=true restores
+        // JGroups' default processing, for such comparisons.
+        if (!Boolean.getBoolean(POOLED_DATA_PATH_PROPERTY)) {
+            transport.setValue("message_processing_policy", DirectDataPathPolicy.class.getName());
+        }
         p.add(transport);
         if (cfg.discoveryFolder() == null) {
             TCPPING ping = new TCPPING();

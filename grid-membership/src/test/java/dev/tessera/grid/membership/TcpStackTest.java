@@ -10,14 +10,21 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.protocols.TP;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class TcpStackTest {
+
+    /** TCP_NIO2's reading thread. */
+    private static final String NIO_READER_THREAD = "NioServer.Selector";
 
     private TestCluster cluster;
 
@@ -67,6 +74,69 @@ class TcpStackTest {
         byte[] reply = a.channel.request(b.address(), "hi".getBytes(StandardCharsets.UTF_8), 5_000)
                 .get(5, TimeUnit.SECONDS);
         assertThat(new String(reply, StandardCharsets.UTF_8)).isEqualTo("b:hi");
+    }
+
+    private TestCluster.Member[] twoTcpMembers(RequestHandler handler) throws IOException {
+        int p1 = freePort();
+        int p2 = freePort();
+        List<String> hosts = List.of("127.0.0.1[" + p1 + "]", "127.0.0.1[" + p2 + "]");
+        TestCluster.Member a = cluster.start(tcp("a", StackConfig.Tcp.tcpPing(p1, hosts)), handler);
+        TestCluster.Member b = cluster.start(tcp("b", StackConfig.Tcp.tcpPing(p2, hosts)), handler);
+        await().atMost(Duration.ofSeconds(15)).until(() -> a.lastViewNames().size() == 2 && b.lastViewNames().size() == 2);
+        a.channel.enableInlineRequests();
+        b.channel.enableInlineRequests();
+        return new TestCluster.Member[] {a, b};
+    }
+
+    @Test
+    void inlineRequestsRunOnTheTransportsReaderAndOthersOnWorkers() throws Exception {
+        cluster = new TestCluster(Duration.ofSeconds(3));
+        CompletableFuture<byte[]> heldReply = new CompletableFuture<>();
+        TestCluster.Member[] m = twoTcpMembers((sender, req) -> req[0] == 2 ? heldReply
+                : CompletableFuture.completedFuture(Thread.currentThread().getName().getBytes(StandardCharsets.UTF_8)));
+
+        String inline = new String(m[0].channel.request(m[1].address(), new byte[] {0}, 5_000, true)
+                .get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+        String pooled = new String(m[0].channel.request(m[1].address(), new byte[] {1}, 5_000, false)
+                .get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+        // the selector thread that read the request, not JGroups' thread pool ("jgroups-...") nor our workers
+        assertThat(inline).startsWith(NIO_READER_THREAD);
+        assertThat(pooled).startsWith("tessera-b-worker");
+
+        // and the reply to an inline request completes the caller's future on the thread that read the reply
+        CompletableFuture<Thread> completer = new CompletableFuture<>();
+        m[0].channel.request(m[1].address(), new byte[] {2}, 5_000, true)
+                .thenRun(() -> completer.complete(Thread.currentThread()));
+        heldReply.complete(new byte[0]);
+        assertThat(completer.get(5, TimeUnit.SECONDS).getName()).startsWith(NIO_READER_THREAD);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a deadlock blocks sends too
+    void largeInlineRepliesBothWaysAtOnceAllArrive() throws Exception {
+        // Each side's reading thread runs handlers that write 8 MB replies to the other side, which is doing the
+        // same: with blocking writes both readers end up waiting for the other to read (with JGroups' TCP both readers,
+        // and this thread's sends, stayed blocked in socket writes for good).
+        cluster = new TestCluster(Duration.ofSeconds(10));
+        int replyBytes = 8 << 20;
+        TestCluster.Member[] m = twoTcpMembers((sender, req) -> {
+            byte[] reply = new byte[replyBytes];
+            Arrays.fill(reply, req[0]);
+            return CompletableFuture.completedFuture(reply);
+        });
+        List<CompletableFuture<byte[]>> replies = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            for (int side = 0; side < 2; side++) {
+                replies.add(m[side].channel.request(m[1 - side].address(), new byte[] {(byte) replies.size()}, 60_000, true));
+            }
+        }
+        for (int i = 0; i < replies.size(); i++) {
+            byte[] reply = replies.get(i).get(60, TimeUnit.SECONDS);
+            assertThat(reply).hasSize(replyBytes);
+            assertThat(reply[0]).isEqualTo((byte) i);
+            assertThat(reply[replyBytes - 1]).isEqualTo((byte) i);
+        }
+        assertThat(m[0].lastViewNames()).containsExactly("a", "b"); // and nobody was suspected meanwhile
     }
 
     @Test
