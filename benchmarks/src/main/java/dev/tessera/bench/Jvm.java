@@ -35,6 +35,9 @@ final class Jvm {
                 o.add("-D" + p + "=" + v);
             }
         }
+        // Tessera's own switches (e.g. -Dtessera.pooledDataPath=true for an A/B) reach every member JVM
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("tessera.")).sorted()
+                .forEach(k -> o.add("-D" + k + "=" + System.getProperty(k)));
         return o;
     }
 
