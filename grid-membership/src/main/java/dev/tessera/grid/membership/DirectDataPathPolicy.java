@@ -1,7 +1,10 @@
 package dev.tessera.grid.membership;
 
 import org.jgroups.Message;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TP;
 import org.jgroups.util.MaxOneThreadPerSender;
+import org.slf4j.LoggerFactory;
 
 /**
  * JGroups' default message processing ({@code max}: OOB messages to the thread pool, regular ones one thread per
@@ -12,7 +15,8 @@ import org.jgroups.util.MaxOneThreadPerSender;
  * <p>
  * Safe only over a transport whose writes never block ({@code TCP_NIO2}, see {@link Stacks}): a handler on the
  * reading thread sends replies and backup copies, and with blocking writes two members each waiting to write to the
- * other, neither reading, would stall for good.
+ * other, neither reading, would stall for good. On JGroups' {@code TCP} with blocking writes (a user's own XML) it
+ * therefore behaves exactly like {@code max} and logs why.
  * <p>
  * Public only because JGroups instantiates it by class name ({@code message_processing_policy}).
  */
@@ -21,9 +25,28 @@ public final class DirectDataPathPolicy extends MaxOneThreadPerSender {
     /** Set on inline requests and replies only; no protocol of our stacks uses it (RELAY2 would). */
     static final Message.Flag MARKER = Message.Flag.NO_RELAY;
 
+    /** Whether inline messages are passed up on the reading thread: not over a transport with blocking writes. */
+    private boolean direct;
+
+    @Override
+    public void init(TP transport) {
+        super.init(transport);
+        direct = !(transport instanceof TCP tcp) || tcp.nonBlockingSends();
+        if (!direct) { // a user's own XML stack: stay safe, say what to change
+            LoggerFactory.getLogger(DirectDataPathPolicy.class).warn("{} passes inline requests to JGroups' thread pool: "
+                    + "the transport is TCP with blocking writes, on which a handler sending from the reading thread can "
+                    + "stall two members for good. Use TCP_NIO2, or TCP with non_blocking_sends=\"true\", for the "
+                    + "reader-thread data path", getClass().getSimpleName());
+        }
+    }
+
+    boolean direct() {
+        return direct;
+    }
+
     @Override
     public boolean process(Message msg, boolean oob) {
-        if (!oob || !msg.isFlagSet(MARKER)) {
+        if (!direct || !oob || !msg.isFlagSet(MARKER)) {
             return super.process(msg, oob);
         }
         try {

@@ -76,6 +76,10 @@ class TcpStackTest {
         assertThat(new String(reply, StandardCharsets.UTF_8)).isEqualTo("b:hi");
     }
 
+    private static DirectDataPathPolicy policyOf(TestCluster.Member m) {
+        return (DirectDataPathPolicy) m.channel.jgroupsChannel().getProtocolStack().getTransport().getMessageProcessingPolicy();
+    }
+
     private TestCluster.Member[] twoTcpMembers(RequestHandler handler) throws IOException {
         int p1 = freePort();
         int p2 = freePort();
@@ -99,6 +103,7 @@ class TcpStackTest {
                 .get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
         String pooled = new String(m[0].channel.request(m[1].address(), new byte[] {1}, 5_000, false)
                 .get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+        assertThat(policyOf(m[1]).direct()).isTrue();
         // the selector thread that read the request, not JGroups' thread pool ("jgroups-...") nor our workers
         assertThat(inline).startsWith(NIO_READER_THREAD);
         assertThat(pooled).startsWith("tessera-b-worker");
@@ -151,6 +156,19 @@ class TcpStackTest {
         });
         assertBoundToLoopback(a);
         assertThat(folder).isNotEmptyDirectory();
+    }
+
+    @Test
+    void theReaderThreadDataPathFallsBackToThePoolOnATransportWithBlockingWrites() throws IOException {
+        cluster = new TestCluster();
+        System.setProperty("tessera.test.port", Integer.toString(freePort())); // read by the XML
+        TestCluster.Member a;
+        try {
+            a = cluster.start(cluster.settings("a", null).withStack(new StackConfig.Xml("test-blocking-tcp-direct-policy.xml")), null);
+        } finally {
+            System.clearProperty("tessera.test.port");
+        }
+        assertThat(policyOf(a).direct()).isFalse();
     }
 
     @Test
