@@ -2,6 +2,7 @@ package dev.tessera.grid.membership;
 
 import org.jgroups.Message;
 import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCP_NIO2;
 import org.jgroups.protocols.TP;
 import org.jgroups.util.MaxOneThreadPerSender;
 import org.slf4j.LoggerFactory;
@@ -15,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Safe only over a transport whose writes never block ({@code TCP_NIO2}, see {@link Stacks}): a handler on the
  * reading thread sends replies and backup copies, and with blocking writes two members each waiting to write to the
- * other, neither reading, would stall for good. On JGroups' {@code TCP} with blocking writes (a user's own XML) it
- * therefore behaves exactly like {@code max} and logs why.
+ * other, neither reading, would stall for good. On any other transport (a user's own XML: {@code TCP} with blocking
+ * writes, {@code UDP}, {@code SHARED_LOOPBACK}) it therefore behaves exactly like {@code max} and logs why.
  * <p>
  * Public only because JGroups instantiates it by class name ({@code message_processing_policy}).
  */
@@ -25,18 +26,18 @@ public final class DirectDataPathPolicy extends MaxOneThreadPerSender {
     /** Set on inline requests and replies only; no protocol of our stacks uses it (RELAY2 would). */
     static final Message.Flag MARKER = Message.Flag.NO_RELAY;
 
-    /** Whether inline messages are passed up on the reading thread: not over a transport with blocking writes. */
+    /** Whether inline messages are passed up on the reading thread: only where no write blocks the reader. */
     private boolean direct;
 
     @Override
     public void init(TP transport) {
         super.init(transport);
-        direct = !(transport instanceof TCP tcp) || tcp.nonBlockingSends();
+        direct = transport instanceof TCP_NIO2 || (transport instanceof TCP tcp && tcp.nonBlockingSends());
         if (!direct) { // a user's own XML stack: stay safe, say what to change
-            LoggerFactory.getLogger(DirectDataPathPolicy.class).warn("{} passes inline requests to JGroups' thread pool: "
-                    + "the transport is TCP with blocking writes, on which a handler sending from the reading thread can "
-                    + "stall two members for good. Use TCP_NIO2, or TCP with non_blocking_sends=\"true\", for the "
-                    + "reader-thread data path", getClass().getSimpleName());
+            LoggerFactory.getLogger(DirectDataPathPolicy.class).warn("{} hands inline requests to JGroups' thread pool "
+                    + "on {}: handlers may run on the thread reading the socket only where writes never block (TCP_NIO2, "
+                    + "or TCP with non_blocking_sends=\"true\"); elsewhere two members could stall each other for good",
+                    getClass().getSimpleName(), transport.getClass().getSimpleName());
         }
     }
 
