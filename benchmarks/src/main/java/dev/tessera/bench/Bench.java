@@ -236,9 +236,17 @@ public final class Bench {
                 joined.compareAndSet(0, System.nanoTime());
             }
         });
-        List<String> cmd = Jvm.command(List.of(), "member",
-                List.of("--store=" + kind, "--index=4", "--members=4", "--backups=" + backups));
         Path m4log = Path.of(a.require("m4log"));
+        // --jfr: flight recordings of the newcomer and of this member (a source) from the launch to the end
+        boolean jfr = Boolean.getBoolean("bench.jfr");
+        String jfrBase = m4log.toString().replaceFirst("-m4\\.log$", "");
+        List<String> cmd = Jvm.command(jfr ? List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                        + jfrBase + "-m4.jfr") : List.of(), "member",
+                List.of("--store=" + kind, "--index=4", "--members=4", "--backups=" + backups));
+        jdk.jfr.Recording source = jfr ? new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile")) : null;
+        if (source != null) {
+            source.start();
+        }
         long launch = System.nanoTime();
         Process m4 = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(m4log.toFile()).start();
         try {
@@ -314,6 +322,12 @@ public final class Bench {
                     + copied + " entries to m4, primaries per member " + primaries + ", size " + sizeAfter);
             return r;
         } finally {
+            if (source != null) {
+                source.dump(Path.of(jfrBase + "-m1.jfr"));
+                source.close();
+                m4.destroy(); // SIGTERM: the newcomer writes its recording on exit
+                m4.waitFor(30, TimeUnit.SECONDS);
+            }
             m4.destroyForcibly();
             m4.waitFor(10, TimeUnit.SECONDS);
         }
