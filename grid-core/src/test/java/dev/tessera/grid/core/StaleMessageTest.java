@@ -330,6 +330,73 @@ class StaleMessageTest {
         assertThat(ops.execute(get, false).join().status()).isEqualTo(Status.OK);
     }
 
+    // ------------------------------------------------------------------------------------------- (f) uncommitted writes
+
+    @Test
+    void primaryAnswersFromAWriteOnlyOnceItsBackupHoldsIt() throws Exception {
+        TopologyState ts = new TopologyState(p, PARTITIONS);
+        ts.apply(table(3, p, q));
+        ScriptedMessenger messenger = new ScriptedMessenger(p, List.of(p, q));
+        CompletableFuture<byte[]> copyToQ = new CompletableFuture<>();
+        messenger.onRequest = bytes -> copyToQ;
+        LocalStorage storage = new LocalStorage(PARTITIONS);
+        PrimaryOperations ops = primaryOps(ts, storage, messenger, new QuorumTracker(), 5_000);
+
+        CompletableFuture<OpResponse> write = ops.execute(set(p, 3, ONE_BACKUP, "k", "v1", Long.MAX_VALUE), false);
+        assertThat(value(storage, "k")).as("applied here, its copy on the way to Q").isEqualTo("v1");
+        CompletableFuture<OpResponse> remoteRead = ops.execute(op(OpCode.GET, "k", null), true);
+        CompletableFuture<OpResponse> localRead = ops.execute(op(OpCode.CONTAINS, "k", null), false);
+        CompletableFuture<OpResponse> putIfAbsent = ops.execute(op(OpCode.PUT_IF_ABSENT, "k", "other"), false);
+        assertThat(List.of(write, remoteRead, localRead, putIfAbsent)).as("nothing answered from an uncommitted write")
+                .noneMatch(CompletableFuture::isDone);
+
+        copyToQ.complete(new Messages.ReplicateResponse(Status.OK, 3).encode());
+        assertThat(write.get(5, TimeUnit.SECONDS).status()).isEqualTo(Status.OK);
+        OpResponse got = remoteRead.get(5, TimeUnit.SECONDS);
+        assertThat(got.status()).isEqualTo(Status.OK);
+        assertThat(new String(got.value(), StandardCharsets.UTF_8)).isEqualTo("v1");
+        assertThat(localRead.get(5, TimeUnit.SECONDS).flag()).as("contains").isTrue();
+        OpResponse notPut = putIfAbsent.get(5, TimeUnit.SECONDS);
+        assertThat(new String(notPut.value(), StandardCharsets.UTF_8)).as("putIfAbsent's previous value").isEqualTo("v1");
+        assertThat(storage.get("m").partition(0).uncommitted().size()).isZero();
+        assertThat(ops.execute(op(OpCode.GET, "k", null), true).isDone()).as("a committed write is served at once").isTrue();
+    }
+
+    @Test
+    void writeWhoseCopyWasRejectedIsNeverServed_andFencesThePrimaryUpToTheReplicasTable() throws Exception {
+        TopologyState ts = new TopologyState(p, PARTITIONS);
+        ts.apply(table(3, p, q));
+        ScriptedMessenger messenger = new ScriptedMessenger(p, List.of(p, q));
+        ConcurrentLinkedQueue<CompletableFuture<byte[]>> copies = new ConcurrentLinkedQueue<>();
+        copies.add(CompletableFuture.completedFuture(new Messages.ReplicateResponse(Status.OK, 3).encode()));
+        CompletableFuture<byte[]> rejected = new CompletableFuture<>();
+        copies.add(rejected);
+        messenger.onRequest = bytes -> copies.remove();
+        LocalStorage storage = new LocalStorage(PARTITIONS);
+        PrimaryOperations ops = primaryOps(ts, storage, messenger, new QuorumTracker(), 5_000);
+        assertThat(ops.execute(set(p, 3, ONE_BACKUP, "k", "v0", Long.MAX_VALUE), false).join().status()).isEqualTo(Status.OK);
+
+        // Q already holds table 4, in which it took the partition over: it rejects the copy of v1
+        CompletableFuture<OpResponse> write = ops.execute(set(p, 3, ONE_BACKUP, "k", "v1", Long.MAX_VALUE), false);
+        CompletableFuture<OpResponse> read = ops.execute(op(OpCode.GET, "k", null), true);
+        CompletableFuture<OpResponse> removal = ops.execute(op(OpCode.DELETE, "other", null), false);
+        assertThat(read).isNotDone();
+        rejected.complete(new Messages.ReplicateResponse(Status.REJECTED, 4).encode());
+
+        OpResponse w = write.get(5, TimeUnit.SECONDS);
+        assertThat(w.status()).isEqualTo(Status.WRONG_OWNER);
+        assertThat(w.mayHaveBeenApplied()).isTrue();
+        assertThat(read.get(5, TimeUnit.SECONDS).status()).as("the waiting read goes to the new primary").isEqualTo(Status.RETRY);
+        assertThat(removal.get(5, TimeUnit.SECONDS).status()).as("a no-op removal of an absent key").isEqualTo(Status.OK);
+        assertThat(value(storage, "k")).as("the rejected value is still in this member's store").isEqualTo("v1");
+        assertThat(ts.servesAsPrimary(ts.table(), 0)).as("fenced until it holds table 4").isFalse();
+        assertThat(ops.execute(op(OpCode.GET, "k", null), true).join().status()).isEqualTo(Status.RETRY);
+        assertThat(ops.execute(op(OpCode.GET, "k", null), false).join().status()).isEqualTo(Status.RETRY);
+
+        ts.apply(table(4, q, p)); // the table Q rejected with: P is a backup now
+        assertThat(ops.execute(op(OpCode.GET, "k", null), false).join().status()).isEqualTo(Status.WRONG_OWNER);
+    }
+
     private GridUnavailableException refusal(OperationInvoker invoker) {
         CompletableFuture<OpResponse> f = invoker.invoke("m", CONSISTENT, 0, OpCode.SET, bytes("k"), bytes("v"), null, 0);
         assertThatThrownBy(f::join).isInstanceOf(CompletionException.class).hasCauseInstanceOf(GridUnavailableException.class);
@@ -354,6 +421,12 @@ class StaleMessageTest {
             rows[i] = owners.clone();
         }
         return new PartitionTable(version, rows, null);
+    }
+
+    /** A single-key operation on map "m" (one backup) routed by Q with table 3. */
+    private static ClientOp op(OpCode code, String key, String value) {
+        return new ClientOp(3, "m", ONE_BACKUP, 0, code, bytes(key), value == null ? null : bytes(value), null, 0, Long.MAX_VALUE,
+                null);
     }
 
     private static Replicate replicate(long tableVersion, String key, String value, long version) {

@@ -523,6 +523,9 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
                 return null; // held back by a handover: the remote path retries until it serves
             }
             r = local.readLive(p, key, true);
+            if (local.partition(p).uncommitted().of(key) != null) {
+                return null; // its latest write is not on the backups yet: the primary path waits for it
+            }
         } else if (isBackupReadable(t, p)) {
             long now = System.currentTimeMillis();
             if (BackupReads.mustAskPrimary(local, p, key, now)) {

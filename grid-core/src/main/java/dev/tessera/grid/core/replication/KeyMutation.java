@@ -6,8 +6,10 @@ import dev.tessera.grid.core.store.Bytes;
 import dev.tessera.grid.core.store.HybridClock;
 import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.Record;
+import dev.tessera.grid.core.store.UncommittedWrites;
 import dev.tessera.grid.core.wire.Messages.ClientOp;
 import dev.tessera.grid.core.wire.OpCode;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 
 /**
@@ -15,7 +17,8 @@ import java.util.function.BiFunction;
  * that key: decides the outcome from the current record and, if the entry changes, allocates the
  * write's version there, so versions of one key increase in the order its writes were applied.
  * An expired entry counts as absent. A change is told to the {@link ChangeObserver} inside the
- * update, so observers see one key's changes in order.
+ * update, so observers see one key's changes in order, and registered there as uncommitted
+ * ({@link UncommittedWrites}) until the caller settles {@link #commit}.
  */
 final class KeyMutation implements BiFunction<Bytes, Record, Record> {
     private final ClientOp op;
@@ -24,6 +27,8 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
     private final HybridClock clock;
     private final ChangeObserver observer;
     private final long now;
+    /** The write's commit, registered under the key if the entry changes; the caller completes it. */
+    final CompletableFuture<Boolean> commit;
 
     private long previousHlc;
     boolean changed;
@@ -41,6 +46,13 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
     private ChangeCause cause = ChangeCause.WRITE;
 
     KeyMutation(ClientOp op, MapContainer map, TopologyState topology, HybridClock clock, ChangeObserver observer) {
+        this(op, map, topology, clock, observer, new CompletableFuture<>());
+    }
+
+    /** @param commit shared by the writes of one batch, which commit together */
+    KeyMutation(ClientOp op, MapContainer map, TopologyState topology, HybridClock clock, ChangeObserver observer,
+                CompletableFuture<Boolean> commit) {
+        this.commit = commit;
         this.op = op;
         this.map = map;
         this.topology = topology;
@@ -116,6 +128,7 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
         }
         Record next = Record.of(key, newValue, newVersion, newHlc, newExpiresAt, newStaleUntil, newLoadMillis, map.tracked());
         observer.onChange(map, op.partition(), key, live, next, op.code() == OpCode.LOAD_IF_ABSENT ? ChangeCause.LOADED : cause);
+        map.partition(op.partition()).uncommitted().add(key, commit);
         return next;
     }
 

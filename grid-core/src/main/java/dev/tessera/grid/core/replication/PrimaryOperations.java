@@ -16,6 +16,7 @@ import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.PartitionStore;
 import dev.tessera.grid.core.store.Record;
+import dev.tessera.grid.core.store.UncommittedWrites;
 import dev.tessera.grid.core.wire.Messages.ClientOp;
 import dev.tessera.grid.core.wire.Messages.OpResponse;
 import dev.tessera.grid.core.wire.Messages.ReplicaEntry;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.ObjIntConsumer;
+import java.util.function.Supplier;
 import org.jgroups.Address;
 
 /**
@@ -122,7 +124,7 @@ public final class PrimaryOperations {
     private CompletableFuture<OpResponse> execute(ClientOp op, boolean remote, boolean viaStore) {
         long readStamp = topology.optimisticRead();
         PartitionTable t = topology.table();
-        if (remote && System.currentTimeMillis() > op.deadlineMillis() + CLOCK_SKEW_MILLIS) {
+        if (remote && System.currentTimeMillis() - CLOCK_SKEW_MILLIS > op.deadlineMillis()) { // no overflow at MAX_VALUE
             return done(OpResponse.status(Status.RETRY, t.version()));
         }
         if (remote && op.origin() != null && op.tableVersion() < topology.departedAt(op.origin())) {
@@ -150,9 +152,13 @@ public final class PrimaryOperations {
             if (viaHook) {
                 return storeHook.execute(op, map, next -> execute(next, false, false));
             }
-            OpResponse read = read(map, op, t.version());
+            Bytes key = Bytes.wrap(op.key());
+            OpResponse read = read(map, op, key, t.version());
             // a table change or a successor's fence since the ownership check: the read may be stale
-            return done(topology.validate(readStamp) ? read : OpResponse.status(Status.RETRY, t.version()));
+            if (!topology.validate(readStamp)) {
+                return done(OpResponse.status(Status.RETRY, t.version()));
+            }
+            return afterCommitOf(store, key, read, t.version());
         }
         boolean consistent = map.config().splitBrainMode() == SplitBrainMode.CONSISTENT;
         if (consistent && !quorum.hasQuorum()) {
@@ -171,6 +177,7 @@ public final class PrimaryOperations {
         if (op.code() == OpCode.LOAD_COMPLETE) {
             m.loadBase = loads.baseVersion(map.name(), op);
         }
+        Bytes key = Bytes.wrap(op.key());
         PartitionTable applied;
         long stamp = topology.readLock();
         try {
@@ -178,7 +185,7 @@ public final class PrimaryOperations {
             if (!topology.servesAsPrimary(applied, op.partition())) {
                 return done(OpResponse.status(Status.WRONG_OWNER, applied.version()));
             }
-            store.compute(Bytes.wrap(op.key()), m);
+            store.compute(key, m);
         } finally {
             topology.unlockRead(stamp);
         }
@@ -187,16 +194,18 @@ public final class PrimaryOperations {
         }
         OpResponse response = new OpResponse(Status.OK, m.flag,
                 KeyMutation.returnsPrevious(op.code()) ? m.previous : null, m.previousVersion, applied.version(), null);
-        if (!m.changed) {
-            return done(response);
+        if (!m.changed) { // decided from the current value: answered once that value is committed
+            return afterCommitOf(store, key, response, applied.version());
         }
-        if (map.config().nearCache() != null) {
-            invalidations.changed(map.name(), op.partition(), op.key());
-        }
-        afterWrite.accept(map, op.partition());
-        List<ReplicaEntry> copy = List.of(new ReplicaEntry(op.key(), m.newValue, m.newVersion, m.newHlc, m.newExpiresAt,
-                m.newStaleUntil, m.newLoadMillis));
-        return replicator.replicate(applied, map.name(), map.config(), op.partition(), copy).handle((ok, error) -> {
+        return copyAndSettle(store, List.of(key), m.commit, op.partition(), () -> {
+            if (map.config().nearCache() != null) {
+                invalidations.changed(map.name(), op.partition(), op.key());
+            }
+            afterWrite.accept(map, op.partition());
+            List<ReplicaEntry> copy = List.of(new ReplicaEntry(op.key(), m.newValue, m.newVersion, m.newHlc, m.newExpiresAt,
+                    m.newStaleUntil, m.newLoadMillis));
+            return replicator.replicate(applied, map.name(), map.config(), op.partition(), copy);
+        }).handle((ok, error) -> {
             if (error != null) {
                 return failure(error, applied.version());
             }
@@ -320,9 +329,9 @@ public final class PrimaryOperations {
                 : new OpResponse(Status.UNAVAILABLE, false, null, 0, tableVersion, message);
     }
 
-    private static OpResponse read(MapContainer map, ClientOp op, long tableVersion) {
+    private static OpResponse read(MapContainer map, ClientOp op, Bytes key, long tableVersion) {
         long now = System.currentTimeMillis();
-        Record r = map.readLive(op.partition(), Bytes.wrap(op.key()), now, true);
+        Record r = map.readLive(op.partition(), key, now, true);
         long expiresAt = r == null ? 0 : map.expiresAtIfIdle(r, now); // a near cache must not outlive the entry
         return switch (op.code()) {
             case GET -> new OpResponse(Status.OK, r != null, r == null ? null : r.value(), 0, tableVersion, null, expiresAt);
@@ -353,6 +362,8 @@ public final class PrimaryOperations {
         }
         PartitionStore store = map.partition(p);
         List<ReplicaEntry> copies = new ArrayList<>(pairs.size() / 2);
+        List<Bytes> changed = new ArrayList<>(pairs.size() / 2);
+        CompletableFuture<Boolean> commit = new CompletableFuture<>();
         PartitionTable applied;
         long stamp = topology.readLock();
         try {
@@ -363,20 +374,24 @@ public final class PrimaryOperations {
             for (int i = 0; i < pairs.size(); i += 2) {
                 ClientOp one = new ClientOp(op.tableVersion(), op.map(), op.config(), p, OpCode.SET, pairs.get(i), pairs.get(i + 1),
                         null, 0, op.deadlineMillis(), op.origin(), op.ttlMillis());
-                KeyMutation m = new KeyMutation(one, map, topology, clock, observers);
-                store.compute(Bytes.wrap(one.key()), m);
+                KeyMutation m = new KeyMutation(one, map, topology, clock, observers, commit);
+                Bytes key = Bytes.wrap(one.key());
+                store.compute(key, m);
+                changed.add(key);
                 copies.add(new ReplicaEntry(one.key(), m.newValue, m.newVersion, m.newHlc, m.newExpiresAt, m.newStaleUntil,
                         m.newLoadMillis));
             }
         } finally {
             topology.unlockRead(stamp);
         }
-        if (map.config().nearCache() != null) {
-            copies.forEach(e -> invalidations.changed(map.name(), p, e.key()));
-        }
-        afterWrite.accept(map, p);
         OpResponse ok = new OpResponse(Status.OK, true, null, 0, applied.version(), null);
-        return replicator.replicate(applied, map.name(), map.config(), p, copies).handle((x, error) -> {
+        return copyAndSettle(store, changed, commit, p, () -> {
+            if (map.config().nearCache() != null) {
+                copies.forEach(e -> invalidations.changed(map.name(), p, e.key()));
+            }
+            afterWrite.accept(map, p);
+            return replicator.replicate(applied, map.name(), map.config(), p, copies);
+        }).handle((x, error) -> {
             if (error != null) {
                 return failure(error, applied.version());
             }
@@ -388,11 +403,13 @@ public final class PrimaryOperations {
     private CompletableFuture<OpResponse> clear(MapContainer map, int p) {
         PartitionStore store = map.partition(p);
         List<ReplicaEntry> removed = new ArrayList<>();
+        List<Bytes> keys = new ArrayList<>();
+        CompletableFuture<Boolean> commit = new CompletableFuture<>();
         PartitionTable applied;
         long stamp = topology.readLock();
         try {
             applied = topology.table();
-            if (!topology.self().equals(applied.primary(p))) {
+            if (!topology.servesAsPrimary(applied, p)) {
                 return done(OpResponse.status(Status.WRONG_OWNER, applied.version()));
             }
             for (Map.Entry<Bytes, Record> e : store.entries()) {
@@ -407,23 +424,75 @@ public final class PrimaryOperations {
                     if (!map.isExpired(cur, System.currentTimeMillis())) {
                         observers.onChange(map, p, k, cur, tombstone, ChangeCause.WRITE);
                     }
+                    store.uncommitted().add(k, commit);
+                    keys.add(k);
                     return tombstone;
                 });
             }
         } finally {
             topology.unlockRead(stamp);
         }
-        if (map.config().nearCache() != null) {
-            removed.forEach(e -> invalidations.changed(map.name(), p, e.key()));
-        }
-        List<CompletableFuture<Void>> acks = new ArrayList<>();
-        for (int from = 0; from < removed.size(); from += CLEAR_BATCH) {
-            List<ReplicaEntry> batch = removed.subList(from, Math.min(removed.size(), from + CLEAR_BATCH));
-            acks.add(replicator.replicate(applied, map.name(), map.config(), p, batch));
-        }
         OpResponse ok = new OpResponse(Status.OK, !removed.isEmpty(), null, 0, applied.version(), null);
-        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                .handle((v, error) -> error == null ? ok : failure(error, applied.version()));
+        return copyAndSettle(store, keys, commit, p, () -> {
+            if (map.config().nearCache() != null) {
+                removed.forEach(e -> invalidations.changed(map.name(), p, e.key()));
+            }
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            for (int from = 0; from < removed.size(); from += CLEAR_BATCH) {
+                List<ReplicaEntry> batch = removed.subList(from, Math.min(removed.size(), from + CLEAR_BATCH));
+                acks.add(replicator.replicate(applied, map.name(), map.config(), p, batch));
+            }
+            return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+        }).handle((v, error) -> error == null ? ok : failure(error, applied.version()));
+    }
+
+    /**
+     * {@code response}, once the latest write of {@code key} is committed; RETRY if a replica rejected that
+     * write (see {@link UncommittedWrites}). The response was decided before: the read is linearized at the
+     * moment it saw the record, which is after that write was applied.
+     */
+    private static CompletableFuture<OpResponse> afterCommitOf(PartitionStore store, Bytes key, OpResponse response,
+                                                               long tableVersion) {
+        CompletableFuture<Boolean> commit = store.uncommitted().of(key);
+        if (commit == null) {
+            return done(response);
+        }
+        return commit.thenApply(committed -> committed ? response : OpResponse.status(Status.RETRY, tableVersion));
+    }
+
+    /**
+     * Runs {@code copy}, which sends the copies of writes to {@code keys} registered with {@code commit}, and
+     * settles the commit when the copies are acknowledged or fail (or {@code copy} throws), before the returned
+     * future completes.
+     */
+    private CompletableFuture<Void> copyAndSettle(PartitionStore store, List<Bytes> keys, CompletableFuture<Boolean> commit,
+                                                  int p, Supplier<CompletableFuture<Void>> copy) {
+        CompletableFuture<Void> copied;
+        try {
+            copied = copy.get();
+        } catch (RuntimeException e) {
+            settle(store, keys, commit, e, p);
+            throw e;
+        }
+        return copied.whenComplete((ok, error) -> settle(store, keys, commit, error, p));
+    }
+
+    /**
+     * Ends the uncommitted window of a write to {@code keys}: readers waiting for it are answered. A write whose
+     * copy a replica rejected as stale first fences this member off the partition up to the replica's table, so
+     * that neither they, retrying, nor anyone else is served the rejected value here; any other failure leaves
+     * the write's outcome unknown, and its value is what this member holds.
+     */
+    private void settle(PartitionStore store, List<Bytes> keys, CompletableFuture<Boolean> commit, Throwable error, int p) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        boolean rejected = cause instanceof StaleOwnerException;
+        if (rejected) {
+            topology.fence(new int[] {p}, ((StaleOwnerException) cause).tableVersion());
+        }
+        for (Bytes key : keys) {
+            store.uncommitted().settle(key, commit);
+        }
+        commit.complete(!rejected);
     }
 
     /** The answer to a write applied here whose replication failed. */

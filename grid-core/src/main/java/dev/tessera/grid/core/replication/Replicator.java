@@ -121,7 +121,7 @@ public final class Replicator {
             switch (r.status()) {
                 case OK -> done.complete(null);
                 case RETRY -> retryLater(to, message, deadline, attempt, done, inline);
-                case REJECTED -> done.completeExceptionally(new StaleOwnerException(to + " rejected the copy at table " + r.tableVersion()));
+                case REJECTED -> done.completeExceptionally(new StaleOwnerException(to + " rejected the copy at table " + r.tableVersion(), r.tableVersion()));
                 default -> done.completeExceptionally(new IllegalStateException(to + " failed to apply the copy: " + r.status()));
             }
         });

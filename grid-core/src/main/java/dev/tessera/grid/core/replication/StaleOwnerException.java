@@ -6,7 +6,16 @@ package dev.tessera.grid.core.replication;
  * WRONG_OWNER and retried against the new primary.
  */
 public final class StaleOwnerException extends RuntimeException {
-    public StaleOwnerException(String message) {
+    private final long tableVersion;
+
+    /** @param tableVersion the version of the table by which the replica refused the copy */
+    public StaleOwnerException(String message, long tableVersion) {
         super(message, null, false, false);
+        this.tableVersion = tableVersion;
+    }
+
+    /** The version of the replica's table: the sender must not act as the partition's primary with an older one. */
+    public long tableVersion() {
+        return tableVersion;
     }
 }

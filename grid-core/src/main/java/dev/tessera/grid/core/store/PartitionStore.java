@@ -21,6 +21,7 @@ import java.util.function.Consumer;
  */
 public final class PartitionStore {
     private final RecordTable table = new RecordTable();
+    private final UncommittedWrites uncommitted = new UncommittedWrites();
     // written only inside the table's update (one writer at a time), read by anyone
     private volatile long live;
     private volatile long liveBytes;
@@ -32,6 +33,11 @@ public final class PartitionStore {
     public Record getLive(Bytes key) {
         Record r = get(key);
         return r == null || r.isTombstone() ? null : r;
+    }
+
+    /** The writes this member applied here as primary that its synchronous replicas have not acknowledged yet. */
+    public UncommittedWrites uncommitted() {
+        return uncommitted;
     }
 
     /** The record of {@code key}, tombstone included, or {@code null}. */
