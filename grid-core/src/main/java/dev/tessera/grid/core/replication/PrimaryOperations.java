@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
 import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
 import org.jgroups.Address;
@@ -197,15 +198,21 @@ public final class PrimaryOperations {
         if (!m.changed) { // decided from the current value: answered once that value is committed
             return afterCommitOf(store, key, response, applied.version());
         }
-        return copyAndSettle(store, List.of(key), m.commit, op.partition(), () -> {
+        CompletableFuture<Void> copied; // copyAndSettle spelled out: no Supplier and BiFunction per write on the hottest path
+        try {
             if (map.config().nearCache() != null) {
                 invalidations.changed(map.name(), op.partition(), op.key());
             }
             afterWrite.accept(map, op.partition());
             List<ReplicaEntry> copy = List.of(new ReplicaEntry(op.key(), m.newValue, m.newVersion, m.newHlc, m.newExpiresAt,
                     m.newStaleUntil, m.newLoadMillis));
-            return replicator.replicate(applied, map.name(), map.config(), op.partition(), copy);
-        }).handle((ok, error) -> {
+            copied = replicator.replicate(applied, map.name(), map.config(), op.partition(), copy);
+        } catch (RuntimeException e) {
+            settle(store, key, m.commit, e, op.partition());
+            throw e;
+        }
+        return copied.handle((ok, error) -> {
+            settle(store, key, m.commit, error, op.partition());
             if (error != null) {
                 return failure(error, applied.version());
             }
@@ -391,7 +398,7 @@ public final class PrimaryOperations {
             }
             afterWrite.accept(map, p);
             return replicator.replicate(applied, map.name(), map.config(), p, copies);
-        }).handle((x, error) -> {
+        }, (x, error) -> {
             if (error != null) {
                 return failure(error, applied.version());
             }
@@ -443,7 +450,7 @@ public final class PrimaryOperations {
                 acks.add(replicator.replicate(applied, map.name(), map.config(), p, batch));
             }
             return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
-        }).handle((v, error) -> error == null ? ok : failure(error, applied.version()));
+        }, (v, error) -> error == null ? ok : failure(error, applied.version()));
     }
 
     /**
@@ -461,12 +468,12 @@ public final class PrimaryOperations {
     }
 
     /**
-     * Runs {@code copy}, which sends the copies of writes to {@code keys} registered with {@code commit}, and
-     * settles the commit when the copies are acknowledged or fail (or {@code copy} throws), before the returned
-     * future completes.
+     * Runs {@code copy}, which sends the copies of writes to {@code keys} registered with {@code commit}; when the
+     * copies are acknowledged or fail (or {@code copy} throws), settles the commit, then answers with {@code answer}.
      */
-    private CompletableFuture<Void> copyAndSettle(PartitionStore store, List<Bytes> keys, CompletableFuture<Boolean> commit,
-                                                  int p, Supplier<CompletableFuture<Void>> copy) {
+    private CompletableFuture<OpResponse> copyAndSettle(PartitionStore store, List<Bytes> keys, CompletableFuture<Boolean> commit,
+                                                        int p, Supplier<CompletableFuture<Void>> copy,
+                                                        BiFunction<Void, Throwable, OpResponse> answer) {
         CompletableFuture<Void> copied;
         try {
             copied = copy.get();
@@ -474,7 +481,10 @@ public final class PrimaryOperations {
             settle(store, keys, commit, e, p);
             throw e;
         }
-        return copied.whenComplete((ok, error) -> settle(store, keys, commit, error, p));
+        return copied.handle((ok, error) -> {
+            settle(store, keys, commit, error, p);
+            return answer.apply(ok, error);
+        });
     }
 
     /**
@@ -484,15 +494,28 @@ public final class PrimaryOperations {
      * the write's outcome unknown, and its value is what this member holds.
      */
     private void settle(PartitionStore store, List<Bytes> keys, CompletableFuture<Boolean> commit, Throwable error, int p) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        boolean rejected = cause instanceof StaleOwnerException;
-        if (rejected) {
-            topology.fence(new int[] {p}, ((StaleOwnerException) cause).tableVersion());
-        }
+        boolean rejected = fenceIfRejected(error, p);
         for (Bytes key : keys) {
             store.uncommitted().settle(key, commit);
         }
         commit.complete(!rejected);
+    }
+
+    /** {@link #settle(PartitionStore, List, CompletableFuture, Throwable, int)} of one key's write. */
+    private void settle(PartitionStore store, Bytes key, CompletableFuture<Boolean> commit, Throwable error, int p) {
+        boolean rejected = error != null && fenceIfRejected(error, p);
+        store.uncommitted().settle(key, commit);
+        commit.complete(!rejected);
+    }
+
+    /** Whether {@code error} is a replica's rejection of a stale primary's copy; if so, fences this member off {@code p}. */
+    private boolean fenceIfRejected(Throwable error, int p) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof StaleOwnerException stale) {
+            topology.fence(new int[] {p}, stale.tableVersion());
+            return true;
+        }
+        return false;
     }
 
     /** The answer to a write applied here whose replication failed. */
