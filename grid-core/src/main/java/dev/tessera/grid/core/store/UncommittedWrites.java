@@ -17,6 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Ordering: a write registers inside the key's atomic update, before its record is published; a
  * reader reads the record first and looks here second, so a reader that saw the record also sees its
  * registration or its settlement. Settlement removes the key before it completes the commit.
+ *
+ * <p>Registered: single-key writes, putAll and clear. Not registered (known limits): removals by expiry and
+ * eviction, writes of a split-brain merge, and the value handed to getOrLoad's waiting callers, which they
+ * get as soon as the loader's write is applied.
  */
 public final class UncommittedWrites {
     private final ConcurrentHashMap<Bytes, CompletableFuture<Boolean>> byKey = new ConcurrentHashMap<>();
