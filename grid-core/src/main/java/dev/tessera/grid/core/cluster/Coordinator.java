@@ -11,6 +11,7 @@ import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.MemberInfo;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.jgroups.Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -272,7 +274,11 @@ public final class Coordinator {
      * least {@code s} backups only. The first surviving owner is promoted to primary if the primary
      * left (it holds every map's data that survived at all); the list is then cut at the first
      * departed slot, and the assigner's target brings the members behind it back in through a
-     * migration that copies the data they lack. In-progress targets are dropped and recomputed.
+     * migration that copies the data they lack ({@link #holdersOf} keeps them in place for the assigner).
+     * If every owner left, the first surviving member of the partition's migration target becomes
+     * primary: a target in slot {@code s} received every write of the maps with at least {@code s}
+     * backups, and had their data before if it was an owner that an earlier view cut (two members dying
+     * in two quick views). In-progress targets are dropped and recomputed.
      */
     static PartitionTable withoutDeparted(PartitionTable base, Set<Address> gone) {
         Address[][] owners = new Address[base.partitionCount()][];
@@ -289,10 +295,52 @@ public final class Coordinator {
             } else if (firstGone > 0) {
                 owners[p] = list.subList(0, firstGone).toArray(Address[]::new);
             } else {
-                owners[p] = list.stream().filter(a -> !gone.contains(a)).limit(1).toArray(Address[]::new);
+                owners[p] = Stream.concat(list.stream(), base.target(p).stream())
+                        .filter(a -> !gone.contains(a)).limit(1).toArray(Address[]::new);
             }
         }
         return new PartitionTable(base.version(), owners, new Address[owners.length][]);
+    }
+
+    /**
+     * The target after members left: the assigner starts from {@link #holdersOf}, and in each target's
+     * backup slots the holders come before members that hold nothing yet, in their old order. A second
+     * failure before the migration ends then promotes a holder ({@link #withoutDeparted}), not a newcomer.
+     */
+    static Address[][] assignAfterDeparture(OwnershipAssigner assigner, PartitionTable base, PartitionTable current,
+                                            Set<Address> gone, List<Address> staying, Map<Address, String> zones) {
+        Address[][] holders = holdersOf(base, current, gone);
+        Address[][] target = assigner.assign(holders, staying, zones);
+        for (int p = 0; p < target.length; p++) {
+            List<Address> held = List.of(holders[p]);
+            List<Address> row = new ArrayList<>(List.of(target[p]));
+            Address primary = row.remove(0);
+            row.sort(Comparator.comparingInt(a -> held.contains(a) ? held.indexOf(a) : held.size()));
+            row.add(0, primary);
+            target[p] = row.toArray(Address[]::new);
+        }
+        return target;
+    }
+
+    /**
+     * What the assigner starts from: per partition, {@code current}'s owners followed by the other
+     * surviving owners of {@code base} that {@link #withoutDeparted} cut, in slot order. They still hold
+     * the data of the maps with enough backups, so the target keeps them rather than copying to others.
+     */
+    static Address[][] holdersOf(PartitionTable base, PartitionTable current, Set<Address> gone) {
+        Address[][] holders = new Address[current.partitionCount()][];
+        for (int p = 0; p < holders.length; p++) {
+            List<Address> row = new ArrayList<>(current.owners(p));
+            if (!row.isEmpty()) {
+                for (Address a : base.owners(p)) {
+                    if (!gone.contains(a) && !row.contains(a)) {
+                        row.add(a);
+                    }
+                }
+            }
+            holders[p] = row.toArray(Address[]::new);
+        }
+        return holders;
     }
 
     private static Address[][] ownersOf(PartitionTable t) {
@@ -335,10 +383,15 @@ public final class Coordinator {
         }
         int partitions = current.partitionCount();
         Address[][] owners = ownersOf(current);
-        Address[][] target = assigner.assign(owners, staying, zonesOf(staying));
+        Address[][] target = gone.isEmpty() ? assigner.assign(owners, staying, zonesOf(staying))
+                : assignAfterDeparture(assigner, base, current, gone, staying, zonesOf(staying));
         Address[][] targets = new Address[partitions][];
         int migrating = 0;
         for (int p = 0; p < partitions; p++) {
+            if (owners[p].length > 0 && gone.containsAll(base.owners(p))) {
+                log.warn("Partition {} lost every owner ({} failed); its migration target {} becomes primary with the data it holds",
+                        p, base.owners(p), owners[p][0]);
+            }
             if (owners[p].length == 0) {
                 if (!base.owners(p).isEmpty()) {
                     log.warn("Partition {} lost every replica ({} failed at once); it restarts empty on {}", p, base.owners(p), target[p][0]);
