@@ -208,11 +208,11 @@ public final class PrimaryOperations {
                     m.newStaleUntil, m.newLoadMillis));
             copied = replicator.replicate(applied, map.name(), map.config(), op.partition(), copy);
         } catch (RuntimeException e) {
-            settle(store, key, m.commit, e, op.partition());
+            settle(store, List.of(key), m.commit, e, op.partition());
             throw e;
         }
         return copied.handle((ok, error) -> {
-            settle(store, key, m.commit, error, op.partition());
+            settle(store, List.of(key), m.commit, error, op.partition());
             if (error != null) {
                 return failure(error, applied.version());
             }
@@ -276,7 +276,7 @@ public final class PrimaryOperations {
         }
         return replicator.replicate(applied, map.name(), map.config(), p, winners).handle((ok, error) -> error == null
                 ? new ReplicateResponse(Status.OK, applied.version())
-                : new ReplicateResponse(error instanceof StaleOwnerException || error.getCause() instanceof StaleOwnerException
+                : new ReplicateResponse(unwrap(error) instanceof StaleOwnerException
                         ? Status.RETRY : Status.ERROR, applied.version()));
     }
 
@@ -501,17 +501,9 @@ public final class PrimaryOperations {
         commit.complete(!rejected);
     }
 
-    /** {@link #settle(PartitionStore, List, CompletableFuture, Throwable, int)} of one key's write. */
-    private void settle(PartitionStore store, Bytes key, CompletableFuture<Boolean> commit, Throwable error, int p) {
-        boolean rejected = error != null && fenceIfRejected(error, p);
-        store.uncommitted().settle(key, commit);
-        commit.complete(!rejected);
-    }
-
     /** Whether {@code error} is a replica's rejection of a stale primary's copy; if so, fences this member off {@code p}. */
     private boolean fenceIfRejected(Throwable error, int p) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof StaleOwnerException stale) {
+        if (unwrap(error) instanceof StaleOwnerException stale) {
             topology.fence(new int[] {p}, stale.tableVersion());
             return true;
         }
@@ -520,13 +512,18 @@ public final class PrimaryOperations {
 
     /** The answer to a write applied here whose replication failed. */
     private static OpResponse failure(Throwable error, long tableVersion) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = unwrap(error);
         if (cause instanceof StaleOwnerException) {
             // the caller retries with a newer table; our copy of the write stays in our store
             return OpResponse.appliedThenRefused(Status.WRONG_OWNER, tableVersion, cause.getMessage());
         }
         String kind = cause instanceof GridTimeoutException ? "timeout: " : "";
         return new OpResponse(Status.ERROR, false, null, 0, tableVersion, kind + cause.getMessage());
+    }
+
+    /** The failure inside a {@link CompletionException}, which dependent stages wrap around it. */
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private static CompletableFuture<OpResponse> done(OpResponse r) {
