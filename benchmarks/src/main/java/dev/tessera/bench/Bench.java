@@ -140,8 +140,9 @@ public final class Bench {
         }
         log("preloaded " + size + " entries in " + r.get("preloadMs").longValue() + " ms; running "
                 + a.getInt("read", 90) + "% reads for " + a.getLong("warmup", 5000) + "+" + a.getLong("measure", 20000) + " ms");
+        boolean[] primaryHere = s instanceof ClusterProbe probe ? primaryHere(probe, keys) : null;
         r.putAll(LoadDriver.run(s, keys, values, a.getInt("read", 90), a.getInt("threads", 8),
-                a.getLong("warmup", 5000), a.getLong("measure", 20000)));
+                a.getLong("warmup", 5000), a.getLong("measure", 20000), primaryHere));
         if (Boolean.getBoolean("bench.jfr")) {
             // the orchestrator dumps the flight recordings of every member, then releases us
             Path release = Path.of(a.require("out") + ".release");
@@ -151,6 +152,16 @@ public final class Bench {
             }
         }
         return r;
+    }
+
+    /** Per key, whether member 1 (the driver's member) is its primary in the table before the run. */
+    private static boolean[] primaryHere(ClusterProbe probe, String[] keys) {
+        String[][] owners = probe.replicas(0);
+        boolean[] here = new boolean[keys.length];
+        for (int k = 0; k < keys.length; k++) {
+            here[k] = "m1".equals(owners[probe.partitionOf(keys[k])][0]);
+        }
+        return here;
     }
 
     private static void awaitMembers(ClusterProbe probe, int members, Duration timeout) {

@@ -14,20 +14,23 @@ import org.HdrHistogram.Histogram;
  * {@code values[nextInt(keys)]} to key k. Each call is timed with {@code System.nanoTime()} into a
  * per-thread HdrHistogram (3 significant digits) per kind, merged at the end. Operations starting
  * in the warm-up are not recorded; the figures cover operations started in the measured window.
+ * Where the driver's member is known to be the primary of a key ({@code primaryHere}, from the table
+ * before the run), puts are also recorded apart as {@code put.local} and {@code put.remote}: a put to
+ * a remote primary waits for more network hops, so the split shows where the put tail comes from.
  */
 final class LoadDriver {
     private LoadDriver() {
     }
 
     static Map<String, Double> run(Store store, String[] keys, byte[][] values, int readPercent, int threads,
-                                   long warmupMillis, long measureMillis) throws InterruptedException {
+                                   long warmupMillis, long measureMillis, boolean[] primaryHere) throws InterruptedException {
         int n = keys.length;
         Worker[] workers = new Worker[threads];
         CountDownLatch go = new CountDownLatch(1);
         Thread[] ts = new Thread[threads];
         long[] window = new long[2];
         for (int t = 0; t < threads; t++) {
-            workers[t] = new Worker(t, store, keys, values, readPercent, window, go);
+            workers[t] = new Worker(t, store, keys, values, readPercent, window, go, primaryHere);
             ts[t] = new Thread(workers[t], "driver-" + t);
             ts[t].start();
         }
@@ -57,12 +60,16 @@ final class LoadDriver {
         }
         Histogram get = new Histogram(3);
         Histogram put = new Histogram(3);
+        Histogram putLocal = new Histogram(3);
+        Histogram putRemote = new Histogram(3);
         long misses = 0;
         long errors = 0;
         String firstError = null;
         for (Worker w : workers) {
             get.add(w.get);
             put.add(w.put);
+            putLocal.add(w.putLocal);
+            putRemote.add(w.putRemote);
             misses += w.misses;
             errors += w.errors;
             if (firstError == null) {
@@ -77,6 +84,8 @@ final class LoadDriver {
         r.put("puts", (double) put.getTotalCount());
         percentiles(r, "get", get);
         percentiles(r, "put", put);
+        percentiles(r, "put.local", putLocal);
+        percentiles(r, "put.remote", putRemote);
         r.put("misses", (double) misses);
         r.put("errors", (double) errors);
         for (Map.Entry<String, Long> e : after.entrySet()) {
@@ -98,6 +107,13 @@ final class LoadDriver {
         Double msgs = r.get("delta.jgroups.msgsSent");
         if (msgs != null && ops > 0) {
             r.put("jgroups.msgsSentPerOp", msgs / ops);
+        }
+        if (putLocal.getTotalCount() > 0 && putRemote.getTotalCount() > 0) {
+            Bench.log(String.format("put p50/p99/p99.9 us: local primary %d/%d/%d (%d puts), remote primary %d/%d/%d (%d puts)",
+                    putLocal.getValueAtPercentile(50) / 1000, putLocal.getValueAtPercentile(99) / 1000,
+                    putLocal.getValueAtPercentile(99.9) / 1000, putLocal.getTotalCount(),
+                    putRemote.getValueAtPercentile(50) / 1000, putRemote.getValueAtPercentile(99) / 1000,
+                    putRemote.getValueAtPercentile(99.9) / 1000, putRemote.getTotalCount()));
         }
         if (firstError != null) {
             System.out.println("[bench] first error: " + firstError);
@@ -126,11 +142,16 @@ final class LoadDriver {
         final CountDownLatch go;
         final Histogram get = new Histogram(3);
         final Histogram put = new Histogram(3);
+        final Histogram putLocal = new Histogram(3);
+        final Histogram putRemote = new Histogram(3);
+        final boolean[] primaryHere;
         long misses;
         long errors;
         String firstError;
 
-        Worker(int id, Store store, String[] keys, byte[][] values, int readPercent, long[] window, CountDownLatch go) {
+        Worker(int id, Store store, String[] keys, byte[][] values, int readPercent, long[] window, CountDownLatch go,
+               boolean[] primaryHere) {
+            this.primaryHere = primaryHere;
             this.id = id;
             this.store = store;
             this.keys = keys;
@@ -152,7 +173,8 @@ final class LoadDriver {
             long from = window[0];
             long to = window[1];
             while (true) {
-                String key = keys[rnd.nextInt(n)];
+                int k = rnd.nextInt(n);
+                String key = keys[k];
                 boolean read = rnd.nextInt(100) < readPercent;
                 byte[] value = read ? null : values[rnd.nextInt(n)];
                 long t0 = System.nanoTime();
@@ -176,6 +198,9 @@ final class LoadDriver {
                 long t1 = System.nanoTime();
                 if (t0 - from >= 0) {
                     (read ? get : put).recordValue(t1 - t0);
+                    if (!read && primaryHere != null) {
+                        (primaryHere[k] ? putLocal : putRemote).recordValue(t1 - t0);
+                    }
                     if (miss) {
                         misses++;
                     }
