@@ -80,6 +80,11 @@ final class ChannelMessenger implements Messenger {
     }
 
     @Override
+    public void forwardReply(Address caller, long requestId, byte[] reply) {
+        channel.forwardReply(caller, requestId, reply);
+    }
+
+    @Override
     public void broadcast(byte[] message) {
         sent.increment();
         channel.broadcast(message);

@@ -2,6 +2,7 @@ package dev.tessera.grid.core;
 
 import dev.tessera.grid.core.cluster.Coordinator;
 import dev.tessera.grid.core.cluster.HandoverFences;
+import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.events.EntryEventService;
 import dev.tessera.grid.core.map.MapContext;
@@ -25,6 +26,7 @@ import dev.tessera.grid.core.wire.Messages.TableMessage;
 import dev.tessera.grid.core.wire.Messages.TransferDone;
 import dev.tessera.grid.core.wire.Status;
 import dev.tessera.grid.core.wire.WriteBehindFlushed;
+import dev.tessera.grid.membership.ClusterChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jgroups.Address;
@@ -48,11 +50,13 @@ final class InboundDispatcher {
     private final HandoverFences fences;
     private final EntryEventService entryEvents;
     private final MapStoreService mapStores;
+    private final Messenger messenger;
     private final AtomicLong malformed = new AtomicLong();
 
     InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator,
                       MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches, HandoverFences fences,
-                      EntryEventService entryEvents, MapStoreService mapStores) {
+                      EntryEventService entryEvents, MapStoreService mapStores, Messenger messenger) {
+        this.messenger = messenger;
         this.nearCaches = nearCaches;
         this.fences = fences;
         this.entryEvents = entryEvents;
@@ -65,7 +69,11 @@ final class InboundDispatcher {
         this.merger = merger;
     }
 
-    CompletableFuture<byte[]> onRequest(Address sender, byte[] request) {
+    /**
+     * @param requestId the sender's id of the request: a backup answers it for the primary
+     *                  ({@link Messages.ForwardedReply}), the primary then sends no answer of its own
+     */
+    CompletableFuture<byte[]> onRequest(Address sender, long requestId, byte[] request) {
         try {
             long current = topology.table().version();
             if (Replicate.peekTableVersion(request) > current) {
@@ -77,9 +85,14 @@ final class InboundDispatcher {
                 if (op.partition() < 0 || op.partition() >= topology.table().partitionCount()) {
                     throw new MalformedMessageException("partition " + op.partition() + " out of range");
                 }
-                return primary.execute(op, true).thenApply(OpResponse::encode);
+                return primary.execute(op, sender, requestId).thenApply(r -> r == PrimaryOperations.ANSWERED_BY_REPLICA
+                        ? ClusterChannel.REPLIED_ELSEWHERE : r.encode());
             } else if (m instanceof Replicate r) {
-                return CompletableFuture.completedFuture(replicas.apply(sender, r).encode());
+                Messages.ReplicateResponse applied = replicas.apply(sender, r);
+                if (r.reply() != null && applied.status() == Status.OK) { // before our ack: the caller waits on this one
+                    messenger.forwardReply(r.reply().caller(), r.reply().requestId(), r.reply().reply());
+                }
+                return CompletableFuture.completedFuture(applied.encode());
             } else if (m instanceof Messages.Fence f) {
                 return CompletableFuture.completedFuture(fences.onFence(f));
             } else if (m instanceof Messages.TableQuery) {

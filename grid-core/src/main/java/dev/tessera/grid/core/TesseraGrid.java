@@ -39,6 +39,7 @@ import dev.tessera.grid.core.wire.Messages.LeaveRequest;
 import dev.tessera.grid.core.wire.Messages.TransferDone;
 import dev.tessera.grid.membership.ChannelSettings;
 import dev.tessera.grid.membership.ClusterChannel;
+import dev.tessera.grid.membership.RequestHandler;
 import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.MemberInfo;
 import dev.tessera.grid.membership.StackConfig;
@@ -135,7 +136,17 @@ public final class TesseraGrid implements Grid {
     }
 
     private void join() {
-        channel = ClusterChannel.start(channelSettings(config), this::onView, this::onRequest, this::onMessage);
+        channel = ClusterChannel.start(channelSettings(config), this::onView, new RequestHandler() {
+            @Override
+            public CompletableFuture<byte[]> handle(Address sender, byte[] request) {
+                throw new IllegalStateException("unreachable: the channel passes request ids");
+            }
+
+            @Override
+            public CompletableFuture<byte[]> handle(Address sender, long requestId, byte[] request) {
+                return onRequest(sender, requestId, request);
+            }
+        }, this::onMessage);
         Address self = channel.localAddress();
         long timeout = config.operationTimeout().toMillis();
         messenger = new ChannelMessenger(channel);
@@ -177,7 +188,7 @@ public final class TesseraGrid implements Grid {
         mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, nearCaches, this::ensureOpen,
                 this::memberOf, timeout, entryEvents);
         inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage, mapStores), coordinator, mapContext,
-                merger, nearCaches, fences, entryEvents, mapStores);
+                merger, nearCaches, fences, entryEvents, mapStores, messenger);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> loadLeases.sweep(timeout), 100, 100, TimeUnit.MILLISECONDS);
@@ -347,11 +358,11 @@ public final class TesseraGrid implements Grid {
         eventExecutor.execute(() -> publishEvents(view));
     }
 
-    private CompletableFuture<byte[]> onRequest(Address sender, byte[] request) {
+    private CompletableFuture<byte[]> onRequest(Address sender, long requestId, byte[] request) {
         if (!awaitWired()) {
             return CompletableFuture.failedFuture(new IllegalStateException("member is not running"));
         }
-        return inbound.onRequest(sender, request);
+        return inbound.onRequest(sender, requestId, request);
     }
 
     private void onMessage(Address sender, byte[] message) {

@@ -511,6 +511,9 @@ class StaleMessageTest {
         public void send(Address to, byte[] message) {}
 
         @Override
+        public void forwardReply(Address caller, long requestId, byte[] reply) {}
+
+        @Override
         public void broadcast(byte[] message) {}
     }
 }

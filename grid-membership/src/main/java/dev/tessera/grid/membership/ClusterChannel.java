@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
@@ -99,6 +100,8 @@ public final class ClusterChannel implements AutoCloseable {
     static final byte REQUEST_INLINE = 7;
     /** A reply to an inline request: completes the caller's future on the receiving thread. */
     static final byte REPLY_INLINE = 8;
+    /** A reply sent by a member other than the request's target, on the target's behalf ({@link #forwardReply}). */
+    static final byte REPLY_FORWARDED = 9;
     private static final int ID_HEADER = 9;
     /** How often pending requests are checked against their deadlines: a timeout fires up to this much late. */
     static final long TIMEOUT_SWEEP_MILLIS = 10;
@@ -118,7 +121,14 @@ public final class ClusterChannel implements AutoCloseable {
     private final CountDownLatch started = new CountDownLatch(1);
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
 
+    /**
+     * What a {@link RequestHandler} completes its future with when another member answers the request
+     * ({@link #forwardReply}): no reply is sent from here. Compared by identity.
+     */
+    public static final byte[] REPLIED_ELSEWHERE = new byte[0];
+
     private final AtomicLong nextRequestId = new AtomicLong();
+    private final LongAdder forwardedReplies = new LongAdder();
     /** Whether inline requests run on the delivering thread: only once the application's handler can answer at once. */
     private volatile boolean inlineReady;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -314,7 +324,7 @@ public final class ClusterChannel implements AutoCloseable {
             return p.future;
         }
         if (target.equals(localAddress)) {
-            runOnWorker(() -> invokeHandler(target, payload, (r, e) -> onReply(p, r, e)));
+            runOnWorker(() -> invokeHandler(target, id, payload, (r, e) -> onReply(p, r, e)));
             return p.future;
         }
         // checked after registering: a concurrent view change either sees p or we see the new view
@@ -434,6 +444,36 @@ public final class ClusterChannel implements AutoCloseable {
         Message msg = new BytesMessage(null, frame(BROADCAST, payload));
         msg.setFlag(Message.TransientFlag.DONT_LOOPBACK);
         doSend(msg);
+    }
+
+    /**
+     * Answers request {@code requestId} of {@code caller} on behalf of the member the caller sent it to, which
+     * passed the request on to this member and completed its own handler's future with {@link #REPLIED_ELSEWHERE}.
+     * The caller completes with {@code reply} as if the target had sent it, on the thread that delivers it (like
+     * an inline reply); a reply to a request the caller no longer waits for is dropped there. Never blocks, never
+     * throws: a reply that cannot be sent is the target's timeout or view change to handle, as for any lost reply.
+     */
+    public void forwardReply(Address caller, long requestId, byte[] reply) {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(reply, "reply");
+        if (!delivering()) {
+            return;
+        }
+        byte[] frame = frame(REPLY_FORWARDED, requestId, reply);
+        if (caller.equals(localAddress)) {
+            onReplyMessage(caller, REPLY_FORWARDED, frame, 0, frame.length);
+            return;
+        }
+        try {
+            channel.send(new BytesMessage(caller, frame).setFlag(Message.Flag.OOB, Message.Flag.NO_FC, DirectDataPathPolicy.MARKER));
+        } catch (Exception e) {
+            log.debug("{}: cannot forward reply {} to {}: {}", settings.memberName(), requestId, nameOf(caller), e.toString());
+        }
+    }
+
+    /** Replies received from a member other than the request's target ({@link #forwardReply}), since start. */
+    public long forwardedRepliesReceived() {
+        return forwardedReplies.sum();
     }
 
     private void doSend(Message msg) {
@@ -594,14 +634,14 @@ public final class ClusterChannel implements AutoCloseable {
     }
 
     /** Invokes the request handler on the current (worker) thread and passes its outcome to {@code reply}. */
-    private void invokeHandler(Address sender, byte[] payload, java.util.function.BiConsumer<byte[], Throwable> reply) {
+    private void invokeHandler(Address sender, long id, byte[] payload, java.util.function.BiConsumer<byte[], Throwable> reply) {
         awaitStarted();
         if (!delivering()) {
             return;
         }
         CompletableFuture<byte[]> f;
         try {
-            f = requestHandler.handle(sender, payload);
+            f = requestHandler.handle(sender, id, payload);
             if (f == null) {
                 f = CompletableFuture.failedFuture(new IllegalStateException("request handler returned null"));
             }
@@ -616,7 +656,7 @@ public final class ClusterChannel implements AutoCloseable {
     }
 
     private void sendReply(Address to, long id, byte[] result, Throwable error, boolean inline) {
-        if (!delivering()) {
+        if (!delivering() || (error == null && result == REPLIED_ELSEWHERE)) {
             return;
         }
         byte[] frame;
@@ -638,6 +678,9 @@ public final class ClusterChannel implements AutoCloseable {
     }
 
     private void onReply(Pending p, byte[] result, Throwable error) {
+        if (error == null && result == REPLIED_ELSEWHERE) {
+            return; // another member answers us with forwardReply
+        }
         if (error != null) {
             Throwable cause = unwrap(error);
             String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
@@ -868,18 +911,18 @@ public final class ClusterChannel implements AutoCloseable {
                 case REQUEST -> {
                     long id = readId(buf, off, len);
                     byte[] body = Arrays.copyOfRange(buf, off + ID_HEADER, off + len);
-                    runOnWorker(() -> invokeHandler(src, body, (r, e) -> sendReply(src, id, r, e)));
+                    runOnWorker(() -> invokeHandler(src, id, body, (r, e) -> sendReply(src, id, r, e)));
                 }
                 case REQUEST_INLINE -> {
                     long id = readId(buf, off, len);
                     byte[] body = Arrays.copyOfRange(buf, off + ID_HEADER, off + len);
                     if (inlineReady) {
-                        invokeHandler(src, body, (r, e) -> sendReply(src, id, r, e, true));
+                        invokeHandler(src, id, body, (r, e) -> sendReply(src, id, r, e, true));
                     } else { // the handler may still wait for the application to finish starting: not on a JGroups thread
-                        runOnWorker(() -> invokeHandler(src, body, (r, e) -> sendReply(src, id, r, e, true)));
+                        runOnWorker(() -> invokeHandler(src, id, body, (r, e) -> sendReply(src, id, r, e, true)));
                     }
                 }
-                case REPLY, REPLY_INLINE, REPLY_NULL, REPLY_ERROR -> onReplyMessage(src, type, buf, off, len);
+                case REPLY, REPLY_INLINE, REPLY_NULL, REPLY_ERROR, REPLY_FORWARDED -> onReplyMessage(src, type, buf, off, len);
                 case MESSAGE, BROADCAST -> {
                     if (src.equals(localAddress)) {
                         return; // our own broadcast looped back
@@ -900,6 +943,11 @@ public final class ClusterChannel implements AutoCloseable {
         Pending p = pending.get(id);
         if (p == null) {
             log.debug("{}: late or unknown reply {} from {}", settings.memberName(), id, nameOf(src));
+            return;
+        }
+        if (type == REPLY_FORWARDED) { // from the member the target passed the request on to
+            forwardedReplies.increment();
+            complete(p, Arrays.copyOfRange(buf, off + ID_HEADER, off + len));
             return;
         }
         if (!p.target.equals(src)) {

@@ -13,4 +13,14 @@ import org.jgroups.Address;
 @FunctionalInterface
 public interface RequestHandler {
     CompletableFuture<byte[]> handle(Address sender, byte[] request);
+
+    /**
+     * {@link #handle(Address, byte[])} with the id the sender gave the request. A handler that passes
+     * {@code (sender, requestId)} on to another member, which answers the sender with
+     * {@link ClusterChannel#forwardReply}, completes its future with {@link ClusterChannel#REPLIED_ELSEWHERE}:
+     * this member then sends no reply of its own.
+     */
+    default CompletableFuture<byte[]> handle(Address sender, long requestId, byte[] request) {
+        return handle(sender, request);
+    }
 }

@@ -43,6 +43,12 @@ public interface Messenger {
 
     void send(Address to, byte[] message);
 
+    /**
+     * Answers request {@code requestId} of {@code caller} on behalf of the member it was sent to, which passed it
+     * on to this one (see {@code ClusterChannel#forwardReply}). Never blocks or throws.
+     */
+    void forwardReply(Address caller, long requestId, byte[] reply);
+
     /** To every other member. */
     void broadcast(byte[] message);
 }

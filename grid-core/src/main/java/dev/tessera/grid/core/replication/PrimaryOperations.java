@@ -18,6 +18,7 @@ import dev.tessera.grid.core.store.PartitionStore;
 import dev.tessera.grid.core.store.Record;
 import dev.tessera.grid.core.store.UncommittedWrites;
 import dev.tessera.grid.core.wire.Messages.ClientOp;
+import dev.tessera.grid.core.wire.Messages.ForwardedReply;
 import dev.tessera.grid.core.wire.Messages.OpResponse;
 import dev.tessera.grid.core.wire.Messages.ReplicaEntry;
 import dev.tessera.grid.core.wire.Messages.Replicate;
@@ -118,11 +119,27 @@ public final class PrimaryOperations {
      *               and whose table must not predate its origin's last departure (answered REJECTED, not run)
      */
     public CompletableFuture<OpResponse> execute(ClientOp op, boolean remote) {
-        return execute(op, remote, true);
+        return execute(op, remote, true, null, 0);
     }
 
-    /** @param viaStore whether a map with a MapStore hands the operation to the {@link StoreHook} */
-    private CompletableFuture<OpResponse> execute(ClientOp op, boolean remote, boolean viaStore) {
+    /**
+     * {@link #execute(ClientOp, boolean) execute(op, true)} for request {@code requestId} of {@code caller}. A
+     * single write to a map with one synchronous backup and {@link SplitBrainMode#AVAILABLE} is answered by that
+     * backup once it applied the copy ({@link Replicator#replicateAndForward}); the future then completes with
+     * {@link #ANSWERED_BY_REPLICA} and this member must not answer. Otherwise it completes with the answer.
+     */
+    public CompletableFuture<OpResponse> execute(ClientOp op, Address caller, long requestId) {
+        return execute(op, true, true, caller, requestId);
+    }
+
+    /** What {@link #execute(ClientOp, Address, long)} completes with when the backup answered the caller. */
+    public static final OpResponse ANSWERED_BY_REPLICA = OpResponse.status(Status.OK, -1);
+
+    /**
+     * @param viaStore whether a map with a MapStore hands the operation to the {@link StoreHook}
+     * @param caller   where the backup may send the answer to a write, or {@code null}: this member answers
+     */
+    private CompletableFuture<OpResponse> execute(ClientOp op, boolean remote, boolean viaStore, Address caller, long requestId) {
         long readStamp = topology.optimisticRead();
         PartitionTable t = topology.table();
         if (remote && System.currentTimeMillis() - CLOCK_SKEW_MILLIS > op.deadlineMillis()) { // no overflow at MAX_VALUE
@@ -151,7 +168,7 @@ public final class PrimaryOperations {
         boolean viaHook = viaStore && map.config().mapStore() != null;
         if (!op.code().mutating) {
             if (viaHook) {
-                return storeHook.execute(op, map, next -> execute(next, false, false));
+                return storeHook.execute(op, map, next -> execute(next, false, false, null, 0));
             }
             Bytes key = Bytes.wrap(op.key());
             OpResponse read = read(map, op, key, t.version());
@@ -166,7 +183,7 @@ public final class PrimaryOperations {
             return done(unavailable(map, t.version(), false));
         }
         if (viaHook) {
-            return storeHook.execute(op, map, next -> execute(next, false, false));
+            return storeHook.execute(op, map, next -> execute(next, false, false, null, 0));
         }
         if (op.code() == OpCode.CLEAR_PARTITION) {
             return clear(map, op.partition());
@@ -198,7 +215,9 @@ public final class PrimaryOperations {
         if (!m.changed) { // decided from the current value: answered once that value is committed
             return afterCommitOf(store, key, response, applied.version());
         }
-        CompletableFuture<Void> copied; // copyAndSettle spelled out: no Supplier and BiFunction per write on the hottest path
+        // a CONSISTENT write's answer depends on the quorum after the copy: only this member can give it
+        boolean forwarding = caller != null && !consistent;
+        CompletableFuture<Boolean> copied; // copyAndSettle spelled out: no Supplier and BiFunction per write on the hottest path
         try {
             if (map.config().nearCache() != null) {
                 invalidations.changed(map.name(), op.partition(), op.key());
@@ -206,15 +225,21 @@ public final class PrimaryOperations {
             afterWrite.accept(map, op.partition());
             List<ReplicaEntry> copy = List.of(new ReplicaEntry(op.key(), m.newValue, m.newVersion, m.newHlc, m.newExpiresAt,
                     m.newStaleUntil, m.newLoadMillis));
-            copied = replicator.replicate(applied, map.name(), map.config(), op.partition(), copy);
+            copied = forwarding
+                    ? replicator.replicateAndForward(applied, map.name(), map.config(), op.partition(), copy,
+                            new ForwardedReply(caller, requestId, response.encode()))
+                    : replicator.replicate(applied, map.name(), map.config(), op.partition(), copy);
         } catch (RuntimeException e) {
             settle(store, List.of(key), m.commit, e, op.partition());
             throw e;
         }
-        return copied.handle((ok, error) -> {
+        return copied.handle((acked, error) -> {
             settle(store, List.of(key), m.commit, error, op.partition());
             if (error != null) {
-                return failure(error, applied.version());
+                return failure(error, applied.version()); // if the backup did answer, the caller took that answer
+            }
+            if (forwarding && acked) {
+                return ANSWERED_BY_REPLICA;
             }
             // A backup that vanished counts as done; on a minority side that must not acknowledge. The write
             // is in our store already (and may be on backups): refused, but possibly applied.
@@ -444,13 +469,13 @@ public final class PrimaryOperations {
             if (map.config().nearCache() != null) {
                 removed.forEach(e -> invalidations.changed(map.name(), p, e.key()));
             }
-            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            List<CompletableFuture<Boolean>> acks = new ArrayList<>();
             for (int from = 0; from < removed.size(); from += CLEAR_BATCH) {
                 List<ReplicaEntry> batch = removed.subList(from, Math.min(removed.size(), from + CLEAR_BATCH));
                 acks.add(replicator.replicate(applied, map.name(), map.config(), p, batch));
             }
             return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
-        }, (v, error) -> error == null ? ok : failure(error, applied.version()));
+        }, (x, error) -> error == null ? ok : failure(error, applied.version()));
     }
 
     /**
@@ -472,9 +497,9 @@ public final class PrimaryOperations {
      * copies are acknowledged or fail (or {@code copy} throws), settles the commit, then answers with {@code answer}.
      */
     private CompletableFuture<OpResponse> copyAndSettle(PartitionStore store, List<Bytes> keys, CompletableFuture<Boolean> commit,
-                                                        int p, Supplier<CompletableFuture<Void>> copy,
-                                                        BiFunction<Void, Throwable, OpResponse> answer) {
-        CompletableFuture<Void> copied;
+                                                        int p, Supplier<? extends CompletableFuture<?>> copy,
+                                                        BiFunction<Object, Throwable, OpResponse> answer) {
+        CompletableFuture<?> copied;
         try {
             copied = copy.get();
         } catch (RuntimeException e) {

@@ -41,35 +41,76 @@ public final class Replicator {
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
-    /** Copies {@code entries} to the map's replicas per {@code table}; completes when the sync ones applied them. */
-    public CompletableFuture<Void> replicate(PartitionTable table, String map, MapConfig config, int p, List<ReplicaEntry> entries) {
+    /**
+     * Copies {@code entries} to the map's replicas per {@code table}; completes when the sync ones applied them
+     * (with whether every one of them acknowledged the copy: {@code false} if one left before it did).
+     */
+    public CompletableFuture<Boolean> replicate(PartitionTable table, String map, MapConfig config, int p, List<ReplicaEntry> entries) {
         Address self = messenger.self();
         List<Address> sync = ReplicaTargets.sync(table, p, self, config);
         List<Address> async = ReplicaTargets.async(table, p, self, config, sync);
         if (sync.isEmpty() && async.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(true);
         }
         byte[] message = new Replicate(table.version(), map, config, p, entries).encode();
         long deadline = System.nanoTime() + timeoutNanos;
+        copyToAsync(async, message, deadline, p);
+        if (sync.size() == 1) {
+            return send(sync.get(0), message, deadline, true);
+        }
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Boolean>[] acks = new CompletableFuture[sync.size()];
+        for (int i = 0; i < acks.length; i++) {
+            acks[i] = send(sync.get(i), message, deadline, true);
+        }
+        return CompletableFuture.allOf(acks).thenApply(x -> {
+            for (CompletableFuture<Boolean> ack : acks) {
+                if (!ack.join()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /**
+     * {@link #replicate}, where the map has exactly one synchronous replica for {@code p}: its copy carries
+     * {@code reply}, which that replica sends to the caller once it applied the copy
+     * ({@link Messages.ForwardedReply}). Completes with whether it did, i.e. acknowledged the copy; if
+     * {@code false} (another number of sync replicas, or the replica left before acknowledging) the caller
+     * has not been answered and the primary must answer it. Asynchronous replicas get the copy without the
+     * reply: the caller must not hear of a write before its synchronous replica holds it.
+     */
+    public CompletableFuture<Boolean> replicateAndForward(PartitionTable table, String map, MapConfig config, int p,
+                                                          List<ReplicaEntry> entries, Messages.ForwardedReply reply) {
+        Address self = messenger.self();
+        List<Address> sync = ReplicaTargets.sync(table, p, self, config);
+        if (sync.size() != 1) {
+            return replicate(table, map, config, p, entries).thenApply(x -> false);
+        }
+        List<Address> async = ReplicaTargets.async(table, p, self, config, sync);
+        long deadline = System.nanoTime() + timeoutNanos;
+        if (!async.isEmpty()) {
+            copyToAsync(async, new Replicate(table.version(), map, config, p, entries).encode(), deadline, p);
+        }
+        return send(sync.get(0), new Replicate(table.version(), map, config, p, entries, reply).encode(), deadline, true);
+    }
+
+    private void copyToAsync(List<Address> async, byte[] message, long deadline, int p) {
         for (Address a : async) {
-            sendReliably(a, message, deadline, true).exceptionally(e -> {
+            send(a, message, deadline, true).exceptionally(e -> {
                 log.debug("async backup of partition {} to {} failed: {}", p, a, e.toString());
                 return null;
             });
         }
-        if (sync.size() == 1) {
-            return sendReliably(sync.get(0), message, deadline, true);
-        }
-        CompletableFuture<?>[] acks = new CompletableFuture<?>[sync.size()];
-        for (int i = 0; i < acks.length; i++) {
-            acks[i] = sendReliably(sync.get(i), message, deadline, true);
-        }
-        return CompletableFuture.allOf(acks);
     }
 
-    /** Sends one {@link Replicate} message until it is applied, the receiver is gone, or the deadline passes. */
-    public CompletableFuture<Void> sendReliably(Address to, byte[] message, long deadlineNanos) {
-        return sendReliably(to, message, deadlineNanos, false);
+    /**
+     * Sends one {@link Replicate} message until it is applied, the receiver is gone, or the deadline passes.
+     * Completes with {@code true} if the receiver applied it, {@code false} if it left first.
+     */
+    public CompletableFuture<Boolean> sendReliably(Address to, byte[] message, long deadlineNanos) {
+        return send(to, message, deadlineNanos, false);
     }
 
     /**
@@ -77,20 +118,20 @@ public final class Replicator {
      *               ({@link Messenger#requestInline}): for the copies of single writes, whose continuations
      *               (the write's reply) never block; not for migration chunks, which are big and flow-controlled
      */
-    private CompletableFuture<Void> sendReliably(Address to, byte[] message, long deadlineNanos, boolean inline) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+    private CompletableFuture<Boolean> send(Address to, byte[] message, long deadlineNanos, boolean inline) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
         attempt(to, message, deadlineNanos, 0, done, inline);
         return done;
     }
 
-    private void attempt(Address to, byte[] message, long deadline, int attempt, CompletableFuture<Void> done, boolean inline) {
+    private void attempt(Address to, byte[] message, long deadline, int attempt, CompletableFuture<Boolean> done, boolean inline) {
         long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (remaining <= 0) {
             done.completeExceptionally(new GridTimeoutException("Backup copy to " + to + " not acknowledged in time", -1, String.valueOf(to)));
             return;
         }
         if (messenger.hasLeft(to)) {
-            done.complete(null); // a replica that left is not waited for: migration rebuilds redundancy
+            done.complete(false); // a replica that left is not waited for: migration rebuilds redundancy
             return;
         }
         if (!messenger.isMember(to)) {
@@ -119,7 +160,7 @@ public final class Replicator {
                 return;
             }
             switch (r.status()) {
-                case OK -> done.complete(null);
+                case OK -> done.complete(true);
                 case RETRY -> retryLater(to, message, deadline, attempt, done, inline);
                 case REJECTED -> done.completeExceptionally(new StaleOwnerException(to + " rejected the copy at table " + r.tableVersion(), r.tableVersion()));
                 default -> done.completeExceptionally(new IllegalStateException(to + " failed to apply the copy: " + r.status()));
@@ -127,7 +168,7 @@ public final class Replicator {
         });
     }
 
-    private void retryLater(Address to, byte[] message, long deadline, int attempt, CompletableFuture<Void> done, boolean inline) {
+    private void retryLater(Address to, byte[] message, long deadline, int attempt, CompletableFuture<Boolean> done, boolean inline) {
         long delay = Math.min(50, 1L << Math.min(attempt, 6));
         try {
             scheduler.schedule(() -> attempt(to, message, deadline, attempt + 1, done, inline), delay, TimeUnit.MILLISECONDS);

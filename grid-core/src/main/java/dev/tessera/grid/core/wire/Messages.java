@@ -161,9 +161,19 @@ public final class Messages {
     }
 
     /** Copies of writes, from a partition's primary to its backups and migration targets. */
-    public record Replicate(long tableVersion, String map, MapConfig config, int partition, List<ReplicaEntry> entries) {
+    /**
+     * A copy of writes from a partition's primary to a replica (a backup copy or a migration chunk). A
+     * backup copy of a single write from another member may carry that write's {@code reply}: the
+     * replica, once it applied the copy, answers the caller itself (see {@link ForwardedReply}).
+     */
+    public record Replicate(long tableVersion, String map, MapConfig config, int partition, List<ReplicaEntry> entries,
+                            ForwardedReply reply) {
+        public Replicate(long tableVersion, String map, MapConfig config, int partition, List<ReplicaEntry> entries) {
+            this(tableVersion, map, config, partition, entries, null);
+        }
+
         public byte[] encode() {
-            int size = 32;
+            int size = 33 + (reply == null ? 0 : 40 + reply.reply.length);
             for (ReplicaEntry e : entries) {
                 size += 44 + len(e.key) + len(e.value);
             }
@@ -180,6 +190,12 @@ public final class Messages {
                     out.writeLong(e.expiresAt);
                     out.writeLong(e.staleUntil);
                     out.writeInt(e.loadMillis);
+                }
+                out.writeBoolean(reply != null);
+                if (reply != null) {
+                    Util.writeAddress(reply.caller, out);
+                    out.writeLong(reply.requestId);
+                    writeBytes(out, reply.reply);
                 }
             });
         }
@@ -216,8 +232,33 @@ public final class Messages {
                 entries.add(new ReplicaEntry(key, readBytes(in), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
                         in.readInt()));
             }
-            return new Replicate(tv, map, config, partition, entries);
+            ForwardedReply reply = null;
+            if (in.readBoolean()) {
+                Address caller;
+                try {
+                    caller = Util.readAddress(in);
+                } catch (ClassNotFoundException e) {
+                    throw new MalformedMessageException("bad caller address in REPLICATE", e);
+                }
+                long requestId = in.readLong();
+                byte[] bytes = readBytes(in);
+                if (caller == null || bytes == null) {
+                    throw new MalformedMessageException("REPLICATE carries a reply without caller or body");
+                }
+                reply = new ForwardedReply(caller, requestId, bytes);
+            }
+            return new Replicate(tv, map, config, partition, entries, reply);
         }
+    }
+
+    /**
+     * The primary's reply to request {@code requestId} of {@code caller}, a single write, carried by the write's
+     * copy to its only synchronous backup: the backup sends it to the caller once it applied the copy, so the
+     * caller hears of the write after three network hops (caller, primary, backup, caller) instead of four, as
+     * Hazelcast's backup acknowledgements do. The backup still acknowledges the copy to the primary, which
+     * counts the write as committed only then.
+     */
+    public record ForwardedReply(Address caller, long requestId, byte[] reply) {
     }
 
     /** Reply to {@link Replicate}. */

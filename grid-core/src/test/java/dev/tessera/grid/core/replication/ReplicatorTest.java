@@ -44,14 +44,14 @@ class ReplicatorTest {
     void copyToAMemberNotYetInOurView_waitsUntilItJoinsAndApplies() {
         Replicator replicator = new Replicator(messenger, scheduler, 10_000);
         messenger.view(List.of(self)); // the coordinator saw the joiner; our view does not show it yet
-        CompletableFuture<Void> copy = replicator.sendReliably(joiner, new byte[] {1}, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+        CompletableFuture<Boolean> copy = replicator.sendReliably(joiner, new byte[] {1}, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
         await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> true);
         assertThat(copy).as("a copy to a member we have not seen must not count as delivered").isNotDone();
         assertThat(messenger.delivered.get()).isZero();
 
         messenger.view(List.of(self, joiner));
         await().atMost(Duration.ofSeconds(5)).until(copy::isDone);
-        assertThat(copy).isCompletedWithValue(null);
+        assertThat(copy).as("applied by the receiver").isCompletedWithValue(true);
         assertThat(messenger.delivered.get()).isEqualTo(1);
     }
 
@@ -60,9 +60,10 @@ class ReplicatorTest {
         Replicator replicator = new Replicator(messenger, scheduler, 10_000);
         messenger.view(List.of(self, joiner));
         messenger.view(List.of(self)); // it left
-        CompletableFuture<Void> copy = replicator.sendReliably(joiner, new byte[] {1}, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+        CompletableFuture<Boolean> copy = replicator.sendReliably(joiner, new byte[] {1}, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
         await().atMost(Duration.ofSeconds(5)).until(copy::isDone);
-        assertThat(copy).isCompletedWithValue(null);
+        assertThat(copy).as("done, but not applied: a reply it was to forward is the primary's to send")
+                .isCompletedWithValue(false);
         assertThat(messenger.delivered.get()).isZero();
     }
 
@@ -110,6 +111,9 @@ class ReplicatorTest {
 
         @Override
         public void send(Address to, byte[] message) {}
+
+        @Override
+        public void forwardReply(Address caller, long requestId, byte[] reply) {}
 
         @Override
         public void broadcast(byte[] message) {}

@@ -1,0 +1,98 @@
+package dev.tessera.grid.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jgroups.Address;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A request answered by a member other than its target ({@link ClusterChannel#forwardReply}). */
+class ForwardedReplyTest {
+
+    private TestCluster cluster;
+
+    @AfterEach
+    void tearDown() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** b passes every request on to c, which answers the caller: how a primary lets its backup answer a write. */
+    private static RequestHandler passOnTo(AtomicReference<TestCluster.Member> answerer) {
+        return new RequestHandler() {
+            @Override
+            public CompletableFuture<byte[]> handle(Address sender, byte[] request) {
+                throw new AssertionError("the channel passes request ids");
+            }
+
+            @Override
+            public CompletableFuture<byte[]> handle(Address sender, long requestId, byte[] request) {
+                TestCluster.Member c = answerer.get();
+                if (c != null) {
+                    c.channel.forwardReply(sender, requestId, ("c:" + new String(request, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+                }
+                return CompletableFuture.completedFuture(ClusterChannel.REPLIED_ELSEWHERE);
+            }
+        };
+    }
+
+    @ParameterizedTest(name = "inline={0}")
+    @ValueSource(booleans = {false, true})
+    void theCallerTakesTheReplyOfTheMemberItsTargetPassedTheRequestOnTo(boolean inline) throws Exception {
+        cluster = new TestCluster();
+        AtomicReference<TestCluster.Member> answerer = new AtomicReference<>();
+        TestCluster.Member a = cluster.start("a", TestCluster.echo("a"));
+        TestCluster.Member b = cluster.start("b", passOnTo(answerer));
+        TestCluster.Member c = cluster.start("c", TestCluster.echo("c"));
+        answerer.set(c);
+        awaitViewSize(3, a, b, c);
+
+        byte[] reply = a.channel.request(b.address(), "hello".getBytes(StandardCharsets.UTF_8), 5_000, inline)
+                .get(5, TimeUnit.SECONDS);
+
+        assertThat(new String(reply, StandardCharsets.UTF_8)).isEqualTo("c:hello");
+        assertThat(a.channel.forwardedRepliesReceived()).isEqualTo(1);
+        assertThat(a.channel.pendingRequests()).isZero();
+    }
+
+    @Test
+    void aTargetThatPassedTheRequestOnSendsNoReplyOfItsOwn() {
+        cluster = new TestCluster();
+        AtomicReference<TestCluster.Member> nobody = new AtomicReference<>();
+        TestCluster.Member a = cluster.start("a", TestCluster.echo("a"));
+        TestCluster.Member b = cluster.start("b", passOnTo(nobody));
+        awaitViewSize(2, a, b);
+
+        CompletableFuture<byte[]> reply = a.channel.request(b.address(), "hello".getBytes(StandardCharsets.UTF_8), 300, true);
+
+        await().atMost(Duration.ofSeconds(5)).until(reply::isDone);
+        assertThat(reply).as("no empty reply from b: only the member it passed the request on to answers")
+                .isCompletedExceptionally();
+        try {
+            reply.get();
+        } catch (ExecutionException | InterruptedException e) {
+            assertThat(e.getCause()).isInstanceOf(RequestTimeoutException.class);
+        }
+    }
+
+    private static void awaitViewSize(int size, TestCluster.Member... members) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (TestCluster.Member m : members) {
+                if (m.channel.currentView().size() != size) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+}
