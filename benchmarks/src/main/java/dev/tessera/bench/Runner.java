@@ -27,6 +27,8 @@ final class Runner {
     private final Set<String> only;
     private final List<String> stores;
     private final boolean jfr;
+    /** CPU sampling period of the recordings: 1 ms resolves short windows, 20 ms barely slows the members. */
+    private final String jfrPeriod;
     private final Path target;
     private final Path runDir;
     private final int keys;
@@ -43,6 +45,7 @@ final class Runner {
         only = new LinkedHashSet<>(List.of(a.get("only", "W1,W2,W3,W4,CHM,memory,rebalance").split(",")));
         stores = List.of(a.get("stores", "tessera,hazelcast").split(","));
         jfr = a.flag("jfr");
+        jfrPeriod = a.get("jfr-period", "1 ms");
         keys = a.getInt("keys", quick ? 10_000 : 100_000);
         warmup = a.getLong("warmup", quick ? 1_000 : 5_000);
         measure = a.getLong("measure", quick ? 2_000 : 20_000);
@@ -333,14 +336,14 @@ final class Runner {
         }
     }
 
-    /** JFR's "profile" settings with CPU sampling every 1 ms instead of 10-20 ms (more samples from short windows). */
+    /** JFR's "profile" settings with CPU sampling every {@code --jfr-period} (1 ms: more samples from short windows). */
     private Path jfcFile() {
         Path f = runDir.resolve("bench-profile.jfc");
         try {
             if (!Files.exists(f)) {
                 String xml = jdk.jfr.Configuration.getConfiguration("profile").getContents();
                 xml = xml.replaceAll("(?s)(?<pre><event name=\"jdk\\.ExecutionSample\">.*?<setting name=\"period\"[^>]*>)[^<]*(?<post></setting>)",
-                        "${pre}1 ms${post}");
+                        "${pre}" + jfrPeriod + "${post}");
                 Files.writeString(f, xml);
             }
         } catch (IOException | java.text.ParseException e) {
