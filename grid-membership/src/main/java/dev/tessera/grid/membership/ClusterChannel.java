@@ -71,6 +71,10 @@ import org.slf4j.LoggerFactory;
  * thread hand-offs on each side of a round trip. On the multi-JVM stack that thread is the transport's own reader
  * ({@link DirectDataPathPolicy}: no hand-off to JGroups' pool either), so a blocking step there would stall all
  * traffic from the sender: everything else keeps the worker hand-offs.</li>
+ * <li><b>Forwarded replies</b> ({@link #forwardReply}): a handler may pass a request on to a third member, which
+ * answers the caller directly with the caller's request id (a primary's backup answering a write: one hop fewer).
+ * The caller accepts such a reply from any member; its request ids are its own, so it cannot be mistaken for
+ * another request's.</li>
  * <li><b>One-way messages are regular messages</b> (FIFO per sender via UNICAST3/NAKACK2); on arrival they are queued
  * per sender ({@link SerialExecutor}) and delivered on the worker pool in order.</li>
  * <li><b>Views</b> arrive on a JGroups thread in {@link Receiver#viewAccepted}; we only convert them, fail pending

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * again shortly. A replica that left the view counts as done: the write is acknowledged by the
  * live replicas, and redundancy is rebuilt by migration. A replica that REJECTS tells the primary
  * its table is stale: the operation fails with {@link StaleOwnerException} and the caller retries.
+ *
+ * <p>{@link #replicateAndForward} lets the only synchronous replica answer the write's caller itself.
  */
 public final class Replicator {
     private static final Logger log = LoggerFactory.getLogger(Replicator.class);
