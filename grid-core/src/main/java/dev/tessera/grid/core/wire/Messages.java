@@ -256,7 +256,10 @@ public final class Messages {
      * copy to its only synchronous backup: the backup sends it to the caller once it applied the copy, so the
      * caller hears of the write after three network hops (caller, primary, backup, caller) instead of four, as
      * Hazelcast's backup acknowledgements do. The backup still acknowledges the copy to the primary, which
-     * counts the write as committed only then.
+     * counts the write as committed only then. The backup sends the reply before its acknowledgement; should
+     * the reply still be lost while the acknowledgement arrives (the backup dies between the two sends, or the
+     * network cuts backup and caller apart but neither from the primary), the caller gets no answer and its
+     * operation times out: {@code GridTimeoutException}, an unknown outcome, for a write that was applied.
      */
     public record ForwardedReply(Address caller, long requestId, byte[] reply) {
     }
