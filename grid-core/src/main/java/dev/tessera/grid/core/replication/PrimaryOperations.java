@@ -217,7 +217,7 @@ public final class PrimaryOperations {
         }
         // a CONSISTENT write's answer depends on the quorum after the copy: only this member can give it
         boolean forwarding = caller != null && !consistent;
-        CompletableFuture<Boolean> copied; // copyAndSettle spelled out: no Supplier and BiFunction per write on the hottest path
+        CompletableFuture<?> copied; // copyAndSettle spelled out: no Supplier and BiFunction per write on the hottest path
         try {
             if (map.config().nearCache() != null) {
                 invalidations.changed(map.name(), op.partition(), op.key());
@@ -238,7 +238,7 @@ public final class PrimaryOperations {
             if (error != null) {
                 return failure(error, applied.version()); // if the backup did answer, the caller took that answer
             }
-            if (forwarding && acked) {
+            if (forwarding && Boolean.TRUE.equals(acked)) { // false: the backup left unanswered, we answer
                 return ANSWERED_BY_REPLICA;
             }
             // A backup that vanished counts as done; on a minority side that must not acknowledge. The write
@@ -469,7 +469,7 @@ public final class PrimaryOperations {
             if (map.config().nearCache() != null) {
                 removed.forEach(e -> invalidations.changed(map.name(), p, e.key()));
             }
-            List<CompletableFuture<Boolean>> acks = new ArrayList<>();
+            List<CompletableFuture<?>> acks = new ArrayList<>();
             for (int from = 0; from < removed.size(); from += CLEAR_BATCH) {
                 List<ReplicaEntry> batch = removed.subList(from, Math.min(removed.size(), from + CLEAR_BATCH));
                 acks.add(replicator.replicate(applied, map.name(), map.config(), p, batch));

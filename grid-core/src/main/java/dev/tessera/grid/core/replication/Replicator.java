@@ -43,16 +43,13 @@ public final class Replicator {
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
-    /**
-     * Copies {@code entries} to the map's replicas per {@code table}; completes when the sync ones applied them
-     * (with whether every one of them acknowledged the copy: {@code false} if one left before it did).
-     */
-    public CompletableFuture<Boolean> replicate(PartitionTable table, String map, MapConfig config, int p, List<ReplicaEntry> entries) {
+    /** Copies {@code entries} to the map's replicas per {@code table}; completes when the sync ones applied them. */
+    public CompletableFuture<?> replicate(PartitionTable table, String map, MapConfig config, int p, List<ReplicaEntry> entries) {
         Address self = messenger.self();
         List<Address> sync = ReplicaTargets.sync(table, p, self, config);
         List<Address> async = ReplicaTargets.async(table, p, self, config, sync);
         if (sync.isEmpty() && async.isEmpty()) {
-            return CompletableFuture.completedFuture(true);
+            return CompletableFuture.completedFuture(null);
         }
         byte[] message = new Replicate(table.version(), map, config, p, entries).encode();
         long deadline = System.nanoTime() + timeoutNanos;
@@ -60,19 +57,11 @@ public final class Replicator {
         if (sync.size() == 1) {
             return send(sync.get(0), message, deadline, true);
         }
-        @SuppressWarnings("unchecked")
-        CompletableFuture<Boolean>[] acks = new CompletableFuture[sync.size()];
+        CompletableFuture<?>[] acks = new CompletableFuture<?>[sync.size()];
         for (int i = 0; i < acks.length; i++) {
             acks[i] = send(sync.get(i), message, deadline, true);
         }
-        return CompletableFuture.allOf(acks).thenApply(x -> {
-            for (CompletableFuture<Boolean> ack : acks) {
-                if (!ack.join()) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        return CompletableFuture.allOf(acks);
     }
 
     /**
