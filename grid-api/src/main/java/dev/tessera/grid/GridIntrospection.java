@@ -18,6 +18,12 @@ public interface GridIntrospection {
     /** Per map name: what this member stores. */
     Map<String, MapStats> localMapStats();
 
+    /**
+     * What this member refused at its trust boundary since it started, counted by reason. Every refused message was
+     * dropped before it reached a store; none of them changed data.
+     */
+    RejectedMessages rejectedMessages();
+
     /** Per near-cached map name: this member's near cache. */
     Map<String, NearCacheStats> nearCacheStats();
 
@@ -58,6 +64,22 @@ public interface GridIntrospection {
      * @param evictions      entries this member evicted as primary since it started
      * @param expirations    entries this member expired as primary since it started
      */
+    /**
+     * Messages this member refused.
+     *
+     * @param fromNonMembers frames from a sender that is not a member of this member's view (dropped unanswered)
+     * @param malformed      messages from members that could not be decoded
+     * @param notPermitted   well-formed messages their sender may not send: a partition table not from the view's
+     *                       coordinator or one that would strand data, a leave request for another member, a
+     *                       migration notice from a member that holds no replica
+     */
+    record RejectedMessages(long fromNonMembers, long malformed, long notPermitted) {
+        /** All refused messages. */
+        public long total() {
+            return fromNonMembers + malformed + notPermitted;
+        }
+    }
+
     record MapStats(long primaryEntries, long backupEntries, long bytes, long heapCostBytes, long evictions,
                     long expirations) {}
 

@@ -3,6 +3,8 @@ package dev.tessera.grid.core;
 import dev.tessera.grid.core.cluster.Coordinator;
 import dev.tessera.grid.core.cluster.HandoverFences;
 import dev.tessera.grid.core.cluster.Messenger;
+import dev.tessera.grid.core.cluster.RejectionCounter;
+import dev.tessera.grid.core.cluster.TableGate;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.events.EntryEventService;
 import dev.tessera.grid.core.map.MapContext;
@@ -27,15 +29,20 @@ import dev.tessera.grid.core.wire.Messages.TransferDone;
 import dev.tessera.grid.core.wire.Status;
 import dev.tessera.grid.core.wire.WriteBehindFlushed;
 import dev.tessera.grid.membership.ClusterChannel;
+import dev.tessera.grid.membership.ClusterView;
+import dev.tessera.grid.membership.ThrottledWarning;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 import org.jgroups.Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Routes every message from another member to the component that handles it. A message that
- * cannot be decoded is rejected, counted and logged; it never reaches a store.
+ * cannot be decoded is rejected, counted and logged; it never reaches a store. So is a control
+ * message its sender may not send: a partition table only counts from the view's coordinator
+ * ({@link TableGate}), a merge-out only from the coordinator, a leave request only for its sender.
+ * (Only members of the view get this far: the channel drops everyone else's frames.)
  */
 final class InboundDispatcher {
     private static final Logger log = LoggerFactory.getLogger(InboundDispatcher.class);
@@ -51,12 +58,17 @@ final class InboundDispatcher {
     private final EntryEventService entryEvents;
     private final MapStoreService mapStores;
     private final Messenger messenger;
-    private final AtomicLong malformed = new AtomicLong();
+    private final TableGate tables;
+    private final RejectionCounter rejections;
+    private final ThrottledWarning warning = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
 
     InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator,
                       MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches, HandoverFences fences,
-                      EntryEventService entryEvents, MapStoreService mapStores, Messenger messenger) {
+                      EntryEventService entryEvents, MapStoreService mapStores, Messenger messenger, TableGate tables,
+                      RejectionCounter rejections) {
         this.messenger = messenger;
+        this.tables = tables;
+        this.rejections = rejections;
         this.nearCaches = nearCaches;
         this.fences = fences;
         this.entryEvents = entryEvents;
@@ -99,6 +111,10 @@ final class InboundDispatcher {
                 return CompletableFuture.completedFuture(
                         new TableMessage(MessageType.TABLE_RESPONSE, topology.table(), coordinator.side()).encode());
             } else if (m instanceof Messages.MergeOut out) {
+                ClusterView v = messenger.view();
+                if (!v.coordinator().address().equals(sender)) {
+                    throw new NotPermittedException("a merge-out request from " + sender + ", which is not the coordinator");
+                }
                 return merger.mergeOut(out.target()).thenApply(n -> new Messages.MergeOutDone(n).encode());
             } else if (m instanceof Messages.MergeEntries in) {
                 return primary.mergeIn(in.body()).thenApply(Messages.ReplicateResponse::encode);
@@ -113,6 +129,9 @@ final class InboundDispatcher {
         } catch (MalformedMessageException e) {
             reject(sender, e);
             return CompletableFuture.failedFuture(e);
+        } catch (NotPermittedException e) {
+            refuse(e);
+            return CompletableFuture.failedFuture(e);
         }
     }
 
@@ -120,10 +139,13 @@ final class InboundDispatcher {
         try {
             Object m = Messages.decode(message);
             if (m instanceof TableMessage t && t.type() == MessageType.TABLE_UPDATE) {
-                topology.apply(t.table());
+                tables.onTable(sender, t.table());
             } else if (m instanceof TransferDone d) {
-                coordinator.onTransferDone(d);
+                coordinator.onTransferDone(sender, d);
             } else if (m instanceof LeaveRequest l) {
+                if (!l.member().equals(sender)) {
+                    throw new NotPermittedException("a leave request for " + l.member() + " from " + sender);
+                }
                 coordinator.onLeaveRequest(l.member());
             } else if (m instanceof Messages.Invalidations inv) {
                 nearCaches.onInvalidations(sender, inv);
@@ -138,17 +160,27 @@ final class InboundDispatcher {
             }
         } catch (MalformedMessageException e) {
             reject(sender, e);
+        } catch (NotPermittedException e) {
+            refuse(e);
         } catch (IllegalStateException e) {
             log.error("Rejected a message from {}: {}", sender, e.getMessage());
         }
     }
 
-    long malformedCount() {
-        return malformed.get();
+    private void reject(Address sender, MalformedMessageException e) {
+        rejections.malformed();
+        warning.warn("Rejected a malformed message from {}: {}", sender, e.getMessage());
     }
 
-    private void reject(Address sender, MalformedMessageException e) {
-        malformed.incrementAndGet();
-        log.warn("Rejected a malformed message from {}: {}", sender, e.getMessage());
+    private void refuse(NotPermittedException e) {
+        rejections.notPermitted();
+        warning.warn("Refused {}", e.getMessage());
+    }
+
+    /** A well-formed message that its sender is not entitled to send. */
+    private static final class NotPermittedException extends RuntimeException {
+        NotPermittedException(String message) {
+            super(message, null, false, false);
+        }
     }
 }

@@ -21,12 +21,20 @@ final class Introspection implements GridIntrospection {
     private final LocalStorage storage;
     private final Function<Address, Member> memberOf;
     private final NearCacheRegistry nearCaches;
+    private final java.util.function.Supplier<RejectedMessages> rejected;
 
-    Introspection(TopologyState topology, LocalStorage storage, Function<Address, Member> memberOf, NearCacheRegistry nearCaches) {
+    Introspection(TopologyState topology, LocalStorage storage, Function<Address, Member> memberOf, NearCacheRegistry nearCaches,
+                  java.util.function.Supplier<RejectedMessages> rejected) {
+        this.rejected = rejected;
         this.topology = topology;
         this.storage = storage;
         this.memberOf = memberOf;
         this.nearCaches = nearCaches;
+    }
+
+    @Override
+    public RejectedMessages rejectedMessages() {
+        return rejected.get();
     }
 
     @Override

@@ -12,6 +12,8 @@ import dev.tessera.grid.MembershipListener;
 import dev.tessera.grid.Registration;
 import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.cluster.Coordinator;
+import dev.tessera.grid.core.cluster.RejectionCounter;
+import dev.tessera.grid.core.cluster.TableGate;
 import dev.tessera.grid.core.cluster.HandoverFences;
 import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
@@ -99,6 +101,8 @@ public final class TesseraGrid implements Grid {
     private ChannelMessenger messenger;
     private TopologyState topology;
     private Coordinator coordinator;
+    private TableGate tableGate;
+    private final RejectionCounter rejections = new RejectionCounter();
     private TransferManager transfers;
     private HandoverFences fences;
     private InboundDispatcher inbound;
@@ -168,7 +172,8 @@ public final class TesseraGrid implements Grid {
         topology.addListener(loadLeases::onTable);
         SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
-                merger::mergeOut);
+                merger::mergeOut, rejections);
+        tableGate = new TableGate(topology, channel::currentView, rejections);
         transfers = new TransferManager(topology, storage, replicator, this::sendTransferDone, transferExecutor);
         StorageJanitor janitor = new StorageJanitor(storage, self);
         fences = new HandoverFences(topology, messenger, scheduler, timeout);
@@ -188,8 +193,10 @@ public final class TesseraGrid implements Grid {
         mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, nearCaches, this::ensureOpen,
                 this::memberOf, timeout, entryEvents);
         inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage, mapStores), coordinator, mapContext,
-                merger, nearCaches, fences, entryEvents, mapStores, messenger);
-        introspection = new Introspection(topology, storage, this::memberOf, nearCaches);
+                merger, nearCaches, fences, entryEvents, mapStores, messenger, tableGate, rejections);
+        introspection = new Introspection(topology, storage, this::memberOf, nearCaches,
+                () -> new GridIntrospection.RejectedMessages(channel.rejectedFromNonMembers(), rejections.malformedCount(),
+                        rejections.notPermittedCount()));
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> loadLeases.sweep(timeout), 100, 100, TimeUnit.MILLISECONDS);
         wired.countDown();
@@ -350,6 +357,7 @@ public final class TesseraGrid implements Grid {
             return;
         }
         messenger.onView(view);
+        tableGate.onView(view);
         fences.onView(view);
         loadLeases.onMembers(view.addresses());
         quorum.onView(view, topology.table());
@@ -383,7 +391,7 @@ public final class TesseraGrid implements Grid {
     private void sendTransferDone(TransferDone done) {
         Address coord = channel.currentView().coordinator().address();
         if (coord.equals(messenger.self())) {
-            coordinator.onTransferDone(done);
+            coordinator.onTransferDone(messenger.self(), done);
         } else {
             messenger.send(coord, done.encode());
         }

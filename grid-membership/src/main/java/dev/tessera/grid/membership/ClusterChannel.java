@@ -110,6 +110,8 @@ public final class ClusterChannel implements AutoCloseable {
     /** How often pending requests are checked against their deadlines: a timeout fires up to this much late. */
     static final long TIMEOUT_SWEEP_MILLIS = 10;
     private static final int MAX_ERROR_CHARS = 8_000;
+    /** One-way messages held for the next view at most (see {@link #parked}). */
+    static final int MAX_PARKED = 256;
 
     private enum State { STARTING, RUNNING, CLOSED, CRASHED }
 
@@ -141,6 +143,13 @@ public final class ClusterChannel implements AutoCloseable {
     /** Name/zone of every member seen so far, in case some view carries an address without attributes. */
     private final Map<Address, MemberInfo> knownMembers = new ConcurrentHashMap<>();
 
+    /**
+     * One-way messages from senders not (yet) in this member's view, kept until the next view decides: a coordinator's
+     * broadcast can overtake the view that makes it one. Bounded; guarded by itself.
+     */
+    private final java.util.ArrayDeque<Parked> parked = new java.util.ArrayDeque<>();
+    private final LongAdder rejectedFromNonMembers = new LongAdder();
+    private final ThrottledWarning nonMemberWarning = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
     private volatile Set<Address> unreachable = Set.of();
     private volatile boolean dropAll;
     private volatile ClusterView view;
@@ -770,7 +779,12 @@ public final class ClusterChannel implements AutoCloseable {
             return;
         }
         ClusterView cv = toClusterView(v);
-        view = cv;
+        synchronized (parked) {
+            if (!parked.isEmpty()) {
+                releaseParked(cv); // before the view is published, so a sender's later messages queue behind these
+            }
+            view = cv;
+        }
         for (Pending p : pending.values()) {
             if (!p.target.equals(localAddress) && !cv.contains(p.target)) {
                 fail(p, new MemberUnreachableException(p.target, "member " + nameOf(p.target)
@@ -910,6 +924,9 @@ public final class ClusterChannel implements AutoCloseable {
             return;
         }
         byte type = buf[off];
+        if (!fromMember(src, type, buf, off, len)) {
+            return;
+        }
         try {
             switch (type) {
                 case REQUEST -> {
@@ -940,6 +957,57 @@ public final class ClusterChannel implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("{}: dropped a malformed message from {}: {}", settings.memberName(), nameOf(src), e.toString());
         }
+    }
+
+    /**
+     * The trust check every frame passes: only members of this member's current view are heard. Requests and replies
+     * from anyone else are dropped unanswered (an answer would make the transport retransmit to a sender that may not
+     * exist); one-way messages wait for the next view, which may add their sender, and are dropped if it does not.
+     */
+    private boolean fromMember(Address src, byte type, byte[] buf, int off, int len) {
+        ClusterView v = view;
+        if (v != null && v.contains(src)) {
+            return true;
+        }
+        if (type == MESSAGE || type == BROADCAST) {
+            synchronized (parked) {
+                v = view; // a view installed meanwhile has drained the queue: look again under its lock
+                if (v != null && v.contains(src)) {
+                    return true;
+                }
+                if (parked.size() >= MAX_PARKED) {
+                    rejectNonMember(parked.removeFirst().sender, "one-way message");
+                }
+                parked.addLast(new Parked(src, Arrays.copyOfRange(buf, off, off + len)));
+            }
+            return false;
+        }
+        rejectNonMember(src, type == REQUEST || type == REQUEST_INLINE ? "request" : "frame of type " + type);
+        return false;
+    }
+
+    private void rejectNonMember(Address src, String what) {
+        rejectedFromNonMembers.increment();
+        nonMemberWarning.warn("{}: dropped a {} from {}, which is not a member of view {}", settings.memberName(), what,
+                src, view == null ? "(none yet)" : view.viewId());
+    }
+
+    /** Under {@link #parked}'s lock, before {@code next} is published: delivers what its members sent, drops the rest. */
+    private void releaseParked(ClusterView next) {
+        for (Parked p : parked) {
+            if (next.contains(p.sender)) {
+                byte[] body = Arrays.copyOfRange(p.frame, 1, p.frame.length);
+                queueFor(p.sender).execute(() -> deliverMessage(p.sender, body));
+            } else {
+                rejectNonMember(p.sender, "one-way message");
+            }
+        }
+        parked.clear();
+    }
+
+    /** Frames dropped because their sender was not a member of this member's view, since start. */
+    public long rejectedFromNonMembers() {
+        return rejectedFromNonMembers.sum();
     }
 
     private void onReplyMessage(Address src, byte type, byte[] buf, int off, int len) {
@@ -1007,6 +1075,9 @@ public final class ClusterChannel implements AutoCloseable {
         public void viewAccepted(View v) {
             onJGroupsView(v);
         }
+    }
+
+    private record Parked(Address sender, byte[] frame) {
     }
 
     private static final class Pending {

@@ -9,6 +9,7 @@ import dev.tessera.grid.core.wire.Messages.TableQuery;
 import dev.tessera.grid.core.wire.Messages.TransferDone;
 import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.MemberInfo;
+import dev.tessera.grid.membership.ThrottledWarning;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -70,6 +71,8 @@ public final class Coordinator {
     private static final long MERGE_OUT_TIMEOUT_MS = 120_000;
 
     private final Messenger messenger;
+    private final RejectionCounter rejections;
+    private final ThrottledWarning refusals = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
     private final TopologyState topology;
     private final OwnershipAssigner assigner;
     private final ScheduledExecutorService executor;
@@ -85,8 +88,9 @@ public final class Coordinator {
 
     /** @param localMergeOut runs this member's own merge-out when it is on a losing side */
     public Coordinator(Messenger messenger, TopologyState topology, OwnershipAssigner assigner, ScheduledExecutorService executor,
-                       Function<PartitionTable, CompletableFuture<Long>> localMergeOut) {
+                       Function<PartitionTable, CompletableFuture<Long>> localMergeOut, RejectionCounter rejections) {
         this.messenger = messenger;
+        this.rejections = rejections;
         this.topology = topology;
         this.assigner = assigner;
         this.executor = executor;
@@ -102,8 +106,9 @@ public final class Coordinator {
         executor.execute(() -> handleView(v));
     }
 
-    public void onTransferDone(TransferDone done) {
-        executor.execute(() -> handleDone(done));
+    /** A partition's primary reports it copied the partition to its target. */
+    public void onTransferDone(Address sender, TransferDone done) {
+        executor.execute(() -> handleDone(sender, done));
     }
 
     public void onLeaveRequest(Address member) {
@@ -410,13 +415,24 @@ public final class Coordinator {
         publish(next);
     }
 
-    private void handleDone(TransferDone done) {
+    private void handleDone(Address sender, TransferDone done) {
         if (!active || published == null) {
             return;
         }
         int p = done.partition();
-        if (p < 0 || p >= published.partitionCount() || !published.isMigrating(p) || !published.target(p).equals(done.target())) {
-            return; // stale notice: the target changed since
+        if (p < 0 || p >= published.partitionCount()) {
+            rejections.malformed();
+            return;
+        }
+        if (!sender.equals(published.primary(p))) {
+            // only the partition's primary copies it: a commit on anyone else's word would make replicas of members
+            // that never received the data (a notice of a primary replaced since is dropped here too)
+            rejections.notPermitted();
+            refusals.warn("Ignored a transfer notice for partition {} from {}, which is not its primary", p, sender);
+            return;
+        }
+        if (!published.isMigrating(p) || !published.target(p).equals(done.target())) {
+            return; // stale notice: the primary or the target changed since
         }
         published = published.commitTarget(p);
         if (published.migratingCount() == 0) {

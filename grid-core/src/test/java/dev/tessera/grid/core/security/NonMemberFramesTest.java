@@ -1,0 +1,156 @@
+package dev.tessera.grid.core.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tessera.grid.Grid;
+import dev.tessera.grid.GridMap;
+import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.Transport;
+import dev.tessera.grid.core.TesseraGrid;
+import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.wire.MessageType;
+import dev.tessera.grid.core.wire.Messages;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.Event;
+import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.PhysicalAddress;
+import org.jgroups.Receiver;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An outsider on 127.0.0.1 who never joined: a bare JGroups TCP transport with the cluster's name (no membership
+ * protocol, so it never enters a view) writes well-formed Tessera frames straight to a member's socket, under made-up
+ * sender addresses and under its own. Before the trust checks one such {@code TABLE_UPDATE} frame emptied the cluster,
+ * and an {@code ENTRIES_QUERY} dumped a map; now every frame is dropped unanswered and counted.
+ */
+class NonMemberFramesTest {
+    private static final byte REQUEST = 1; // ClusterChannel's frame types
+    private static final byte MESSAGE = 5;
+    private static final int ENTRIES = 500;
+    private static final int FAKE_SENDERS = 171;
+
+    @TempDir
+    Path discovery;
+    private final List<Grid> members = new ArrayList<>();
+    private JChannel outsider;
+    private final AtomicInteger received = new AtomicInteger();
+
+    @BeforeEach
+    void start() throws Exception {
+        for (String name : List.of("a", "b")) {
+            members.add(Grid.builder().clusterName("outsider-test").memberName(name)
+                    .transport(Transport.tcp(0).withDiscoveryFolder(discovery))
+                    .failureDetectionTimeout(Duration.ofSeconds(2)).start());
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> members.get(0).members().size() == 2);
+        GridMap<String, String> map = members.get(0).map("orders", MapConfig.builder().backups(1).build());
+        for (int i = 0; i < ENTRIES; i++) {
+            map.put("k" + i, "v" + i);
+        }
+        TCP transport = new TCP();
+        transport.setBindAddress(InetAddress.getLoopbackAddress());
+        transport.setBindPort(0);
+        transport.setValue("bundler_type", "no-bundler"); // written on the caller's thread: no queue to overflow
+        outsider = new JChannel(transport);
+        outsider.setReceiver(new Receiver() {
+            @Override
+            public void receive(Message msg) {
+                received.incrementAndGet();
+            }
+        });
+        outsider.connect("outsider-test");
+    }
+
+    @AfterEach
+    void stop() {
+        if (outsider != null) {
+            outsider.close();
+        }
+        members.forEach(Grid::close);
+    }
+
+    @Test
+    void framesFromSendersOutsideTheViewAreDroppedUnansweredAndCounted() throws Exception {
+        TesseraGrid victim = (TesseraGrid) members.get(1);
+        Address victimAddress = victim.topology().self();
+        PhysicalAddress victimSocket = (PhysicalAddress) victim.channel().jgroupsChannel()
+                .down(new Event(Event.GET_PHYSICAL_ADDRESS, victimAddress));
+        outsider.getProtocolStack().getTransport().addPhysicalAddressToCache(victimAddress, victimSocket);
+        long tableBefore = victim.topology().table().version();
+        int partitions = victim.topology().table().partitionCount();
+
+        List<byte[]> frames = new ArrayList<>();
+        Address[][] owners = new Address[partitions][];
+        Arrays.setAll(owners, p -> new Address[] {UUID.randomUUID()});
+        frames.add(oneWay(new Messages.TableMessage(MessageType.TABLE_UPDATE, new PartitionTable(1_000_000_000L, owners, null)).encode()));
+        frames.add(oneWay(new Messages.LeaveRequest(members.get(0) instanceof TesseraGrid g ? g.topology().self() : null).encode()));
+        frames.add(request(1, new Messages.MergeOut(new PartitionTable(1_000_000_000L, owners, null)).encode()));
+        frames.add(request(2, new Messages.SizeQuery("orders").encode()));
+        for (int p = 0; p < partitions; p++) {
+            frames.add(request(100 + p, new Messages.EntriesQuery(tableBefore, "orders", p).encode()));
+        }
+        List<Address> fakes = new ArrayList<>();
+        for (int i = 0; i < FAKE_SENDERS; i++) {
+            fakes.add(UUID.randomUUID());
+        }
+        fakes.add(outsider.getAddress()); // its own address too: a reply would reach it
+        long sent = 0;
+        for (Address fake : fakes) {
+            for (byte[] frame : frames) {
+                outsider.send(new BytesMessage(victimAddress, frame).setSrc(fake));
+                sent++;
+            }
+        }
+        // JGroups itself drops a few before they reach Tessera, and the last one-way frames wait for a view that would
+        // admit their sender: wait until the count is settled, then compare
+        java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(-1);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            long now = victim.introspection().rejectedMessages().fromNonMembers();
+            return now > 0 && now == last.getAndSet(now);
+        });
+        assertThat(victim.introspection().rejectedMessages().fromNonMembers()).isGreaterThan(sent * 9 / 10);
+
+        assertThat(victim.topology().table().version()).isEqualTo(tableBefore);
+        assertThat(received.get()).as("answers the outsider received").isZero();
+        UNICAST3 unicast = victim.channel().jgroupsChannel().getProtocolStack().findProtocol(UNICAST3.class);
+        assertThat(fakes).noneMatch(unicast::hasSendConnectionTo); // nothing to retransmit to senders that are not members
+        for (Grid g : members) {
+            GridMap<String, String> m = g.map("orders", MapConfig.builder().backups(1).build());
+            for (int i = 0; i < ENTRIES; i++) {
+                assertThat(m.get("k" + i)).isEqualTo("v" + i);
+            }
+        }
+        assertThat(victim.introspection().rejectedMessages().notPermitted()).isZero(); // never got past the channel
+    }
+
+    private static byte[] oneWay(byte[] body) {
+        byte[] frame = new byte[1 + body.length];
+        frame[0] = MESSAGE;
+        System.arraycopy(body, 0, frame, 1, body.length);
+        return frame;
+    }
+
+    private static byte[] request(long id, byte[] body) {
+        ByteBuffer frame = ByteBuffer.allocate(9 + body.length);
+        frame.put(REQUEST).putLong(id).put(body);
+        return frame.array();
+    }
+}
