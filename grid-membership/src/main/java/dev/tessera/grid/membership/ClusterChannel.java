@@ -150,6 +150,7 @@ public final class ClusterChannel implements AutoCloseable {
     private final java.util.ArrayDeque<Parked> parked = new java.util.ArrayDeque<>();
     private final LongAdder rejectedFromNonMembers = new LongAdder();
     private final ThrottledWarning nonMemberWarning = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
+    private final ThrottledWarning malformedWarning = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
     private volatile Set<Address> unreachable = Set.of();
     private volatile boolean dropAll;
     private volatile ClusterView view;
@@ -920,7 +921,7 @@ public final class ClusterChannel implements AutoCloseable {
         int off = msg.getOffset();
         int len = msg.getLength();
         if (src == null || buf == null || len < 1) {
-            log.warn("{}: dropped an empty or source-less message from {}", settings.memberName(), src);
+            malformedWarning.warn("{}: dropped an empty or source-less message from {}", settings.memberName(), src);
             return;
         }
         byte type = buf[off];
@@ -951,11 +952,11 @@ public final class ClusterChannel implements AutoCloseable {
                     byte[] body = Arrays.copyOfRange(buf, off + 1, off + len);
                     queueFor(src).execute(() -> deliverMessage(src, body));
                 }
-                default -> log.warn("{}: dropped a message of unknown type {} from {}", settings.memberName(), type,
+                default -> malformedWarning.warn("{}: dropped a message of unknown type {} from {}", settings.memberName(), type,
                         nameOf(src));
             }
         } catch (RuntimeException e) {
-            log.warn("{}: dropped a malformed message from {}: {}", settings.memberName(), nameOf(src), e.toString());
+            malformedWarning.warn("{}: dropped a malformed message from {}: {}", settings.memberName(), nameOf(src), e.toString());
         }
     }
 
@@ -1023,7 +1024,7 @@ public final class ClusterChannel implements AutoCloseable {
             return;
         }
         if (!p.target.equals(src)) {
-            log.warn("{}: reply {} came from {} but the request went to {}; ignored", settings.memberName(), id,
+            malformedWarning.warn("{}: reply {} came from {} but the request went to {}; ignored", settings.memberName(), id,
                     nameOf(src), nameOf(p.target));
             return;
         }

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicaReceiver {
     private static final Logger log = LoggerFactory.getLogger(ReplicaReceiver.class);
+    private final dev.tessera.grid.membership.ThrottledWarning refusals =
+            new dev.tessera.grid.membership.ThrottledWarning(log, 10, java.util.concurrent.TimeUnit.SECONDS);
 
     private final TopologyState topology;
     private final LocalStorage storage;
@@ -50,7 +52,7 @@ public final class ReplicaReceiver {
         try {
             PartitionTable t = topology.table();
             if (r.partition() < 0 || r.partition() >= t.partitionCount()) {
-                log.warn("Rejected a copy from {} for partition {}: out of range 0..{}", sender, r.partition(), t.partitionCount() - 1);
+                refusals.warn("Rejected a copy from {} for partition {}: out of range 0..{}", sender, r.partition(), t.partitionCount() - 1);
                 return new ReplicateResponse(Status.ERROR, t.version());
             }
             if (r.tableVersion() > t.version()) {
@@ -68,7 +70,7 @@ public final class ReplicaReceiver {
             try {
                 map = storage.getOrCreate(r.map(), r.config());
             } catch (IllegalArgumentException e) {
-                log.warn("Rejected a copy from {}: {}", sender, e.getMessage());
+                refusals.warn("Rejected a copy from {}: {}", sender, e.getMessage());
                 return new ReplicateResponse(Status.ERROR, t.version());
             }
             if (!ReplicaTargets.isReplica(t, r.partition(), topology.self(), map.replicas())) {

@@ -1,0 +1,207 @@
+package dev.tessera.grid.core.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import dev.tessera.grid.GridMap;
+import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.core.TesseraGrid;
+import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.core.wire.MessageType;
+import dev.tessera.grid.core.wire.Messages;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jgroups.Address;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hostile bytes from a member of the view (the hardest sender: the channel's membership check lets it through):
+ * 10,000 random frames and 10,000 mutations of well-formed control, replica and query messages, sent one-way and
+ * as requests. The target stays up, answers, keeps every entry, and its threads, heap and log stay bounded.
+ * (Frames from outside the view never get this far: {@link NonMemberFramesTest}.)
+ */
+class FrameFuzzTest {
+    private static final int ENTRIES = 1_000;
+    private static final int FRAMES = 10_000;
+    private static TestCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = TestCluster.start(3);
+        GridMap<String, String> map = cluster.member(0).map("orders");
+        for (int i = 0; i < ENTRIES; i++) {
+            map.put("k" + i, "v" + i);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void randomAndMutatedFramesFromAMemberChangeNothingAndStayBounded() throws Exception {
+        TesseraGrid target = cluster.member(0);
+        TesseraGrid fuzzer = cluster.member(2);
+        Address to = target.topology().self();
+        List<byte[]> corpus = wellFormed(target, fuzzer);
+        Random random = new Random(20261203L);
+        WarningCounter warnings = WarningCounter.attach();
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        long heapBefore = usedHeapAfterGc();
+        try {
+            List<CompletableFuture<byte[]>> answers = new ArrayList<>();
+            for (int i = 0; i < FRAMES; i++) {
+                byte[] noise = new byte[random.nextInt(2_000)];
+                random.nextBytes(noise);
+                send(fuzzer, to, noise, i, answers);
+                send(fuzzer, to, mutate(corpus.get(random.nextInt(corpus.size())), random), i + 1, answers);
+                if (answers.size() >= 64) { // bounded in flight, as a member's own callers are
+                    settle(answers);
+                }
+            }
+            settle(answers);
+        } finally {
+            warnings.detach();
+        }
+
+        assertThat(target.isRunning()).isTrue();
+        assertEveryEntryIntact();
+        assertThat(target.introspection().rejectedMessages().malformed() + target.introspection().rejectedMessages().notPermitted())
+                .as("frames refused").isGreaterThan(FRAMES);
+        int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
+        assertThat(threadsAfter).as("threads").isLessThan(threadsBefore + 128);
+        assertThat(usedHeapAfterGc() - heapBefore).as("heap growth").isLessThan(64L << 20);
+        assertThat(warnings.count.get()).as("warnings logged for %d hostile frames", 2 * FRAMES).isLessThan(200);
+    }
+
+    private static void send(TesseraGrid from, Address to, byte[] body, int i, List<CompletableFuture<byte[]>> answers) {
+        if (i % 2 == 0) {
+            from.channel().send(to, body);
+        } else {
+            answers.add(from.channel().request(to, body, 5_000));
+        }
+    }
+
+    private static void settle(List<CompletableFuture<byte[]>> answers) {
+        for (CompletableFuture<byte[]> a : answers) {
+            try {
+                a.get(10, TimeUnit.SECONDS);
+            } catch (Exception expected) {
+                // refused or malformed: the member answers with an error, which is what we want
+            }
+        }
+        answers.clear();
+    }
+
+    /** Control, replica and query messages the fuzzer may not act on: mutations of them must change nothing. */
+    private static List<byte[]> wellFormed(TesseraGrid target, TesseraGrid fuzzer) {
+        PartitionTable t = target.topology().table();
+        Address self = fuzzer.topology().self();
+        Address[][] owners = new Address[t.partitionCount()][];
+        Arrays.setAll(owners, p -> new Address[] {self});
+        int notFuzzers = 0;
+        while (self.equals(t.primary(notFuzzers))) {
+            notFuzzers++;
+        }
+        byte[] key = "k1".getBytes(StandardCharsets.UTF_8);
+        return List.of(
+                new Messages.TableMessage(MessageType.TABLE_UPDATE, new PartitionTable(t.version() + 5, owners, null)).encode(),
+                new Messages.TransferDone(t.version(), notFuzzers, List.of(self)).encode(),
+                new Messages.LeaveRequest(target.topology().self()).encode(),
+                new Messages.MergeOut(new PartitionTable(t.version() + 5, owners, null)).encode(),
+                new Messages.Replicate(t.version(), "fuzz", MapConfig.defaults(), notFuzzers,
+                        List.of(new Messages.ReplicaEntry(key, key, 1L << 40, 1))).encode(),
+                new Messages.SizeQuery("orders").encode(),
+                new Messages.EntriesQuery(t.version(), "orders", 3).encode(),
+                new Messages.TableQuery().encode(),
+                new Messages.Invalidations("orders", List.of(new Messages.Invalidations.Entry(3, 7, key))).encode());
+    }
+
+    /** Flips, inserts, deletes or truncates a few bytes. */
+    private static byte[] mutate(byte[] frame, Random random) {
+        byte[] out = frame.clone();
+        int edits = 1 + random.nextInt(4);
+        for (int e = 0; e < edits && out.length > 1; e++) {
+            int at = 1 + random.nextInt(out.length - 1); // keep the message type most of the time: decoding goes deep
+            switch (random.nextInt(4)) {
+                case 0 -> out[at] ^= (byte) (1 << random.nextInt(8));
+                case 1 -> out[at] = (byte) random.nextInt(256);
+                case 2 -> out = Arrays.copyOf(out, at);
+                default -> {
+                    byte[] grown = new byte[out.length + 1 + random.nextInt(8)];
+                    System.arraycopy(out, 0, grown, 0, at);
+                    System.arraycopy(out, at, grown, grown.length - (out.length - at), out.length - at);
+                    out = grown;
+                }
+            }
+        }
+        if (random.nextInt(10) == 0) {
+            out[0] = (byte) random.nextInt(256);
+        }
+        return out;
+    }
+
+    private static void assertEveryEntryIntact() {
+        for (TesseraGrid g : cluster.members()) {
+            GridMap<String, String> m = g.map("orders");
+            int intact = 0;
+            for (int i = 0; i < ENTRIES; i++) {
+                if (("v" + i).equals(m.get("k" + i))) {
+                    intact++;
+                }
+            }
+            assertThat(intact).as("entries intact, read from " + g).isEqualTo(ENTRIES);
+            assertThat(m.size()).isEqualTo(ENTRIES);
+        }
+        assertThat(cluster.copyCounts("orders")).containsExactly((long) ENTRIES, (long) ENTRIES);
+    }
+
+    private static long usedHeapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** Counts WARN and ERROR lines of every logger while attached. */
+    private static final class WarningCounter extends AppenderBase<ILoggingEvent> {
+        final AtomicInteger count = new AtomicInteger();
+
+        static WarningCounter attach() {
+            WarningCounter c = new WarningCounter();
+            c.setContext((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory());
+            c.start();
+            root().addAppender(c);
+            return c;
+        }
+
+        void detach() {
+            root().detachAppender(this);
+            stop();
+        }
+
+        private static Logger root() {
+            return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        }
+
+        @Override
+        protected void append(ILoggingEvent e) {
+            if (e.getLevel().isGreaterOrEqual(Level.WARN)) {
+                count.incrementAndGet();
+            }
+        }
+    }
+}
