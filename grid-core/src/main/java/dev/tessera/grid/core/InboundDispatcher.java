@@ -2,6 +2,7 @@ package dev.tessera.grid.core;
 
 import dev.tessera.grid.core.cluster.Coordinator;
 import dev.tessera.grid.core.cluster.HandoverFences;
+import dev.tessera.grid.core.cluster.MemberCompatibility;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.events.EntryEventService;
@@ -51,12 +52,15 @@ final class InboundDispatcher {
     private final EntryEventService entryEvents;
     private final MapStoreService mapStores;
     private final Messenger messenger;
+    private final MemberCompatibility compatibility;
     private final AtomicLong malformed = new AtomicLong();
 
     InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator,
                       MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches, HandoverFences fences,
-                      EntryEventService entryEvents, MapStoreService mapStores, Messenger messenger) {
+                      EntryEventService entryEvents, MapStoreService mapStores, Messenger messenger,
+                      MemberCompatibility compatibility) {
         this.messenger = messenger;
+        this.compatibility = compatibility;
         this.nearCaches = nearCaches;
         this.fences = fences;
         this.entryEvents = entryEvents;
@@ -75,6 +79,12 @@ final class InboundDispatcher {
      */
     CompletableFuture<byte[]> onRequest(Address sender, long requestId, byte[] request) {
         try {
+            if (MemberCompatibility.isQuery(request)) { // answered to anyone: how a refused member learns why
+                return CompletableFuture.completedFuture(compatibility.answer(sender, request));
+            }
+            if (!compatibility.admits(sender)) {
+                return CompletableFuture.failedFuture(compatibility.dropped(sender));
+            }
             long current = topology.table().version();
             if (Replicate.peekTableVersion(request) > current) {
                 // made with a table we have not applied yet: the sender retries (migration chunks are big)
@@ -117,6 +127,10 @@ final class InboundDispatcher {
     }
 
     void onMessage(Address sender, byte[] message) {
+        if (!compatibility.admits(sender)) {
+            compatibility.dropped(sender);
+            return;
+        }
         try {
             Object m = Messages.decode(message);
             if (m instanceof TableMessage t && t.type() == MessageType.TABLE_UPDATE) {

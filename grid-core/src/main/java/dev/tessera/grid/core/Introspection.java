@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.jgroups.Address;
 
 /** {@link GridIntrospection} from this member's applied table and local storage. */
@@ -21,8 +22,11 @@ final class Introspection implements GridIntrospection {
     private final LocalStorage storage;
     private final Function<Address, Member> memberOf;
     private final NearCacheRegistry nearCaches;
+    private final LongSupplier refusedMembers;
 
-    Introspection(TopologyState topology, LocalStorage storage, Function<Address, Member> memberOf, NearCacheRegistry nearCaches) {
+    Introspection(TopologyState topology, LocalStorage storage, Function<Address, Member> memberOf, NearCacheRegistry nearCaches,
+                  LongSupplier refusedMembers) {
+        this.refusedMembers = refusedMembers;
         this.topology = topology;
         this.storage = storage;
         this.memberOf = memberOf;
@@ -32,6 +36,11 @@ final class Introspection implements GridIntrospection {
     @Override
     public Map<String, NearCacheStats> nearCacheStats() {
         return nearCaches.stats();
+    }
+
+    @Override
+    public long refusedMembers() {
+        return refusedMembers.getAsLong();
     }
 
     @Override

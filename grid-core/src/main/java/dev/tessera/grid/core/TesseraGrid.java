@@ -13,6 +13,7 @@ import dev.tessera.grid.Registration;
 import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.cluster.Coordinator;
 import dev.tessera.grid.core.cluster.HandoverFences;
+import dev.tessera.grid.core.cluster.MemberCompatibility;
 import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.expiry.ExpiryService;
@@ -35,6 +36,7 @@ import dev.tessera.grid.core.routing.OperationInvoker;
 import dev.tessera.grid.core.serialization.KryoCodec;
 import dev.tessera.grid.core.store.HybridClock;
 import dev.tessera.grid.core.store.LocalStorage;
+import dev.tessera.grid.core.wire.CompatibilityInfo;
 import dev.tessera.grid.core.wire.Messages.LeaveRequest;
 import dev.tessera.grid.core.wire.Messages.TransferDone;
 import dev.tessera.grid.membership.ChannelSettings;
@@ -95,7 +97,8 @@ public final class TesseraGrid implements Grid {
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, GridMapImpl<?, ?>> maps = new ConcurrentHashMap<>();
     private volatile State state = State.STARTING;
-    private ClusterChannel channel;
+    private final MemberCompatibility compatibility;
+    private volatile ClusterChannel channel;
     private ChannelMessenger messenger;
     private TopologyState topology;
     private Coordinator coordinator;
@@ -116,6 +119,9 @@ public final class TesseraGrid implements Grid {
         this.partitioner = new KeyPartitioner(config.partitionCount());
         this.storage = new LocalStorage(config.partitionCount());
         this.nearCaches = new NearCacheRegistry(config.partitionCount());
+        this.compatibility = new MemberCompatibility(
+                CompatibilityInfo.of(config.memberName(), config.partitionCount(), codec.userTypeIds()),
+                () -> channel == null ? null : channel.currentView());
         String n = config.memberName();
         this.scheduler = Executors.newScheduledThreadPool(2, threads("tessera-" + n + "-scheduler"));
         this.coordinatorExecutor = Executors.newSingleThreadScheduledExecutor(threads("tessera-" + n + "-coordinator"));
@@ -136,7 +142,8 @@ public final class TesseraGrid implements Grid {
     }
 
     private void join() {
-        channel = ClusterChannel.start(channelSettings(config), this::onView, new RequestHandler() {
+        channel = ClusterChannel.start(channelSettings(config).withCompatibility(compatibility.fingerprint()), this::onView,
+                new RequestHandler() {
             @Override
             public CompletableFuture<byte[]> handle(Address sender, byte[] request) {
                 throw new IllegalStateException("unreachable: the channel passes request ids");
@@ -149,7 +156,10 @@ public final class TesseraGrid implements Grid {
         }, this::onMessage);
         Address self = channel.localAddress();
         long timeout = config.operationTimeout().toMillis();
-        messenger = new ChannelMessenger(channel);
+        // before anything is wired: a refused member applies nothing and is given nothing
+        compatibility.checkJoin(channel.currentView(), self, config.clusterName(),
+                (coordinator, query) -> channel.request(coordinator, query, timeout), timeout);
+        messenger = new ChannelMessenger(channel, compatibility);
         topology = new TopologyState(self, config.partitionCount());
         Replicator replicator = new Replicator(messenger, scheduler, timeout);
         InvalidationPublisher invalidations = new InvalidationPublisher(messenger, config.partitionCount(), scheduler);
@@ -188,8 +198,8 @@ public final class TesseraGrid implements Grid {
         mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, nearCaches, this::ensureOpen,
                 this::memberOf, timeout, entryEvents);
         inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage, mapStores), coordinator, mapContext,
-                merger, nearCaches, fences, entryEvents, mapStores, messenger);
-        introspection = new Introspection(topology, storage, this::memberOf, nearCaches);
+                merger, nearCaches, fences, entryEvents, mapStores, messenger, compatibility);
+        introspection = new Introspection(topology, storage, this::memberOf, nearCaches, compatibility::refusedMembers);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> loadLeases.sweep(timeout), 100, 100, TimeUnit.MILLISECONDS);
         wired.countDown();
@@ -207,7 +217,7 @@ public final class TesseraGrid implements Grid {
         }
         state = State.RUNNING;
         log.info("Member {} joined cluster '{}' as {} ({} members, table version {})", config.memberName(),
-                config.clusterName(), self, channel.currentView().members().size(), topology.table().version());
+                config.clusterName(), self, messenger.view().members().size(), topology.table().version());
     }
 
     // ---- Grid ----
@@ -241,7 +251,7 @@ public final class TesseraGrid implements Grid {
     @Override
     public List<Member> members() {
         List<Member> out = new ArrayList<>();
-        for (MemberInfo m : channel.currentView().members()) {
+        for (MemberInfo m : messenger.view().members()) { // refused members are not members of the grid
             out.add(Members.of(m));
         }
         return out;
@@ -294,13 +304,13 @@ public final class TesseraGrid implements Grid {
     private void handOverPartitions() {
         Address self = messenger.self();
         long deadline = System.nanoTime() + config.leaveTimeout().toNanos();
-        while (topology.table().members().contains(self) && channel.currentView().members().size() > 1) {
+        while (topology.table().members().contains(self) && messenger.view().members().size() > 1) {
             if (System.nanoTime() - deadline > 0) {
                 log.warn("Member {} leaves before every partition was handed over (leave timeout {})", config.memberName(),
                         config.leaveTimeout());
                 return;
             }
-            Address coord = channel.currentView().coordinator().address();
+            Address coord = messenger.view().coordinator().address();
             if (coord.equals(self)) {
                 coordinator.onLeaveRequest(self);
             } else {
@@ -319,6 +329,7 @@ public final class TesseraGrid implements Grid {
 
     private void shutdown(boolean graceful) {
         state = State.CLOSED;
+        wired.countDown(); // releases handlers parked before wiring (a refused joiner): they see CLOSED and return
         if (channel != null && graceful) {
             channel.close();
         }
@@ -345,10 +356,11 @@ public final class TesseraGrid implements Grid {
 
     // ---- channel callbacks ----
 
-    private void onView(ClusterView view) {
+    private void onView(ClusterView installed) {
         if (!awaitWired()) {
             return;
         }
+        ClusterView view = compatibility.compatibleView(installed);
         messenger.onView(view);
         fences.onView(view);
         loadLeases.onMembers(view.addresses());
@@ -381,7 +393,7 @@ public final class TesseraGrid implements Grid {
     }
 
     private void sendTransferDone(TransferDone done) {
-        Address coord = channel.currentView().coordinator().address();
+        Address coord = messenger.view().coordinator().address();
         if (coord.equals(messenger.self())) {
             coordinator.onTransferDone(done);
         } else {
@@ -503,6 +515,11 @@ public final class TesseraGrid implements Grid {
     /** Test and tooling access: the migrations this member runs as a source. */
     public TransferManager transfers() {
         return transfers;
+    }
+
+    /** Test and tooling access: which members this member refuses, and how often it did. */
+    public MemberCompatibility compatibility() {
+        return compatibility;
     }
 
     /** Test and tooling access: the member's applied partition table. */
