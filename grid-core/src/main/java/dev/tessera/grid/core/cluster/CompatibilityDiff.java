@@ -24,20 +24,22 @@ final class CompatibilityDiff {
         if (member.partitionCount() != cluster.partitionCount()) {
             out.add("partitionCount: " + m + " has " + member.partitionCount() + ", the cluster has " + cluster.partitionCount());
         }
-        Map<String, Integer> mine = byName(member.types());
-        Map<String, Integer> theirs = byName(cluster.types());
+        Map<String, RegisteredType> mine = byName(member.types());
+        Map<String, RegisteredType> theirs = byName(cluster.types());
         List<String> types = new ArrayList<>();
-        mine.forEach((name, id) -> {
-            Integer other = theirs.get(name);
+        mine.forEach((name, t) -> {
+            RegisteredType other = theirs.get(name);
             if (other == null) {
-                types.add(m + " registers " + name + " as id " + id + ", the cluster does not register it");
-            } else if (!other.equals(id)) {
-                types.add(name + ": " + m + " registers it as id " + id + ", the cluster as id " + other);
+                types.add(m + " registers " + name + " as id " + t.id() + ", the cluster does not register it");
+            } else if (other.id() != t.id()) {
+                types.add(name + ": " + m + " registers it as id " + t.id() + ", the cluster as id " + other.id());
+            } else if (!other.shape().equals(t.shape())) {
+                types.add(name + " has another shape: " + t.shape() + " on " + m + ", " + other.shape() + " in the cluster");
             }
         });
-        theirs.forEach((name, id) -> {
+        theirs.forEach((name, t) -> {
             if (!mine.containsKey(name)) {
-                types.add("the cluster registers " + name + " as id " + id + ", " + m + " does not register it");
+                types.add("the cluster registers " + name + " as id " + t.id() + ", " + m + " does not register it");
             }
         });
         out.addAll(types.subList(0, Math.min(types.size(), MAX_TYPE_LINES)));
@@ -47,10 +49,10 @@ final class CompatibilityDiff {
         return out;
     }
 
-    private static Map<String, Integer> byName(List<RegisteredType> types) {
-        Map<String, Integer> out = new LinkedHashMap<>();
+    private static Map<String, RegisteredType> byName(List<RegisteredType> types) {
+        Map<String, RegisteredType> out = new LinkedHashMap<>();
         for (RegisteredType t : types) {
-            out.put(t.className(), t.id());
+            out.put(t.className(), t);
         }
         return out;
     }

@@ -164,8 +164,8 @@ public final class MemberCompatibility {
         String intro = "Member " + local.member() + " cannot join cluster '" + clusterName + "': its data would be"
                 + " unreadable to the running members (coordinator " + coordinator.name() + ") or theirs to it, so they"
                 + " refused it and it left again. ";
-        String fix = ". Start it with the same registerType(...) calls (in any order) and partitionCount as the running"
-                + " members and the same Tessera version, or give it its own clusterName.";
+        String fix = ". Start it with the same registerType(...) calls (in any order), versions of those classes and"
+                + " partitionCount as the running members and the same Tessera version, or give it its own clusterName.";
         if (coordinator.compatibility() == null) {
             throw new GridIncompatibleMemberException(intro + "The coordinator announces no compatibility fingerprint:"
                     + " it is not a Tessera member of this version" + fix, List.of());

@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.wire;
 
+import dev.tessera.grid.core.serialization.TypeShapes;
 import dev.tessera.grid.core.serialization.WireFormat;
 import java.io.DataInput;
 import java.io.IOException;
@@ -11,7 +12,7 @@ import java.util.Map;
 
 /**
  * What two members must share to read each other's data: the wire-format version, the partition count
- * and the registered user types with their Kryo ids. Its {@link #fingerprint()} travels in every member's
+ * and the registered user types with their Kryo ids and {@link TypeShapes shapes}. Its {@link #fingerprint()} travels in every member's
  * address; the whole description is exchanged only when fingerprints differ, to name the difference.
  *
  * @param member         the describing member's name (for messages; not part of the fingerprint)
@@ -23,8 +24,8 @@ public record CompatibilityInfo(String member, int wireVersion, int partitionCou
     /** Upper bound on decoded types: far above any application, far below a memory bomb. */
     static final int MAX_TYPES = 1 << 16;
 
-    /** One Kryo registration: a user type's class name and id. */
-    public record RegisteredType(String className, int id) {}
+    /** One Kryo registration: a user type's class name, id and {@link TypeShapes#of shape}. */
+    public record RegisteredType(String className, int id, String shape) {}
 
     public CompatibilityInfo {
         types = types.stream().sorted(Comparator.comparingInt(RegisteredType::id)
@@ -34,19 +35,19 @@ public record CompatibilityInfo(String member, int wireVersion, int partitionCou
     /** This JVM's description, from the codec's registrations ({@code KryoCodec#userTypeIds()}). */
     public static CompatibilityInfo of(String member, int partitionCount, Map<Class<?>, Integer> userTypeIds) {
         List<RegisteredType> types = new ArrayList<>(userTypeIds.size());
-        userTypeIds.forEach((type, id) -> types.add(new RegisteredType(type.getName(), id)));
+        userTypeIds.forEach((type, id) -> types.add(new RegisteredType(type.getName(), id, TypeShapes.of(type))));
         return new CompatibilityInfo(member, WireFormat.VERSION, partitionCount, types);
     }
 
     /**
-     * 16 hex digits of a 64-bit FNV-1a hash over the version, the partition count and every type's name and id
-     * (the member name is left out). Equal fingerprints: the members agree on all three.
+     * 16 hex digits of a 64-bit FNV-1a hash over the version, the partition count and every type's name, id and
+     * shape (the member name is left out). Equal fingerprints: the members agree on all three.
      */
     public String fingerprint() {
         StringBuilder sb = new StringBuilder("tessera-compat;wire=").append(wireVersion)
                 .append(";partitions=").append(partitionCount);
         for (RegisteredType t : types) {
-            sb.append(';').append(t.className()).append('=').append(t.id());
+            sb.append(';').append(t.className()).append('=').append(t.id()).append(':').append(t.shape());
         }
         long h = 0xcbf29ce484222325L;
         for (byte b : sb.toString().getBytes(StandardCharsets.UTF_8)) {
@@ -59,7 +60,7 @@ public record CompatibilityInfo(String member, int wireVersion, int partitionCou
     public byte[] encode() {
         int size = 16 + member.length();
         for (RegisteredType t : types) {
-            size += 8 + t.className().length();
+            size += 12 + t.className().length() + t.shape().length();
         }
         return Messages.write(MessageType.COMPATIBILITY, size, out -> {
             Messages.writeString(out, member);
@@ -69,6 +70,7 @@ public record CompatibilityInfo(String member, int wireVersion, int partitionCou
             for (RegisteredType t : types) {
                 Messages.writeString(out, t.className());
                 out.writeInt(t.id());
+                Messages.writeString(out, t.shape());
             }
         });
     }
@@ -84,7 +86,12 @@ public record CompatibilityInfo(String member, int wireVersion, int partitionCou
             if (name == null || name.length() > 1024) {
                 throw new MalformedMessageException("registered type without a valid class name");
             }
-            types.add(new RegisteredType(name, in.readInt()));
+            int id = in.readInt();
+            String shape = Messages.readString(in);
+            if (shape == null || shape.length() > 2 * TypeShapes.MAX_CHARS) {
+                throw new MalformedMessageException("registered type " + name + " without a valid shape");
+            }
+            types.add(new RegisteredType(name, id, shape));
         }
         if (member == null || member.length() > 1024) {
             throw new MalformedMessageException("compatibility description without a valid member name");
