@@ -16,6 +16,10 @@ import dev.tessera.grid.core.wire.Messages;
 import dev.tessera.grid.core.wire.Messages.TableMessage;
 import dev.tessera.grid.membership.ChannelSettings;
 import dev.tessera.grid.membership.ClusterChannel;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -23,9 +27,12 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import org.jgroups.Address;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A member whose registered types, partition count or wire version differ from the cluster's is refused at join
@@ -88,6 +95,22 @@ class IncompatibleMemberTest {
                         .containsExactly("partitionCount: member m3 has 128, the cluster has 271"));
         // before: the joiner's TopologyState threw on every table and start() gave up after 60 s without a reason
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+
+        assertRefusedAndIntact(before);
+    }
+
+    @Test
+    void changedValueClass_isRefusedNamingBothShapes(@TempDir Path dir) throws Exception {
+        Before before = startLoaded(b -> b.registerType(Order.class).registerType(ShapedValue.class));
+        Class<?> changed = compileChangedShapedValue(dir);
+        assertThat(changed.getName()).isEqualTo(ShapedValue.class.getName());
+        assertThat(changed).isNotEqualTo(ShapedValue.class);
+
+        assertThatThrownBy(() -> joiner().registerType(Order.class).registerType(changed).start())
+                .isInstanceOfSatisfying(GridIncompatibleMemberException.class, e -> assertThat(e.differences())
+                        .containsExactly(ShapedValue.class.getName() + " has another shape:"
+                                + " record(id:java.lang.String,quantity:long) on member m3,"
+                                + " record(id:java.lang.String,quantity:int) in the cluster"));
 
         assertRefusedAndIntact(before);
     }
@@ -186,6 +209,17 @@ class IncompatibleMemberTest {
         for (int i = 0; i < ENTRIES; i++) {
             assertThat(orders.get("k-" + i)).isEqualTo(new Order("k-" + i, i));
         }
+    }
+
+    /** The next version of {@link ShapedValue}, as a rolling upgrade would bring it, in a class loader of its own. */
+    private static Class<?> compileChangedShapedValue(Path dir) throws Exception {
+        String pkg = ShapedValue.class.getPackageName();
+        Path source = dir.resolve("ShapedValue.java");
+        Files.writeString(source, "package " + pkg + "; public record ShapedValue(String id, long quantity) {}");
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertThat(javac.run(null, null, null, "-d", dir.toString(), source.toString())).isZero();
+        URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null); // null parent: this version wins
+        return loader.loadClass(ShapedValue.class.getName());
     }
 
     private static Set<Address> tableMembers(TesseraGrid g) {
