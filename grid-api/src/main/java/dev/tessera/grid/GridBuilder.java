@@ -126,6 +126,8 @@ public final class GridBuilder {
      * Starts a member and joins the cluster. Blocks until this member has a partition table.
      *
      * @throws IllegalStateException if no implementation (tessera grid-core) is on the class path
+     * @throws GridIncompatibleMemberException if the cluster registers other types, or uses another partition
+     *                                          count or wire-format version: the message names each difference
      * @throws GridException         if the member cannot join
      */
     public Grid start() {

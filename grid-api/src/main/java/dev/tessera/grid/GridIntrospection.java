@@ -27,6 +27,13 @@ public interface GridIntrospection {
     /** Per near-cached map name: this member's near cache. */
     Map<String, NearCacheStats> nearCacheStats();
 
+    /**
+     * Members this member refused since it started because they could not read its data (other registered
+     * types, partition count or wire-format version; see {@link GridIncompatibleMemberException}). A refused
+     * member gets no partitions and none of its messages are applied; each is counted once.
+     */
+    long refusedMembers();
+
     /** One partition's owners. */
     record PartitionView(int partition, Member primary, List<Member> backups) {
         public PartitionView {

@@ -1,5 +1,6 @@
 package dev.tessera.grid.core;
 
+import dev.tessera.grid.core.cluster.MemberCompatibility;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.membership.ClusterChannel;
 import dev.tessera.grid.membership.ClusterView;
@@ -9,15 +10,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.jgroups.Address;
 
-/** {@link Messenger} over the member's JGroups {@link ClusterChannel}. */
+/**
+ * {@link Messenger} over the member's JGroups {@link ClusterChannel}. Its {@link #view()} holds the compatible
+ * members only ({@link MemberCompatibility}): a refused member is nobody's replica, query target or coordinator.
+ */
 final class ChannelMessenger implements Messenger {
     private final ClusterChannel channel;
+    private final MemberCompatibility compatibility;
     private final Address self;
     private final LongAdder sent = new LongAdder();
     private final Set<Address> seen = ConcurrentHashMap.newKeySet();
 
-    ChannelMessenger(ClusterChannel channel) {
+    ChannelMessenger(ClusterChannel channel, MemberCompatibility compatibility) {
         this.channel = channel;
+        this.compatibility = compatibility;
         this.self = channel.localAddress();
     }
 
@@ -30,7 +36,7 @@ final class ChannelMessenger implements Messenger {
 
     @Override
     public ClusterView view() {
-        ClusterView v = channel.currentView();
+        ClusterView v = compatibility.compatibleView(channel.currentView()); // the same object until the view changes
         if (v != lastRecorded) { // once per view, not per call: this is on every operation's path
             seen.addAll(v.addresses());
             lastRecorded = v;

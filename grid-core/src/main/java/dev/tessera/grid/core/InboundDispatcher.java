@@ -2,6 +2,7 @@ package dev.tessera.grid.core;
 
 import dev.tessera.grid.core.cluster.Coordinator;
 import dev.tessera.grid.core.cluster.HandoverFences;
+import dev.tessera.grid.core.cluster.MemberCompatibility;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.core.cluster.RejectionCounter;
 import dev.tessera.grid.core.cluster.TableGate;
@@ -60,15 +61,17 @@ final class InboundDispatcher {
     private final Messenger messenger;
     private final TableGate tables;
     private final RejectionCounter rejections;
+    private final MemberCompatibility compatibility;
     private final ThrottledWarning warning = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
 
     InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator,
                       MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches, HandoverFences fences,
                       EntryEventService entryEvents, MapStoreService mapStores, Messenger messenger, TableGate tables,
-                      RejectionCounter rejections) {
+                      RejectionCounter rejections, MemberCompatibility compatibility) {
         this.messenger = messenger;
         this.tables = tables;
         this.rejections = rejections;
+        this.compatibility = compatibility;
         this.nearCaches = nearCaches;
         this.fences = fences;
         this.entryEvents = entryEvents;
@@ -87,6 +90,12 @@ final class InboundDispatcher {
      */
     CompletableFuture<byte[]> onRequest(Address sender, long requestId, byte[] request) {
         try {
+            if (MemberCompatibility.isQuery(request)) { // answered to anyone: how a refused member learns why
+                return CompletableFuture.completedFuture(compatibility.answer(sender, request));
+            }
+            if (!compatibility.admits(sender)) {
+                return CompletableFuture.failedFuture(compatibility.dropped(sender));
+            }
             long current = topology.table().version();
             if (Replicate.peekTableVersion(request) > current) {
                 // made with a table we have not applied yet: the sender retries (migration chunks are big)
@@ -136,6 +145,10 @@ final class InboundDispatcher {
     }
 
     void onMessage(Address sender, byte[] message) {
+        if (!compatibility.admits(sender)) {
+            compatibility.dropped(sender);
+            return;
+        }
         try {
             Object m = Messages.decode(message);
             if (m instanceof TableMessage t && t.type() == MessageType.TABLE_UPDATE) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.jgroups.Address;
 
 /** {@link GridIntrospection} from this member's applied table and local storage. */
@@ -22,10 +23,12 @@ final class Introspection implements GridIntrospection {
     private final Function<Address, Member> memberOf;
     private final NearCacheRegistry nearCaches;
     private final java.util.function.Supplier<RejectedMessages> rejected;
+    private final LongSupplier refusedMembers;
 
     Introspection(TopologyState topology, LocalStorage storage, Function<Address, Member> memberOf, NearCacheRegistry nearCaches,
-                  java.util.function.Supplier<RejectedMessages> rejected) {
+                  java.util.function.Supplier<RejectedMessages> rejected, LongSupplier refusedMembers) {
         this.rejected = rejected;
+        this.refusedMembers = refusedMembers;
         this.topology = topology;
         this.storage = storage;
         this.memberOf = memberOf;
@@ -40,6 +43,11 @@ final class Introspection implements GridIntrospection {
     @Override
     public Map<String, NearCacheStats> nearCacheStats() {
         return nearCaches.stats();
+    }
+
+    @Override
+    public long refusedMembers() {
+        return refusedMembers.getAsLong();
     }
 
     @Override

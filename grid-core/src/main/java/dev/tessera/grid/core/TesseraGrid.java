@@ -15,6 +15,7 @@ import dev.tessera.grid.core.cluster.Coordinator;
 import dev.tessera.grid.core.cluster.RejectionCounter;
 import dev.tessera.grid.core.cluster.TableGate;
 import dev.tessera.grid.core.cluster.HandoverFences;
+import dev.tessera.grid.core.cluster.MemberCompatibility;
 import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.expiry.ExpiryService;
@@ -37,6 +38,7 @@ import dev.tessera.grid.core.routing.OperationInvoker;
 import dev.tessera.grid.core.serialization.KryoCodec;
 import dev.tessera.grid.core.store.HybridClock;
 import dev.tessera.grid.core.store.LocalStorage;
+import dev.tessera.grid.core.wire.CompatibilityInfo;
 import dev.tessera.grid.core.wire.Messages.LeaveRequest;
 import dev.tessera.grid.core.wire.Messages.TransferDone;
 import dev.tessera.grid.membership.ChannelSettings;
@@ -97,7 +99,8 @@ public final class TesseraGrid implements Grid {
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, GridMapImpl<?, ?>> maps = new ConcurrentHashMap<>();
     private volatile State state = State.STARTING;
-    private ClusterChannel channel;
+    private final MemberCompatibility compatibility;
+    private volatile ClusterChannel channel;
     private ChannelMessenger messenger;
     private TopologyState topology;
     private Coordinator coordinator;
@@ -120,6 +123,9 @@ public final class TesseraGrid implements Grid {
         this.partitioner = new KeyPartitioner(config.partitionCount());
         this.storage = new LocalStorage(config.partitionCount());
         this.nearCaches = new NearCacheRegistry(config.partitionCount());
+        this.compatibility = new MemberCompatibility(
+                CompatibilityInfo.of(config.memberName(), config.partitionCount(), codec.userTypeIds()),
+                () -> channel == null ? null : channel.currentView());
         String n = config.memberName();
         this.scheduler = Executors.newScheduledThreadPool(2, threads("tessera-" + n + "-scheduler"));
         this.coordinatorExecutor = Executors.newSingleThreadScheduledExecutor(threads("tessera-" + n + "-coordinator"));
@@ -140,7 +146,8 @@ public final class TesseraGrid implements Grid {
     }
 
     private void join() {
-        channel = ClusterChannel.start(channelSettings(config), this::onView, new RequestHandler() {
+        channel = ClusterChannel.start(channelSettings(config).withCompatibility(compatibility.fingerprint()), this::onView,
+                new RequestHandler() {
             @Override
             public CompletableFuture<byte[]> handle(Address sender, byte[] request) {
                 throw new IllegalStateException("unreachable: the channel passes request ids");
@@ -153,7 +160,10 @@ public final class TesseraGrid implements Grid {
         }, this::onMessage);
         Address self = channel.localAddress();
         long timeout = config.operationTimeout().toMillis();
-        messenger = new ChannelMessenger(channel);
+        // before anything is wired: a refused member applies nothing and is given nothing
+        compatibility.checkJoin(channel.currentView(), self, config.clusterName(),
+                (coordinator, query) -> channel.request(coordinator, query, timeout), timeout);
+        messenger = new ChannelMessenger(channel, compatibility);
         topology = new TopologyState(self, config.partitionCount());
         Replicator replicator = new Replicator(messenger, scheduler, timeout);
         InvalidationPublisher invalidations = new InvalidationPublisher(messenger, config.partitionCount(), scheduler);
@@ -173,7 +183,7 @@ public final class TesseraGrid implements Grid {
         SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
                 merger::mergeOut, rejections);
-        tableGate = new TableGate(topology, channel::currentView, rejections);
+        tableGate = new TableGate(topology, messenger::view, rejections); // the compatible members' view
         transfers = new TransferManager(topology, storage, replicator, this::sendTransferDone, transferExecutor);
         StorageJanitor janitor = new StorageJanitor(storage, self);
         fences = new HandoverFences(topology, messenger, scheduler, timeout);
@@ -193,10 +203,10 @@ public final class TesseraGrid implements Grid {
         mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, nearCaches, this::ensureOpen,
                 this::memberOf, timeout, entryEvents);
         inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage, mapStores), coordinator, mapContext,
-                merger, nearCaches, fences, entryEvents, mapStores, messenger, tableGate, rejections);
+                merger, nearCaches, fences, entryEvents, mapStores, messenger, tableGate, rejections, compatibility);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches,
                 () -> new GridIntrospection.RejectedMessages(channel.rejectedFromNonMembers(), rejections.malformedCount(),
-                        rejections.notPermittedCount()));
+                        rejections.notPermittedCount()), compatibility::refusedMembers);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> loadLeases.sweep(timeout), 100, 100, TimeUnit.MILLISECONDS);
         wired.countDown();
@@ -214,7 +224,7 @@ public final class TesseraGrid implements Grid {
         }
         state = State.RUNNING;
         log.info("Member {} joined cluster '{}' as {} ({} members, table version {})", config.memberName(),
-                config.clusterName(), self, channel.currentView().members().size(), topology.table().version());
+                config.clusterName(), self, messenger.view().members().size(), topology.table().version());
     }
 
     // ---- Grid ----
@@ -248,7 +258,7 @@ public final class TesseraGrid implements Grid {
     @Override
     public List<Member> members() {
         List<Member> out = new ArrayList<>();
-        for (MemberInfo m : channel.currentView().members()) {
+        for (MemberInfo m : messenger.view().members()) { // refused members are not members of the grid
             out.add(Members.of(m));
         }
         return out;
@@ -301,13 +311,13 @@ public final class TesseraGrid implements Grid {
     private void handOverPartitions() {
         Address self = messenger.self();
         long deadline = System.nanoTime() + config.leaveTimeout().toNanos();
-        while (topology.table().members().contains(self) && channel.currentView().members().size() > 1) {
+        while (topology.table().members().contains(self) && messenger.view().members().size() > 1) {
             if (System.nanoTime() - deadline > 0) {
                 log.warn("Member {} leaves before every partition was handed over (leave timeout {})", config.memberName(),
                         config.leaveTimeout());
                 return;
             }
-            Address coord = channel.currentView().coordinator().address();
+            Address coord = messenger.view().coordinator().address();
             if (coord.equals(self)) {
                 coordinator.onLeaveRequest(self);
             } else {
@@ -326,6 +336,7 @@ public final class TesseraGrid implements Grid {
 
     private void shutdown(boolean graceful) {
         state = State.CLOSED;
+        wired.countDown(); // releases handlers parked before wiring (a refused joiner): they see CLOSED and return
         if (channel != null && graceful) {
             channel.close();
         }
@@ -352,10 +363,11 @@ public final class TesseraGrid implements Grid {
 
     // ---- channel callbacks ----
 
-    private void onView(ClusterView view) {
+    private void onView(ClusterView installed) {
         if (!awaitWired()) {
             return;
         }
+        ClusterView view = compatibility.compatibleView(installed);
         messenger.onView(view);
         tableGate.onView(view);
         fences.onView(view);
@@ -389,7 +401,7 @@ public final class TesseraGrid implements Grid {
     }
 
     private void sendTransferDone(TransferDone done) {
-        Address coord = channel.currentView().coordinator().address();
+        Address coord = messenger.view().coordinator().address();
         if (coord.equals(messenger.self())) {
             coordinator.onTransferDone(messenger.self(), done);
         } else {
@@ -511,6 +523,11 @@ public final class TesseraGrid implements Grid {
     /** Test and tooling access: the migrations this member runs as a source. */
     public TransferManager transfers() {
         return transfers;
+    }
+
+    /** Test and tooling access: which members this member refuses, and how often it did. */
+    public MemberCompatibility compatibility() {
+        return compatibility;
     }
 
     /** Test and tooling access: the member's applied partition table. */

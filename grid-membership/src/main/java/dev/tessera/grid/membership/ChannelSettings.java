@@ -15,9 +15,12 @@ import java.util.Objects;
  * @param failureDetectionTimeout FD_ALL3 timeout (heartbeat interval = timeout / 4); {@code null} means 3 s.
  *                                Ignored for {@link StackConfig.Xml}.
  * @param maxInFlightRequests     bound used by {@link ClusterChannel#requestBounded}; must be &gt; 0
+ * @param compatibility           a short fingerprint of what this member must share with the others to exchange
+ *                                data (the layer above decides what it covers), visible to every member in
+ *                                {@link MemberInfo#compatibility()}; may be {@code null}
  */
 public record ChannelSettings(String clusterName, String memberName, String zone, StackConfig stack,
-        Duration failureDetectionTimeout, int maxInFlightRequests) {
+        Duration failureDetectionTimeout, int maxInFlightRequests, String compatibility) {
 
     public static final Duration DEFAULT_FAILURE_DETECTION_TIMEOUT = Duration.ofSeconds(3);
     public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 1024;
@@ -45,6 +48,15 @@ public record ChannelSettings(String clusterName, String memberName, String zone
         if (maxInFlightRequests <= 0) {
             throw new IllegalArgumentException("maxInFlightRequests must be > 0: " + maxInFlightRequests);
         }
+        if (compatibility != null && (compatibility.isEmpty() || compatibility.length() > 64)) {
+            throw new IllegalArgumentException("compatibility must be 1..64 characters: '" + compatibility + "'");
+        }
+    }
+
+    /** Without a compatibility fingerprint. */
+    public ChannelSettings(String clusterName, String memberName, String zone, StackConfig stack,
+            Duration failureDetectionTimeout, int maxInFlightRequests) {
+        this(clusterName, memberName, zone, stack, failureDetectionTimeout, maxInFlightRequests, null);
     }
 
     /** In-process stack with default failure detection and in-flight bound. */
@@ -54,14 +66,20 @@ public record ChannelSettings(String clusterName, String memberName, String zone
     }
 
     public ChannelSettings withStack(StackConfig newStack) {
-        return new ChannelSettings(clusterName, memberName, zone, newStack, failureDetectionTimeout, maxInFlightRequests);
+        return new ChannelSettings(clusterName, memberName, zone, newStack, failureDetectionTimeout, maxInFlightRequests,
+                compatibility);
     }
 
     public ChannelSettings withFailureDetectionTimeout(Duration timeout) {
-        return new ChannelSettings(clusterName, memberName, zone, stack, timeout, maxInFlightRequests);
+        return new ChannelSettings(clusterName, memberName, zone, stack, timeout, maxInFlightRequests, compatibility);
     }
 
     public ChannelSettings withMaxInFlightRequests(int max) {
-        return new ChannelSettings(clusterName, memberName, zone, stack, failureDetectionTimeout, max);
+        return new ChannelSettings(clusterName, memberName, zone, stack, failureDetectionTimeout, max, compatibility);
+    }
+
+    public ChannelSettings withCompatibility(String fingerprint) {
+        return new ChannelSettings(clusterName, memberName, zone, stack, failureDetectionTimeout, maxInFlightRequests,
+                fingerprint);
     }
 }

@@ -85,8 +85,8 @@ import org.slf4j.LoggerFactory;
  * the handlers' check; who may become a member is the stack's (AUTH and encryption when security is set).</li>
  * <li><b>Views</b> arrive on a JGroups thread in {@link Receiver#viewAccepted}; we only convert them, fail pending
  * requests to departed members and hand them to a single view thread.</li>
- * <li><b>Name and zone</b> travel in the member's address: an {@link ExtendedUUID} with two attributes, created by an
- * address generator. JGroups serializes the full address in views (and merge views), so every member sees them.</li>
+ * <li><b>Name, zone and compatibility fingerprint</b> travel in the member's address: an {@link ExtendedUUID} with
+ * these attributes, created by an address generator. JGroups serializes the full address in views (and merge views), so every member sees them.</li>
  * <li><b>Fault hooks</b>: a {@link DROP} protocol sits right above the transport of every stack; {@link #isolate}
  * changes the set of addresses its filters drop. {@link #crash} uses JGroups' own {@link Util#shutdown(JChannel)}
  * (insert DISCARD(discard_all), install a view with only itself, close) so the others see no LEAVE.</li>
@@ -99,6 +99,7 @@ public final class ClusterChannel implements AutoCloseable {
 
     static final String ATTR_NAME = "tessera.name";
     static final String ATTR_ZONE = "tessera.zone";
+    static final String ATTR_COMPATIBILITY = "tessera.compat";
 
     static final byte REQUEST = 1;
     static final byte REPLY = 2;
@@ -205,12 +206,17 @@ public final class ClusterChannel implements AutoCloseable {
 
         byte[] nameBytes = member.getBytes(StandardCharsets.UTF_8);
         byte[] zoneBytes = settings.zone() == null ? null : settings.zone().getBytes(StandardCharsets.UTF_8);
+        byte[] compatBytes = settings.compatibility() == null ? null
+                : settings.compatibility().getBytes(StandardCharsets.UTF_8);
         ch.name(member);
         ch.addAddressGenerator(() -> {
             ExtendedUUID uuid = ExtendedUUID.randomUUID(member);
             uuid.put(ATTR_NAME, nameBytes);
             if (zoneBytes != null) {
                 uuid.put(ATTR_ZONE, zoneBytes);
+            }
+            if (compatBytes != null) {
+                uuid.put(ATTR_COMPATIBILITY, compatBytes);
             }
             return uuid;
         });
@@ -841,14 +847,16 @@ public final class ClusterChannel implements AutoCloseable {
     private MemberInfo memberInfo(Address a) {
         if (a instanceof ExtendedUUID ext && ext.keyExists(ATTR_NAME)) {
             byte[] z = ext.get(ATTR_ZONE);
+            byte[] c = ext.get(ATTR_COMPATIBILITY);
             MemberInfo info = new MemberInfo(a, new String(ext.get(ATTR_NAME), StandardCharsets.UTF_8),
-                    z == null ? null : new String(z, StandardCharsets.UTF_8));
+                    z == null ? null : new String(z, StandardCharsets.UTF_8),
+                    c == null ? null : new String(c, StandardCharsets.UTF_8));
             knownMembers.put(a, info);
             return info;
         }
         MemberInfo known = knownMembers.get(a);
         if (known != null) {
-            return new MemberInfo(a, known.name(), known.zone());
+            return new MemberInfo(a, known.name(), known.zone(), known.compatibility());
         }
         String logical = NameCache.get(a);
         return new MemberInfo(a, logical != null ? logical : String.valueOf(a), null);

@@ -485,7 +485,7 @@ public final class KryoCodec {
 
     private static long fingerprint(Map<Class<?>, Integer> userTypeIds) {
         long h = 0xcbf29ce484222325L;
-        StringBuilder sb = new StringBuilder("tessera-wire-1");
+        StringBuilder sb = new StringBuilder("tessera-wire-" + WireFormat.VERSION);
         userTypeIds.forEach((type, id) -> sb.append(';').append(type.getName()).append('=').append(id));
         for (byte b : sb.toString().getBytes(StandardCharsets.UTF_8)) {
             h ^= (b & 0xFF);

@@ -60,6 +60,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WireFormat {
     private WireFormat() {}
 
+    /**
+     * The version of the cluster protocol: this class's tags and ids and the member messages' binary form.
+     * Bump it with any change that members of the previous version cannot read; members of different
+     * versions then refuse each other at join instead of misreading each other's data.
+     */
+    public static final int VERSION = 1;
+
     // ---- payload tags (first byte of every payload) -------------------------------------------
 
     /** {@code null}; empty body. Never produced for keys. */

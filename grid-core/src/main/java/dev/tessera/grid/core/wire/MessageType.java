@@ -30,7 +30,12 @@ public enum MessageType {
     /** A write-behind primary tells backups which (key, version)s its store now holds. */
     WRITE_BEHIND_FLUSHED(21),
     /** {@link Messages.Fence}: request, answered with a ReplicateResponse. */
-    FENCE(25);
+    FENCE(25),
+    /**
+     * {@link CompatibilityInfo}: a refused member's request for the cluster's description (carrying its own),
+     * answered with the receiver's. The only request a member with another fingerprint gets answered.
+     */
+    COMPATIBILITY(26);
 
     private static final MessageType[] BY_ID = new MessageType[64];
 

@@ -540,6 +540,7 @@ public final class Messages {
                 case ENTRIES_QUERY -> EntriesQuery.decode(in);
                 case ENTRIES_RESPONSE -> EntriesResponse.decode(in);
                 case WRITE_BEHIND_FLUSHED -> WriteBehindFlushed.decode(in);
+                case COMPATIBILITY -> CompatibilityInfo.decode(in);
             };
             if (in.available() != 0) {
                 throw new MalformedMessageException(type + " has " + in.available() + " trailing bytes");
