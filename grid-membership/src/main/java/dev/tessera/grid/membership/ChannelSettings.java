@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param failureDetectionTimeout FD_ALL3 timeout (heartbeat interval = timeout / 4); {@code null} means 3 s.
  *                                Ignored for {@link StackConfig.Xml}.
  * @param maxInFlightRequests     bound used by {@link ClusterChannel#requestBounded}; must be &gt; 0
+ * @param security                authentication and encryption of the built-in stacks; {@code null} means
+ *                                {@link MemberSecurity.None}. Ignored for {@link StackConfig.Xml}.
  */
 public record ChannelSettings(String clusterName, String memberName, String zone, StackConfig stack,
-        Duration failureDetectionTimeout, int maxInFlightRequests) {
+        Duration failureDetectionTimeout, int maxInFlightRequests, MemberSecurity security) {
 
     public static final Duration DEFAULT_FAILURE_DETECTION_TIMEOUT = Duration.ofSeconds(3);
     public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 1024;
@@ -45,6 +47,18 @@ public record ChannelSettings(String clusterName, String memberName, String zone
         if (maxInFlightRequests <= 0) {
             throw new IllegalArgumentException("maxInFlightRequests must be > 0: " + maxInFlightRequests);
         }
+        if (security == null) {
+            security = new MemberSecurity.None();
+        }
+        if (security instanceof MemberSecurity.MutualTls && !(stack instanceof StackConfig.Tcp)) {
+            throw new IllegalArgumentException("mutual TLS needs the TCP stack, not " + stack);
+        }
+    }
+
+    /** Without security (the stack's own XML, or a plaintext built-in stack). */
+    public ChannelSettings(String clusterName, String memberName, String zone, StackConfig stack,
+            Duration failureDetectionTimeout, int maxInFlightRequests) {
+        this(clusterName, memberName, zone, stack, failureDetectionTimeout, maxInFlightRequests, null);
     }
 
     /** In-process stack with default failure detection and in-flight bound. */
@@ -54,14 +68,20 @@ public record ChannelSettings(String clusterName, String memberName, String zone
     }
 
     public ChannelSettings withStack(StackConfig newStack) {
-        return new ChannelSettings(clusterName, memberName, zone, newStack, failureDetectionTimeout, maxInFlightRequests);
+        return new ChannelSettings(clusterName, memberName, zone, newStack, failureDetectionTimeout, maxInFlightRequests,
+                security);
     }
 
     public ChannelSettings withFailureDetectionTimeout(Duration timeout) {
-        return new ChannelSettings(clusterName, memberName, zone, stack, timeout, maxInFlightRequests);
+        return new ChannelSettings(clusterName, memberName, zone, stack, timeout, maxInFlightRequests, security);
     }
 
     public ChannelSettings withMaxInFlightRequests(int max) {
-        return new ChannelSettings(clusterName, memberName, zone, stack, failureDetectionTimeout, max);
+        return new ChannelSettings(clusterName, memberName, zone, stack, failureDetectionTimeout, max, security);
+    }
+
+    public ChannelSettings withSecurity(MemberSecurity newSecurity) {
+        return new ChannelSettings(clusterName, memberName, zone, stack, failureDetectionTimeout, maxInFlightRequests,
+                newSecurity);
     }
 }

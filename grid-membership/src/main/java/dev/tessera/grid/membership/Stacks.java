@@ -16,6 +16,7 @@ import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.MFC;
 import org.jgroups.protocols.SHARED_LOOPBACK;
 import org.jgroups.protocols.SHARED_LOOPBACK_PING;
+import org.jgroups.protocols.SERIALIZE;
 import org.jgroups.protocols.TCP_NIO2;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.TP;
@@ -70,10 +71,32 @@ final class Stacks {
         SHARED_LOOPBACK transport = new SHARED_LOOPBACK();
         transport.setBindAddress(InetAddress.getLoopbackAddress());
         p.add(transport);
+        SealedEncrypt encrypt = sealing(s);
+        if (encrypt != null) {
+            p.add(new JoinGuard(encrypt, s.clusterName(), s.memberName()));
+        }
         p.add(new SHARED_LOOPBACK_PING());
+        addSealing(p, encrypt);
         p.add(merge());
         addCommon(p, s);
         return p;
+    }
+
+    /** The encryption of a shared-secret stack, or {@code null} for any other. */
+    private static SealedEncrypt sealing(ChannelSettings s) {
+        return s.security() instanceof MemberSecurity.SharedSecret secret
+                ? new SealedEncrypt(SecretKeys.encryptionKeys(secret, s.clusterName())) : null;
+    }
+
+    /**
+     * Right above discovery (which stays plaintext, so a refused joiner can be told): everything else, failure
+     * detection and merging included, is serialized whole (headers too) and encrypted with AES-GCM.
+     */
+    private static void addSealing(List<Protocol> p, SealedEncrypt encrypt) {
+        if (encrypt != null) {
+            p.add(encrypt);
+            p.add(new SERIALIZE());
+        }
     }
 
     static List<Protocol> tcp(ChannelSettings s, StackConfig.Tcp cfg) throws UnknownHostException {
@@ -100,6 +123,10 @@ final class Stacks {
             transport.setValue("message_processing_policy", DirectDataPathPolicy.class.getName());
         }
         p.add(transport);
+        SealedEncrypt encrypt = sealing(s);
+        if (encrypt != null) {
+            p.add(new JoinGuard(encrypt, s.clusterName(), s.memberName()));
+        }
         if (cfg.discoveryFolder() == null) {
             TCPPING ping = new TCPPING();
             ping.setInitialHosts(parseHosts(cfg.initialHosts()));
@@ -110,6 +137,7 @@ final class Stacks {
             ping.setLocation(cfg.discoveryFolder().toAbsolutePath().toString());
             p.add(ping);
         }
+        addSealing(p, encrypt);
         p.add(merge());
         FD_SOCK2 fdSock = new FD_SOCK2();
         fdSock.setBindAddress(bind);
