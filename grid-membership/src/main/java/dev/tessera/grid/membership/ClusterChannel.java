@@ -222,6 +222,10 @@ public final class ClusterChannel implements AutoCloseable {
         }
         try {
             c.channel.connect(settings.clusterName());
+            String refused = Stacks.refusalAfterJoin(c.channel, settings);
+            if (refused != null) {
+                throw new SecurityException(refused);
+            }
             c.localAddress = c.channel.getAddress();
             c.localMember = c.memberInfo(c.localAddress);
             if (c.view == null) {
