@@ -87,9 +87,12 @@ public final class Bench {
     static Store open(String kind, int index, int members, int backups, boolean nearCache) {
         return switch (kind) {
             case "tessera" -> new TesseraStore(index, members, backups, nearCache, tesseraPort());
+            // the cost of security: same cluster with a shared secret (AES-GCM) or mutual TLS (JGroups TCP)
+            case "tessera-secret", "tessera-tls" -> new TesseraStore(index, members, backups, nearCache, tesseraPort(),
+                    kind.substring("tessera-".length()));
             case "hazelcast" -> new HazelcastStore(index, members, backups, nearCache, hazelcastPort());
             case "chm" -> new ChmStore();
-            default -> throw new IllegalArgumentException("unknown store " + kind + " (tessera, hazelcast, chm)");
+            default -> throw new IllegalArgumentException("unknown store " + kind + " (tessera, tessera-secret, tessera-tls, hazelcast, chm)");
         };
     }
 

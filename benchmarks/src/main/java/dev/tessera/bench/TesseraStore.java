@@ -10,6 +10,7 @@ import dev.tessera.grid.MembershipEvent;
 import dev.tessera.grid.NearCacheConfig;
 import dev.tessera.grid.GridIntrospection.NearCacheStats;
 import dev.tessera.grid.Transport;
+import dev.tessera.grid.Security;
 import dev.tessera.grid.core.TesseraGrid;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,12 +33,18 @@ public final class TesseraStore implements Store, ClusterProbe {
     private final GridMap<String, byte[]> map;
     private final int backups;
     private final boolean nearCache;
+    private final String security;
 
     /**
      * @param index   1-based member index
      * @param members how many members the cluster will have (the static member list)
      */
     public TesseraStore(int index, int members, int backups, boolean nearCache, int basePort) {
+        this(index, members, backups, nearCache, basePort, System.getProperty("tessera.security", "none"));
+    }
+
+    /** @param security {@code none}, {@code secret} (a shared secret) or {@code tls} (mutual TLS, one test certificate) */
+    public TesseraStore(int index, int members, int backups, boolean nearCache, int basePort, String security) {
         List<String> initial = new ArrayList<>();
         for (int i = 0; i < members; i++) {
             initial.add("127.0.0.1[" + (basePort + i) + "]");
@@ -47,7 +54,9 @@ public final class TesseraStore implements Store, ClusterProbe {
                 .clusterName("bench")
                 .memberName("m" + index)
                 .transport(Transport.tcp(basePort + index - 1).withPortRange(0).withInitialMembers(initial))
+                .security(BenchSecurity.of(security))
                 .start();
+        this.security = security;
         MapConfig.Builder config = MapConfig.builder().backups(backups);
         if (nearCache) {
             config.nearCache(NearCacheConfig.of(100_000));
@@ -61,7 +70,7 @@ public final class TesseraStore implements Store, ClusterProbe {
 
     @Override
     public String kind() {
-        return "tessera";
+        return "none".equals(security) ? "tessera" : "tessera-" + security;
     }
 
     @Override

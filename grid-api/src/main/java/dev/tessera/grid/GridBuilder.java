@@ -33,6 +33,7 @@ public final class GridBuilder {
     private Duration failureDetectionTimeout = Duration.ofSeconds(3);
     private Duration leaveTimeout = Duration.ofSeconds(60);
     private int maxInFlightRequests = 1024;
+    private Security security;
     private final List<Class<?>> registeredTypes = new ArrayList<>();
     private final java.util.Map<String, MergePolicy> mergePolicies = new java.util.HashMap<>();
     private final java.util.Map<String, MapStore<?, ?>> mapStores = new java.util.HashMap<>();
@@ -115,11 +116,30 @@ public final class GridBuilder {
         return this;
     }
 
-    /** The configuration this builder would start a member with. */
+    /**
+     * Who may join and how traffic is protected: {@link Security#sharedSecret(String)},
+     * {@link Security#mutualTls}, or {@link Security#insecure()}. Without it a member may bind loopback only.
+     */
+    public GridBuilder security(Security security) {
+        this.security = Objects.requireNonNull(security, "security must not be null: use Security.sharedSecret(..), "
+                + "Security.mutualTls(..) or Security.insecure()");
+        return this;
+    }
+
+    /**
+     * The configuration this builder would start a member with.
+     *
+     * @throws IllegalStateException    if a TCP transport binds a non-loopback address and no {@link #security}
+     *                                  was set (secure by default: the message says how to set one)
+     * @throws IllegalArgumentException if the security setting does not fit the transport (TLS needs
+     *                                  {@link Transport#tcp}; a {@link Transport#jgroupsXml} stack brings its own)
+     */
     public GridConfig build() {
+        SecurityCheck.check(transport, security, clusterName);
         String name = memberName != null ? memberName : "member-" + UUID.randomUUID().toString().substring(0, 8);
         return new GridConfig(clusterName, name, zone, transport, partitionCount, operationTimeout,
-                failureDetectionTimeout, leaveTimeout, maxInFlightRequests, registeredTypes, mergePolicies, mapStores);
+                failureDetectionTimeout, leaveTimeout, maxInFlightRequests, registeredTypes, mergePolicies, mapStores,
+                security);
     }
 
     /**
@@ -129,6 +149,9 @@ public final class GridBuilder {
      * @throws GridIncompatibleMemberException if the cluster registers other types, or uses another partition
      *                                          count or wire-format version: the message names each difference
      * @throws GridException         if the member cannot join
+     * @throws GridSecurityException if members of the cluster were found but refused this member (or it refused
+     *                               them): wrong or missing secret, untrusted certificate
+     * @throws IllegalStateException if a non-loopback address is bound without a security setting (see {@link #build()})
      */
     public Grid start() {
         GridConfig config = build();

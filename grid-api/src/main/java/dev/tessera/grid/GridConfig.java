@@ -20,6 +20,8 @@ import java.util.List;
  * @param registeredTypes         application classes allowed to be serialized
  * @param mergePolicies           split-brain merge policies by name, for {@link MapConfig#mergePolicy()}
  * @param mapStores               map stores by name, for {@link MapStoreConfig#storeName()}
+ * @param security                how members authenticate and protect traffic; {@code null} means none was set
+ *                                (then only loopback and in-process transports are allowed, see {@link GridBuilder#build()})
  */
 public record GridConfig(
         String clusterName,
@@ -33,11 +35,21 @@ public record GridConfig(
         int maxInFlightRequests,
         List<Class<?>> registeredTypes,
         java.util.Map<String, MergePolicy> mergePolicies,
-        java.util.Map<String, MapStore<?, ?>> mapStores) {
+        java.util.Map<String, MapStore<?, ?>> mapStores,
+        Security security) {
 
     public GridConfig {
         registeredTypes = List.copyOf(registeredTypes);
         mergePolicies = java.util.Map.copyOf(mergePolicies);
         mapStores = java.util.Map.copyOf(mapStores);
+    }
+
+    /** The configuration without a security setting (loopback and in-process transports). */
+    public GridConfig(String clusterName, String memberName, String zone, Transport transport, int partitionCount,
+            Duration operationTimeout, Duration failureDetectionTimeout, Duration leaveTimeout, int maxInFlightRequests,
+            List<Class<?>> registeredTypes, java.util.Map<String, MergePolicy> mergePolicies,
+            java.util.Map<String, MapStore<?, ?>> mapStores) {
+        this(clusterName, memberName, zone, transport, partitionCount, operationTimeout, failureDetectionTimeout,
+                leaveTimeout, maxInFlightRequests, registeredTypes, mergePolicies, mapStores, null);
     }
 }

@@ -4,6 +4,8 @@ import dev.tessera.grid.Grid;
 import dev.tessera.grid.GridConfig;
 import dev.tessera.grid.GridException;
 import dev.tessera.grid.GridIntrospection;
+import dev.tessera.grid.GridSecurityException;
+import dev.tessera.grid.Security;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Member;
@@ -45,6 +47,8 @@ import dev.tessera.grid.membership.ChannelSettings;
 import dev.tessera.grid.membership.ClusterChannel;
 import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.MemberInfo;
+import dev.tessera.grid.membership.MemberSecurity;
+import dev.tessera.grid.membership.MembershipSecurityException;
 import dev.tessera.grid.membership.RequestHandler;
 import dev.tessera.grid.membership.StackConfig;
 import java.util.ArrayList;
@@ -139,6 +143,9 @@ public final class TesseraGrid implements Grid {
         try {
             grid.join();
             return grid;
+        } catch (MembershipSecurityException e) {
+            grid.shutdown(false);
+            throw new GridSecurityException(e.getMessage(), e);
         } catch (RuntimeException e) {
             grid.shutdown(false);
             throw e;
@@ -547,7 +554,22 @@ public final class TesseraGrid implements Grid {
         } else {
             throw new IllegalArgumentException("Unknown transport " + t + ": use Transport.inProcess(), tcp(port) or jgroupsXml(file)");
         }
-        return new ChannelSettings(c.clusterName(), c.memberName(), c.zone(), stack, c.failureDetectionTimeout(), c.maxInFlightRequests());
+        return new ChannelSettings(c.clusterName(), c.memberName(), c.zone(), stack, c.failureDetectionTimeout(),
+                c.maxInFlightRequests(), null, memberSecurity(c.security()));
+    }
+
+    private static MemberSecurity memberSecurity(Security s) {
+        if (s == null || s.mode() == Security.Mode.INSECURE) {
+            return new MemberSecurity.None();
+        }
+        if (s.mode() == Security.Mode.MUTUAL_TLS) {
+            return new MemberSecurity.MutualTls(s.keyStorePath(), s.keyStorePassword(), s.trustStorePath(),
+                    s.trustStorePassword());
+        }
+        List<char[]> secrets = new ArrayList<>();
+        secrets.add(s.secret());
+        secrets.addAll(s.alsoAcceptedSecrets());
+        return new MemberSecurity.SharedSecret(secrets);
     }
 
     private static ThreadFactory threads(String prefix) {

@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param compatibility           a short fingerprint of what this member must share with the others to exchange
  *                                data (the layer above decides what it covers), visible to every member in
  *                                {@link MemberInfo#compatibility()}; may be {@code null}
+ * @param security                authentication and encryption of the built-in stacks; {@code null} means
+ *                                {@link MemberSecurity.None}. Ignored for {@link StackConfig.Xml}.
  */
 public record ChannelSettings(String clusterName, String memberName, String zone, StackConfig stack,
-        Duration failureDetectionTimeout, int maxInFlightRequests, String compatibility) {
+        Duration failureDetectionTimeout, int maxInFlightRequests, String compatibility, MemberSecurity security) {
 
     public static final Duration DEFAULT_FAILURE_DETECTION_TIMEOUT = Duration.ofSeconds(3);
     public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 1024;
@@ -51,12 +53,18 @@ public record ChannelSettings(String clusterName, String memberName, String zone
         if (compatibility != null && (compatibility.isEmpty() || compatibility.length() > 64)) {
             throw new IllegalArgumentException("compatibility must be 1..64 characters: '" + compatibility + "'");
         }
+        if (security == null) {
+            security = new MemberSecurity.None();
+        }
+        if (security instanceof MemberSecurity.MutualTls && !(stack instanceof StackConfig.Tcp)) {
+            throw new IllegalArgumentException("mutual TLS needs the TCP stack, not " + stack);
+        }
     }
 
-    /** Without a compatibility fingerprint. */
+    /** Without a compatibility fingerprint or security (the stack's own XML, or a plaintext built-in stack). */
     public ChannelSettings(String clusterName, String memberName, String zone, StackConfig stack,
             Duration failureDetectionTimeout, int maxInFlightRequests) {
-        this(clusterName, memberName, zone, stack, failureDetectionTimeout, maxInFlightRequests, null);
+        this(clusterName, memberName, zone, stack, failureDetectionTimeout, maxInFlightRequests, null, null);
     }
 
     /** In-process stack with default failure detection and in-flight bound. */
@@ -67,19 +75,26 @@ public record ChannelSettings(String clusterName, String memberName, String zone
 
     public ChannelSettings withStack(StackConfig newStack) {
         return new ChannelSettings(clusterName, memberName, zone, newStack, failureDetectionTimeout, maxInFlightRequests,
-                compatibility);
+                compatibility, security);
     }
 
     public ChannelSettings withFailureDetectionTimeout(Duration timeout) {
-        return new ChannelSettings(clusterName, memberName, zone, stack, timeout, maxInFlightRequests, compatibility);
+        return new ChannelSettings(clusterName, memberName, zone, stack, timeout, maxInFlightRequests, compatibility,
+                security);
     }
 
     public ChannelSettings withMaxInFlightRequests(int max) {
-        return new ChannelSettings(clusterName, memberName, zone, stack, failureDetectionTimeout, max, compatibility);
+        return new ChannelSettings(clusterName, memberName, zone, stack, failureDetectionTimeout, max, compatibility,
+                security);
     }
 
     public ChannelSettings withCompatibility(String fingerprint) {
         return new ChannelSettings(clusterName, memberName, zone, stack, failureDetectionTimeout, maxInFlightRequests,
-                fingerprint);
+                fingerprint, security);
+    }
+
+    public ChannelSettings withSecurity(MemberSecurity newSecurity) {
+        return new ChannelSettings(clusterName, memberName, zone, stack, failureDetectionTimeout, maxInFlightRequests,
+                compatibility, newSecurity);
     }
 }

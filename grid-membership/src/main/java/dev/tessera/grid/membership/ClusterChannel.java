@@ -244,6 +244,10 @@ public final class ClusterChannel implements AutoCloseable {
         }
         try {
             c.channel.connect(settings.clusterName());
+            String refused = Stacks.refusalAfterJoin(c.channel, settings);
+            if (refused != null) {
+                throw new SecurityException(refused);
+            }
             c.localAddress = c.channel.getAddress();
             c.localMember = c.memberInfo(c.localAddress);
             if (c.view == null) {
@@ -267,9 +271,23 @@ public final class ClusterChannel implements AutoCloseable {
                 // already failing
             }
             c.shutdownExecutors();
+            SecurityException refused = securityCause(e);
+            if (refused != null) { // AUTH / JoinGuard: members were found, but they refused us (or we them)
+                throw new MembershipSecurityException("member '" + settings.memberName() + "' could not join cluster '"
+                        + settings.clusterName() + "' (" + describe(settings.stack()) + "): " + refused.getMessage(), e);
+            }
             throw new MembershipException("member '" + settings.memberName() + "' could not join cluster '"
                     + settings.clusterName() + "' (" + describe(settings.stack()) + "): " + e, e);
         }
+    }
+
+    private static SecurityException securityCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SecurityException se) {
+                return se;
+            }
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------------------------------------ accessors
