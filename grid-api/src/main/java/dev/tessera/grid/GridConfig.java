@@ -20,6 +20,8 @@ import java.util.List;
  * @param registeredTypes         application classes allowed to be serialized
  * @param mergePolicies           split-brain merge policies by name, for {@link MapConfig#mergePolicy()}
  * @param mapStores               map stores by name, for {@link MapStoreConfig#storeName()}
+ * @param limits                  bounds on what this member holds ({@link GridBuilder#maxMaps(int)},
+ *                                {@link GridBuilder#maxValueBytes(int)})
  */
 public record GridConfig(
         String clusterName,
@@ -33,9 +35,31 @@ public record GridConfig(
         int maxInFlightRequests,
         List<Class<?>> registeredTypes,
         java.util.Map<String, MergePolicy> mergePolicies,
-        java.util.Map<String, MapStore<?, ?>> mapStores) {
+        java.util.Map<String, MapStore<?, ?>> mapStores,
+        Limits limits) {
+
+    /**
+     * Bounds on the resources one member spends on maps.
+     *
+     * @param maxMaps       most maps this member holds at once, created locally or by other members' messages
+     * @param maxValueBytes most bytes of one serialized key or value; a larger one is refused on the caller
+     */
+    public record Limits(int maxMaps, int maxValueBytes) {
+        /** The defaults of {@link GridBuilder}. */
+        public static final Limits DEFAULTS = new Limits(GridBuilder.DEFAULT_MAX_MAPS, GridBuilder.MAX_VALUE_BYTES);
+    }
+
+    /** A configuration with the default {@link Limits}. */
+    public GridConfig(String clusterName, String memberName, String zone, Transport transport, int partitionCount,
+                      Duration operationTimeout, Duration failureDetectionTimeout, Duration leaveTimeout, int maxInFlightRequests,
+                      List<Class<?>> registeredTypes, java.util.Map<String, MergePolicy> mergePolicies,
+                      java.util.Map<String, MapStore<?, ?>> mapStores) {
+        this(clusterName, memberName, zone, transport, partitionCount, operationTimeout, failureDetectionTimeout, leaveTimeout,
+                maxInFlightRequests, registeredTypes, mergePolicies, mapStores, Limits.DEFAULTS);
+    }
 
     public GridConfig {
+        limits = limits == null ? Limits.DEFAULTS : limits;
         registeredTypes = List.copyOf(registeredTypes);
         mergePolicies = java.util.Map.copyOf(mergePolicies);
         mapStores = java.util.Map.copyOf(mapStores);

@@ -67,7 +67,7 @@ public final class ReplicaReceiver {
             MapContainer map;
             try {
                 map = storage.getOrCreate(r.map(), r.config());
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | dev.tessera.grid.GridLimitException e) {
                 log.warn("Rejected a copy from {}: {}", sender, e.getMessage());
                 return new ReplicateResponse(Status.ERROR, t.version());
             }

@@ -30,7 +30,9 @@ public enum MessageType {
     /** A write-behind primary tells backups which (key, version)s its store now holds. */
     WRITE_BEHIND_FLUSHED(21),
     /** {@link Messages.Fence}: request, answered with a ReplicateResponse. */
-    FENCE(25);
+    FENCE(25),
+    /** {@link Messages.DestroyMap}: request, answered with a ReplicateResponse once the receiver dropped the map. */
+    DESTROY_MAP(26);
 
     private static final MessageType[] BY_ID = new MessageType[64];
 
