@@ -523,6 +523,11 @@ public final class TesseraGrid implements Grid {
         return transfers;
     }
 
+    /** Test and tooling access: the maps this member stores. */
+    public LocalStorage storage() {
+        return storage;
+    }
+
     /** Test and tooling access: the member's applied partition table. */
     public TopologyState topology() {
         return topology;

@@ -66,7 +66,7 @@ public final class ReplicaReceiver {
             }
             MapContainer map;
             try {
-                map = storage.getOrCreate(r.map(), r.config());
+                map = storage.getOrCreateReplica(r.map(), r.config());
             } catch (IllegalArgumentException | dev.tessera.grid.GridLimitException e) {
                 log.warn("Rejected a copy from {}: {}", sender, e.getMessage());
                 return new ReplicateResponse(Status.ERROR, t.version());

@@ -34,10 +34,24 @@ public final class LocalStorage {
      * @throws GridLimitException       if it is absent and this member already holds {@code maxMaps} maps
      */
     public MapContainer getOrCreate(String name, MapConfig config) {
+        return getOrCreate(name, config, maxMaps);
+    }
+
+    /**
+     * {@link #getOrCreate} for a copy sent by the partition's primary, which created the map within its own
+     * limit: a replica takes maps up to twice the limit, so that members with equal limits do not refuse each
+     * other's copies of writes they accepted (a member may hold maps the others do not, e.g. ones it only
+     * read), and memory stays bounded all the same.
+     */
+    public MapContainer getOrCreateReplica(String name, MapConfig config) {
+        return getOrCreate(name, config, maxMaps > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : 2 * maxMaps);
+    }
+
+    private MapContainer getOrCreate(String name, MapConfig config, int limit) {
         MapContainer c = maps.get(name);
         if (c == null) {
             MapNames.validate(name);
-            c = create(name, config);
+            c = create(name, config, limit);
         }
         // Identity first: local calls pass the map's own config, and peers' messages the instance decoding last produced.
         if (c.config() != config && !c.acceptsPeerConfig(config)) {
@@ -48,12 +62,12 @@ public final class LocalStorage {
     }
 
     /** Creates under the lock of the map table, so that concurrent creations cannot overshoot the limit. */
-    private synchronized MapContainer create(String name, MapConfig config) {
+    private synchronized MapContainer create(String name, MapConfig config, int limit) {
         MapContainer c = maps.get(name);
         if (c != null) {
             return c;
         }
-        if (maps.size() >= maxMaps) {
+        if (maps.size() >= limit) {
             throw new GridLimitException(LIMIT_REFUSAL + "cannot create map '" + name + "': this member holds " + maps.size()
                     + " maps, the limit (GridBuilder.maxMaps) is " + maxMaps
                     + "; destroy maps that are no longer needed (GridMap.destroy()) or raise the limit on every member");
