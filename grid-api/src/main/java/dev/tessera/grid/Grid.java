@@ -24,15 +24,21 @@ public interface Grid extends AutoCloseable {
     /**
      * The distributed map with this name and the default {@link MapConfig} (one synchronous backup).
      * Maps are created on first use; every member that uses a name must use the same configuration.
+     * A map that was only named, or only read, costs each member a few hundred bytes; its partitions'
+     * storage is created by the first write.
      *
-     * @throws IllegalArgumentException if the map exists here with a different configuration
+     * @throws IllegalArgumentException if the map exists here with a different configuration, or the
+     *                                  name is not 1 to 200 characters from {@code A-Z a-z 0-9 . _ - : /}
+     * @throws GridLimitException       if the map is new and this member holds {@link GridBuilder#maxMaps(int)} maps
      */
     <K, V> GridMap<K, V> map(String name);
 
     /**
      * The distributed map with this name and configuration.
      *
-     * @throws IllegalArgumentException if the map exists here with a different configuration
+     * @throws IllegalArgumentException if the map exists here with a different configuration, or the
+     *                                  name is not 1 to 200 characters from {@code A-Z a-z 0-9 . _ - : /}
+     * @throws GridLimitException       if the map is new and this member holds {@link GridBuilder#maxMaps(int)} maps
      */
     <K, V> GridMap<K, V> map(String name, MapConfig config);
 

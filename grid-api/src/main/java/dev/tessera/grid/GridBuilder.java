@@ -23,6 +23,18 @@ import java.util.UUID;
 public final class GridBuilder {
     /** Default partition count, as Hazelcast: a prime comfortably larger than typical cluster sizes. */
     public static final int DEFAULT_PARTITIONS = 271;
+    /**
+     * Default {@link #maxMaps(int)}. An empty map costs a few hundred bytes per member, a written one
+     * up to ~70 KB of partition stores before its entries: 1,000 maps bound that overhead to ~70 MB per
+     * member, far more maps than applications use, and few enough that a client naming maps at random
+     * (one map per request) is refused long before the heap runs out.
+     */
+    public static final int DEFAULT_MAX_MAPS = 1_000;
+    /**
+     * Largest serialized key or value ({@link #maxValueBytes(int)}): 64 MiB, the largest byte field a
+     * member accepts in a message from another member.
+     */
+    public static final int MAX_VALUE_BYTES = 64 << 20;
 
     private String clusterName = "tessera";
     private String memberName;
@@ -34,6 +46,8 @@ public final class GridBuilder {
     private Duration leaveTimeout = Duration.ofSeconds(60);
     private int maxInFlightRequests = 1024;
     private Security security;
+    private int maxMaps = DEFAULT_MAX_MAPS;
+    private int maxValueBytes = MAX_VALUE_BYTES;
     private final List<Class<?>> registeredTypes = new ArrayList<>();
     private final java.util.Map<String, MergePolicy> mergePolicies = new java.util.HashMap<>();
     private final java.util.Map<String, MapStore<?, ?>> mapStores = new java.util.HashMap<>();
@@ -92,6 +106,38 @@ public final class GridBuilder {
         return this;
     }
 
+    /**
+     * Most maps this member holds at once (default {@value #DEFAULT_MAX_MAPS}): maps it created and maps
+     * other members' operations created on it. Beyond it {@link Grid#map(String)} and operations on a
+     * new map fail with {@link GridLimitException}; {@link GridMap#destroy()} frees a map's slot on every
+     * member. Use the same limit on every member.
+     *
+     * @throws IllegalArgumentException if {@code max} is below 1
+     */
+    public GridBuilder maxMaps(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxMaps must be >= 1 (default " + DEFAULT_MAX_MAPS + "), was " + max);
+        }
+        this.maxMaps = max;
+        return this;
+    }
+
+    /**
+     * Largest serialized key or value a write may carry (default and maximum {@value #MAX_VALUE_BYTES},
+     * 64 MiB, the members' wire limit). A larger one fails on the caller with
+     * {@link IllegalArgumentException} before it is sent or applied anywhere.
+     *
+     * @throws IllegalArgumentException if {@code max} is not within 1..64 MiB
+     */
+    public GridBuilder maxValueBytes(int max) {
+        if (max < 1 || max > MAX_VALUE_BYTES) {
+            throw new IllegalArgumentException("maxValueBytes must be between 1 and " + MAX_VALUE_BYTES
+                    + " (64 MiB, the wire limit), was " + max);
+        }
+        this.maxValueBytes = max;
+        return this;
+    }
+
     /** Allows instances of {@code type} to be stored and sent. Register the same types on every member. */
     public GridBuilder registerType(Class<?> type) {
         registeredTypes.add(Objects.requireNonNull(type, "type"));
@@ -139,7 +185,7 @@ public final class GridBuilder {
         String name = memberName != null ? memberName : "member-" + UUID.randomUUID().toString().substring(0, 8);
         return new GridConfig(clusterName, name, zone, transport, partitionCount, operationTimeout,
                 failureDetectionTimeout, leaveTimeout, maxInFlightRequests, registeredTypes, mergePolicies, mapStores,
-                security);
+                security, new GridConfig.Limits(maxMaps, maxValueBytes));
     }
 
     /**

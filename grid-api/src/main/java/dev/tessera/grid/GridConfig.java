@@ -22,6 +22,8 @@ import java.util.List;
  * @param mapStores               map stores by name, for {@link MapStoreConfig#storeName()}
  * @param security                how members authenticate and protect traffic; {@code null} means none was set
  *                                (then only loopback and in-process transports are allowed, see {@link GridBuilder#build()})
+ * @param limits                  bounds on what this member holds ({@link GridBuilder#maxMaps(int)},
+ *                                {@link GridBuilder#maxValueBytes(int)})
  */
 public record GridConfig(
         String clusterName,
@@ -36,20 +38,32 @@ public record GridConfig(
         List<Class<?>> registeredTypes,
         java.util.Map<String, MergePolicy> mergePolicies,
         java.util.Map<String, MapStore<?, ?>> mapStores,
-        Security security) {
+        Security security, Limits limits) {
+
+    /**
+     * Bounds on the resources one member spends on maps.
+     *
+     * @param maxMaps       most maps this member holds at once, created locally or by other members' messages
+     * @param maxValueBytes most bytes of one serialized key or value; a larger one is refused on the caller
+     */
+    public record Limits(int maxMaps, int maxValueBytes) {
+        /** The defaults of {@link GridBuilder}. */
+        public static final Limits DEFAULTS = new Limits(GridBuilder.DEFAULT_MAX_MAPS, GridBuilder.MAX_VALUE_BYTES);
+    }
 
     public GridConfig {
+        limits = limits == null ? Limits.DEFAULTS : limits;
         registeredTypes = List.copyOf(registeredTypes);
         mergePolicies = java.util.Map.copyOf(mergePolicies);
         mapStores = java.util.Map.copyOf(mapStores);
     }
 
-    /** The configuration without a security setting (loopback and in-process transports). */
+    /** The configuration without a security setting (loopback and in-process transports) and with the default limits. */
     public GridConfig(String clusterName, String memberName, String zone, Transport transport, int partitionCount,
             Duration operationTimeout, Duration failureDetectionTimeout, Duration leaveTimeout, int maxInFlightRequests,
             List<Class<?>> registeredTypes, java.util.Map<String, MergePolicy> mergePolicies,
             java.util.Map<String, MapStore<?, ?>> mapStores) {
         this(clusterName, memberName, zone, transport, partitionCount, operationTimeout, failureDetectionTimeout,
-                leaveTimeout, maxInFlightRequests, registeredTypes, mergePolicies, mapStores, null);
+                leaveTimeout, maxInFlightRequests, registeredTypes, mergePolicies, mapStores, null, Limits.DEFAULTS);
     }
 }

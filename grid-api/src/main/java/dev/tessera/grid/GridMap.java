@@ -58,6 +58,25 @@ public interface GridMap<K, V> extends ConcurrentMap<K, V> {
     /** The map's configuration. */
     MapConfig config();
 
+    /**
+     * Removes the map from the cluster: its entries and every structure it holds on every member
+     * (storage, near caches, eviction and store state; a write-behind map's changes not yet stored are
+     * discarded), which frees its slot of {@link GridBuilder#maxMaps(int)}. Returns once every member of
+     * the current view confirmed.
+     *
+     * <p>Afterwards this handle, and the handle of the same name on every other member, refuse every
+     * operation with {@link IllegalStateException}; {@link Grid#map(String)} with the name creates a
+     * new, empty map (as a new Hazelcast proxy does after {@code destroy}). Writes that other members
+     * run concurrently with the destroy may recreate the map and survive in it. Listeners registered on
+     * the map stay registered and see the new map's events.
+     *
+     * @throws GridTimeoutException if a member did not confirm within the operation timeout (it may still
+     *                              hold the entries: destroy again)
+     * @throws GridException        if a member failed to drop the map
+     * @throws IllegalStateException if the grid is closed or the map was already destroyed
+     */
+    void destroy();
+
     /** Stores the value without returning the previous one (cheaper than {@link #put}). */
     void set(K key, V value);
 

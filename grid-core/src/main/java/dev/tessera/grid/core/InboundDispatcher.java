@@ -133,6 +133,8 @@ final class InboundDispatcher {
                 return CompletableFuture.completedFuture(MapQueries.localEntries(maps, q, true).encode());
             } else if (m instanceof EventMessages.ListenerInterests li) {
                 return CompletableFuture.completedFuture(entryEvents.onInterestsRequest(sender, li));
+            } else if (m instanceof Messages.DestroyMap d) {
+                return CompletableFuture.completedFuture(maps.destroyer().onRequest(d));
             }
             throw new MalformedMessageException(m.getClass().getSimpleName() + " is not a request");
         } catch (MalformedMessageException e) {

@@ -84,7 +84,7 @@ final class Introspection implements GridIntrospection {
             long bytes = 0;
             long heapCost = 0;
             for (int p = 0; p < map.partitionCount(); p++) {
-                PartitionStore store = map.partition(p);
+                PartitionStore store = map.peek(p);
                 if (store.isEmpty()) {
                     continue;
                 }

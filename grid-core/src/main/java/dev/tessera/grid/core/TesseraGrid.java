@@ -25,6 +25,7 @@ import dev.tessera.grid.core.events.EntryEventService;
 import dev.tessera.grid.core.loading.LoadLeases;
 import dev.tessera.grid.core.map.GridMapImpl;
 import dev.tessera.grid.core.map.MapContext;
+import dev.tessera.grid.core.map.MapDestroyer;
 import dev.tessera.grid.core.mapstore.MapStoreService;
 import dev.tessera.grid.core.migration.SplitMerger;
 import dev.tessera.grid.core.migration.StorageJanitor;
@@ -41,6 +42,7 @@ import dev.tessera.grid.core.serialization.KryoCodec;
 import dev.tessera.grid.core.store.HybridClock;
 import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.core.wire.CompatibilityInfo;
+import dev.tessera.grid.core.store.MapNames;
 import dev.tessera.grid.core.wire.Messages.LeaveRequest;
 import dev.tessera.grid.core.wire.Messages.TransferDone;
 import dev.tessera.grid.membership.ChannelSettings;
@@ -120,12 +122,13 @@ public final class TesseraGrid implements Grid {
     private MapStoreService mapStores;
     private ClusterView lastView;
     private LoadLeases loadLeases;
+    private InvalidationPublisher invalidations;
 
     private TesseraGrid(GridConfig config) {
         this.config = config;
         this.codec = new KryoCodec(config.registeredTypes());
         this.partitioner = new KeyPartitioner(config.partitionCount());
-        this.storage = new LocalStorage(config.partitionCount());
+        this.storage = new LocalStorage(config.partitionCount(), config.limits().maxMaps());
         this.nearCaches = new NearCacheRegistry(config.partitionCount());
         this.compatibility = new MemberCompatibility(
                 CompatibilityInfo.of(config.memberName(), config.partitionCount(), codec.userTypeIds()),
@@ -173,7 +176,7 @@ public final class TesseraGrid implements Grid {
         messenger = new ChannelMessenger(channel, compatibility);
         topology = new TopologyState(self, config.partitionCount());
         Replicator replicator = new Replicator(messenger, scheduler, timeout);
-        InvalidationPublisher invalidations = new InvalidationPublisher(messenger, config.partitionCount(), scheduler);
+        invalidations = new InvalidationPublisher(messenger, config.partitionCount(), scheduler);
         PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum, invalidations, codec,
                 config.mergePolicies());
         expiry = new ExpiryService(storage, topology, primary, config.memberName());
@@ -208,7 +211,8 @@ public final class TesseraGrid implements Grid {
         OperationInvoker invoker = new OperationInvoker(messenger, topology, primary, scheduler, timeout,
                 () -> state == State.RUNNING || state == State.LEAVING);
         mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, nearCaches, this::ensureOpen,
-                this::memberOf, timeout, entryEvents);
+                this::memberOf, timeout, entryEvents, config.limits().maxValueBytes(),
+                new MapDestroyer(messenger, this::destroyLocally, timeout));
         inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage, mapStores), coordinator, mapContext,
                 merger, nearCaches, fences, entryEvents, mapStores, messenger, tableGate, rejections, compatibility);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches,
@@ -245,9 +249,7 @@ public final class TesseraGrid implements Grid {
     @SuppressWarnings("unchecked")
     public <K, V> GridMap<K, V> map(String name, MapConfig mapConfig) {
         ensureOpen();
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("map name must be a non-empty string");
-        }
+        MapNames.validate(name);
         java.util.Objects.requireNonNull(mapConfig, "config");
         mapStores.checkRegistered(mapConfig);
         GridMapImpl<?, ?> map = maps.computeIfAbsent(name, n -> new GridMapImpl<>(n, mapConfig, mapContext));
@@ -255,6 +257,22 @@ public final class TesseraGrid implements Grid {
             throw new IllegalArgumentException("Map '" + name + "' already exists with " + map.config() + "; asked for " + mapConfig);
         }
         return (GridMap<K, V>) map;
+    }
+
+    /**
+     * Drops {@code name} on this member: its handle (which refuses further use), entries, near cache, eviction,
+     * store binding and invalidation state. Called by {@link GridMapImpl#destroy()} and by peers' requests.
+     */
+    private void destroyLocally(String name) {
+        GridMapImpl<?, ?> handle = maps.remove(name);
+        if (handle != null) {
+            handle.markDestroyed();
+        }
+        storage.destroy(name);
+        nearCaches.remove(name);
+        invalidations.forget(name);
+        expiry.evictor().forget(name);
+        mapStores.forget(name);
     }
 
     @Override
@@ -491,7 +509,7 @@ public final class TesseraGrid implements Grid {
         int p = partitioner.partitionOf(k);
         var t = topology.table();
         var c = storage.get(map);
-        var r = c == null ? null : c.partition(p).get(dev.tessera.grid.core.store.Bytes.wrap(k));
+        var r = c == null ? null : c.peek(p).get(dev.tessera.grid.core.store.Bytes.wrap(k));
         return config.memberName() + " p" + p + " v" + t.version() + " slot " + t.slotOf(p, topology.self()) + " target-slot "
                 + t.targetSlotOf(p, topology.self()) + ": " + (r == null ? "no record"
                 : (r.isTombstone() ? "tombstone" : "value") + " version " + Long.toHexString(r.version()) + " hlc " + r.hlc());
@@ -535,6 +553,11 @@ public final class TesseraGrid implements Grid {
     /** Test and tooling access: which members this member refuses, and how often it did. */
     public MemberCompatibility compatibility() {
         return compatibility;
+    }
+
+    /** Test and tooling access: the maps this member stores. */
+    public LocalStorage storage() {
+        return storage;
     }
 
     /** Test and tooling access: the member's applied partition table. */

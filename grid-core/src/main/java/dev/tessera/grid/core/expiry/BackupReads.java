@@ -14,7 +14,7 @@ public final class BackupReads {
 
     /** Whether the local copy of {@code key} looks expired at {@code nowMillis}, so the primary must answer. */
     public static boolean mustAskPrimary(MapContainer map, int p, Bytes key, long nowMillis) {
-        Record r = map.partition(p).getLive(key);
+        Record r = map.peek(p).getLive(key);
         return r != null && map.isExpired(r, nowMillis);
     }
 }

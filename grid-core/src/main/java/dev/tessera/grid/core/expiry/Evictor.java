@@ -109,7 +109,17 @@ public final class Evictor implements ChangeObserver {
     }
 
     private MapEviction state(MapContainer map) {
-        return maps.computeIfAbsent(map.name(), n -> new MapEviction(map));
+        MapEviction m = maps.get(map.name());
+        if (m != null && m.map == map) {
+            return m;
+        }
+        // a destroyed and recreated map is a new container: its state starts afresh
+        return maps.compute(map.name(), (n, cur) -> cur != null && cur.map == map ? cur : new MapEviction(map));
+    }
+
+    /** Drops the eviction state of a destroyed map. */
+    public void forget(String map) {
+        maps.remove(map);
     }
 
     private void schedule(MapEviction m) {
@@ -142,7 +152,7 @@ public final class Evictor implements ChangeObserver {
                 int fullest = -1;
                 long fullestUsage = -1;
                 for (int p : primaries) {
-                    long u = usage(m.map.partition(p), bytes);
+                    long u = usage(m.map.peek(p), bytes);
                     usage += u;
                     if (u > fullestUsage) {
                         fullest = p;
@@ -157,10 +167,10 @@ public final class Evictor implements ChangeObserver {
                 }
                 int written = m.lastWritten;
                 long share = bound / primaries.length;
-                int p = self(t, written) && usage(m.map.partition(written), bytes) > share ? written : fullest;
-                long before = usage(m.map.partition(p), bytes);
+                int p = self(t, written) && usage(m.map.peek(written), bytes) > share ? written : fullest;
+                long before = usage(m.map.peek(p), bytes);
                 evictOne(m, p, config);
-                if (usage(m.map.partition(p), bytes) < before) {
+                if (usage(m.map.peek(p), bytes) < before) {
                     evicted++;
                 } else {
                     failures++;
@@ -179,7 +189,7 @@ public final class Evictor implements ChangeObserver {
 
     /** Samples the partition from its cursor and removes the chosen entry. */
     private void evictOne(MapEviction m, int p, EvictionConfig config) {
-        PartitionStore store = m.map.partition(p);
+        PartitionStore store = m.map.peek(p);
         long now = System.currentTimeMillis();
         Iterator<Record> it = m.cursors[p];
         Record victim = null;

@@ -94,7 +94,7 @@ public final class ExpirySweeper {
         while (mapIndex < round.size()) {
             MapContainer map = round.get(mapIndex);
             while (++partition < map.partitionCount()) {
-                PartitionStore store = map.partition(partition);
+                PartitionStore store = map.peek(partition);
                 if (!store.isEmpty() && self.equals(t.primary(partition))) {
                     cursor = store.records();
                     return true;

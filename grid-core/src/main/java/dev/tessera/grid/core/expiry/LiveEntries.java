@@ -14,7 +14,7 @@ public final class LiveEntries {
             return true;
         }
         for (int p = 0; p < map.partitionCount(); p++) {
-            if (map.partition(p).expiringCount() > 0) {
+            if (map.peek(p).expiringCount() > 0) {
                 return true;
             }
         }
@@ -31,7 +31,7 @@ public final class LiveEntries {
      * expire, else a scan of the partition (O(n)).
      */
     public static long count(MapContainer map, int p, boolean mayExpire, long nowMillis) {
-        PartitionStore store = map.partition(p);
+        PartitionStore store = map.peek(p);
         if (!mayExpire) {
             return store.liveCount();
         }

@@ -118,7 +118,7 @@ public final class LoadLeases {
         LeaseKey key = new LeaseKey(map.name(), op.partition(), Bytes.wrap(op.key()));
         double beta = Double.longBitsToDouble(op.expectedVersion());
         double u = 1 - ThreadLocalRandom.current().nextDouble(); // (0, 1]
-        Record seen = map.partition(op.partition()).getLive(key.key);
+        Record seen = map.peek(op.partition()).getLive(key.key);
         if (seen != null && !map.isExpired(seen, now) && !EarlyRefresh.due(seen, now, beta, u)) {
             seen.touch(now); // the plain hit, without taking the key's lock in the table
             return CompletableFuture.completedFuture(value(seen, tableVersion));
@@ -147,7 +147,7 @@ public final class LoadLeases {
     /** The key's lease after a LOAD_OR_LEASE; its answer in {@code answer}. Runs inside the table's compute for the key. */
     private Lease decide(LeaseKey k, Lease lease, ClientOp op, MapContainer map, long now, double beta, double u,
                          long tableVersion, Object[] answer) {
-        Record r = map.partition(op.partition()).getLive(k.key);
+        Record r = map.peek(op.partition()).getLive(k.key);
         if (r != null && !map.isExpired(r, now)) {
             r.touch(now);
             if (lease == null && EarlyRefresh.due(r, now, beta, u)) {
@@ -280,7 +280,7 @@ public final class LoadLeases {
      */
     private Lease handOver(LeaseKey key, Lease ended, long now, List<Runnable> after) {
         MapContainer map = storage.get(key.map);
-        Record r = map == null ? null : map.partition(key.partition).getLive(key.key);
+        Record r = map == null ? null : map.peek(key.partition).getLive(key.key);
         long tableVersion = topology.table().version();
         if (r != null && !map.isExpired(r, now)) {
             OpResponse answer = value(r, tableVersion);

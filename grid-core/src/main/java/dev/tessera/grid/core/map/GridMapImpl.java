@@ -1,6 +1,7 @@
 package dev.tessera.grid.core.map;
 
 import dev.tessera.grid.EntryListener;
+import dev.tessera.grid.GridBuilder;
 import dev.tessera.grid.GridException;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.LoadOptions;
@@ -49,6 +50,8 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     private final ClusterScan scan;
     private final NearCache nearCache;
     private final LoadFlow loads;
+    /** Set when the map was destroyed (here or by another member): this handle refuses every operation. */
+    private volatile boolean destroyed;
 
     public GridMapImpl(String name, MapConfig config, MapContext ctx) {
         this.name = name;
@@ -58,6 +61,29 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         this.scan = new ClusterScan(name, ctx);
         this.nearCache = config.nearCache() == null ? null : ctx.nearCaches().create(name, config.nearCache());
         this.loads = new LoadFlow(name, config, ctx.codec(), this::call);
+    }
+
+    @Override
+    public void destroy() {
+        checkUsable();
+        await(ctx.destroyer().destroyEverywhere(name));
+    }
+
+    /** Called when the map is dropped on this member: this handle refuses operations from now on. */
+    public void markDestroyed() {
+        destroyed = true;
+        if (nearCache != null) {
+            nearCache.clear();
+        }
+    }
+
+    /** @throws IllegalStateException if the grid is closed or this map was destroyed */
+    private void checkUsable() {
+        ctx.ensureOpen().run();
+        if (destroyed) {
+            throw new IllegalStateException("Map '" + name + "' was destroyed; call grid.map(\"" + name
+                    + "\") for a new, empty map of that name");
+        }
     }
 
     @Override
@@ -74,7 +100,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public V get(Object key) {
-        ctx.ensureOpen().run();
+        checkUsable();
         byte[] k = keyBytes(key);
         int p = ctx.partitioner().partitionOf(k);
         Record r = readLocally(p, k);
@@ -85,7 +111,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     }
 
     private CompletableFuture<V> getFuture(K key) {
-        ctx.ensureOpen().run();
+        checkUsable();
         byte[] k = keyBytes(key);
         int p = ctx.partitioner().partitionOf(k);
         Record r = readLocally(p, k);
@@ -129,7 +155,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     }
 
     private CompletableFuture<Map<K, V>> getAllFuture(Set<? extends K> keys) {
-        ctx.ensureOpen().run();
+        checkUsable();
         Objects.requireNonNull(keys, "keys");
         List<K> order = new ArrayList<>(keys);
         List<CompletableFuture<V>> values = new ArrayList<>(order.size());
@@ -194,7 +220,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public V getOrLoad(K key, LoadOptions options, Function<? super K, ? extends V> loader) {
-        ctx.ensureOpen().run();
+        checkUsable();
         Objects.requireNonNull(loader, "loader");
         LoadFlow.validate(options, config);
         byte[] k = keyBytes(key);
@@ -203,13 +229,13 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public Registration addEntryListener(EntryListener<K, V> listener, boolean includeValues) {
-        ctx.ensureOpen().run();
+        checkUsable();
         return ctx.entryEvents().register(name, listener, includeValues, true);
     }
 
     @Override
     public Registration addLocalEntryListener(EntryListener<K, V> listener, boolean includeValues) {
-        ctx.ensureOpen().run();
+        checkUsable();
         return ctx.entryEvents().register(name, listener, includeValues, false);
     }
 
@@ -264,7 +290,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         if (value == null) {
             return false; // ConcurrentMap: a null value is never mapped
         }
-        ctx.ensureOpen().run();
+        checkUsable();
         byte[] k = keyBytes(key);
         return await(call(OpCode.REMOVE_IF_EQUALS, ctx.partitioner().partitionOf(k), k, null, ctx.codec().serialize(value), 0)
                 .thenApply(OpResponse::flag));
@@ -272,7 +298,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     private CompletableFuture<Boolean> removeFuture(K key, V value) {
         Objects.requireNonNull(value, "value");
-        ctx.ensureOpen().run();
+        checkUsable();
         byte[] k = keyBytes(key);
         return call(OpCode.REMOVE_IF_EQUALS, ctx.partitioner().partitionOf(k), k, null, ctx.codec().serialize(value), 0)
                 .thenApply(OpResponse::flag);
@@ -288,7 +314,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
      * entry; maps with a {@link dev.tessera.grid.MapStore} store entry by entry, in order per key.
      */
     private CompletableFuture<Void> putAllFuture(Map<? extends K, ? extends V> entries) {
-        ctx.ensureOpen().run();
+        checkUsable();
         if (config.mapStore() != null) {
             List<CompletableFuture<Void>> writes = new ArrayList<>(entries.size());
             for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
@@ -299,7 +325,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         List<List<byte[]>> byPartition = new ArrayList<>(java.util.Collections.nCopies(partitionCount(), null));
         for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
             byte[] k = keyBytes(e.getKey());
-            byte[] v = ctx.codec().serialize(Objects.requireNonNull(e.getValue(), "value"));
+            byte[] v = checkSize(ctx.codec().serialize(Objects.requireNonNull(e.getValue(), "value")), "value");
             int p = ctx.partitioner().partitionOf(k);
             if (byPartition.get(p) == null) {
                 byPartition.set(p, new ArrayList<>());
@@ -310,12 +336,32 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         List<CompletableFuture<OpResponse>> writes = new ArrayList<>();
         for (int p = 0; p < byPartition.size(); p++) {
             List<byte[]> pairs = byPartition.get(p);
-            for (int from = 0; pairs != null && from < pairs.size(); from += 2 * PUT_ALL_GROUP) {
-                List<byte[]> group = pairs.subList(from, Math.min(pairs.size(), from + 2 * PUT_ALL_GROUP));
+            for (int from = 0; pairs != null && from < pairs.size(); ) {
+                int to = groupEnd(pairs, from);
+                List<byte[]> group = pairs.subList(from, to);
                 writes.add(group.size() == 2 ? call(OpCode.SET, p, group.get(0), group.get(1), null, 0) : putGroup(p, group));
+                from = to;
             }
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * The end of the group of pairs that starts at {@code from}: at most {@link #PUT_ALL_GROUP} pairs, and no more
+     * bytes than one message field may carry (the group travels packed in one), unless a single pair.
+     */
+    private static int groupEnd(List<byte[]> pairs, int from) {
+        int to = from;
+        long bytes = 4;
+        while (to < pairs.size() && to - from < 2 * PUT_ALL_GROUP) {
+            long pair = 8L + pairs.get(to).length + pairs.get(to + 1).length;
+            if (to > from && bytes + pair > GridBuilder.MAX_VALUE_BYTES) {
+                break;
+            }
+            bytes += pair;
+            to += 2;
+        }
+        return to;
     }
 
     /** Sends one partition's pairs as a PUT_ALL; keeps our own near cache from serving the replaced values. */
@@ -376,7 +422,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     /** Read value and version at the primary, compute here, write back only if the version is unchanged. */
     private V casLoop(K key, BiFunction<K, V, V> fn, boolean skipIfAbsent) {
-        ctx.ensureOpen().run();
+        checkUsable();
         byte[] k = keyBytes(key);
         int p = ctx.partitioner().partitionOf(k);
         while (true) {
@@ -401,7 +447,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public int size() {
-        ctx.ensureOpen().run();
+        checkUsable();
         long n = scan.size();
         return n > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) n;
     }
@@ -413,7 +459,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public void clear() {
-        ctx.ensureOpen().run();
+        checkUsable();
         int partitions = partitionCount();
         List<CompletableFuture<OpResponse>> clears = new ArrayList<>(partitions);
         for (int p = 0; p < partitions; p++) {
@@ -424,13 +470,13 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public Set<Map.Entry<K, V>> entrySet() {
-        ctx.ensureOpen().run();
+        checkUsable();
         return new EntrySetView<>(this, scan);
     }
 
     @Override
     public Member ownerOf(K key) {
-        ctx.ensureOpen().run();
+        checkUsable();
         PartitionTable t = ctx.topology().table();
         return ctx.memberOf().apply(t.primary(partitionOf(key)));
     }
@@ -523,7 +569,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
                 return null; // held back by a handover: the remote path retries until it serves
             }
             r = local.readLive(p, key, true);
-            if (local.partition(p).uncommitted().of(key) != null) {
+            if (local.peek(p).uncommitted().of(key) != null) {
                 return null; // its latest write is not on the backups yet: the primary path waits for it
             }
         } else if (isBackupReadable(t, p)) {
@@ -550,7 +596,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     }
 
     private CompletableFuture<OpResponse> keyCall(OpCode code, Object key) {
-        ctx.ensureOpen().run();
+        checkUsable();
         byte[] k = keyBytes(key);
         return call(code, ctx.partitioner().partitionOf(k), k, null, null, 0);
     }
@@ -560,7 +606,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     }
 
     private CompletableFuture<OpResponse> keyValueCall(OpCode code, K key, V value, byte[] expected, long ttlMillis) {
-        ctx.ensureOpen().run();
+        checkUsable();
         byte[] k = keyBytes(key);
         byte[] v = ctx.codec().serialize(Objects.requireNonNull(value, "value"));
         return call(code, ctx.partitioner().partitionOf(k), k, v, expected, 0, ttlMillis);
@@ -572,6 +618,8 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     private CompletableFuture<OpResponse> call(OpCode code, int p, byte[] key, byte[] value, byte[] expected, long expectedVersion,
                                                long ttlMillis) {
+        checkSize(value, "value");
+        checkSize(expected, "expected value");
         CompletableFuture<OpResponse> f = ctx.invoker().invoke(name, config, p, code, key, value, expected, expectedVersion, ttlMillis);
         if (nearCache != null && code.mutating) {
             // Our own later reads must not see the value this write replaced, before the primary's invalidation arrives.
@@ -591,7 +639,20 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     }
 
     byte[] keyBytes(Object key) {
-        return ctx.codec().serializeKey(Objects.requireNonNull(key, "key"));
+        return checkSize(ctx.codec().serializeKey(Objects.requireNonNull(key, "key")), "key");
+    }
+
+    /**
+     * Refuses a key or value larger than the grid's limit before it is sent or applied anywhere: a primary
+     * that applied it could not copy it to its backups (the wire limit), and would serve a write it refused.
+     */
+    private byte[] checkSize(byte[] bytes, String what) {
+        if (bytes != null && bytes.length > ctx.maxValueBytes()) {
+            throw new IllegalArgumentException("Map '" + name + "': the " + what + " is " + bytes.length
+                    + " bytes serialized, more than the limit of " + ctx.maxValueBytes()
+                    + " bytes (GridBuilder.maxValueBytes, at most 64 MiB); store large objects in chunks or outside the grid");
+        }
+        return bytes;
     }
 
     @SuppressWarnings("unchecked")

@@ -19,8 +19,10 @@ import org.jgroups.Address;
  * @param memberOf       the API's view of a member address
  * @param timeoutMillis  operation timeout
  * @param entryEvents    the member's entry listeners
+ * @param maxValueBytes  largest serialized key or value a write may carry ({@code GridBuilder.maxValueBytes})
+ * @param destroyer      drops maps on every member
  */
 public record MapContext(KryoCodec codec, KeyPartitioner partitioner, TopologyState topology, LocalStorage storage,
                          OperationInvoker invoker, Messenger messenger, NearCacheRegistry nearCaches, Runnable ensureOpen,
                          Function<Address, Member> memberOf, long timeoutMillis,
-                         EntryEventService entryEvents) {}
+                         EntryEventService entryEvents, int maxValueBytes, MapDestroyer destroyer) {}

@@ -48,7 +48,7 @@ public final class MapQueries {
         List<byte[]> values = new ArrayList<>();
         MapContainer c = ctx.storage().get(q.map());
         if (c != null) {
-            PartitionStore store = c.partition(q.partition());
+            PartitionStore store = c.peek(q.partition());
             long now = System.currentTimeMillis();
             store.forEach((k, r) -> {
                 if (LiveEntries.isVisible(c, r, now)) {

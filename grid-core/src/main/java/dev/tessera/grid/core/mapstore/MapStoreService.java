@@ -111,11 +111,13 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
     private CompletableFuture<OpResponse> writeThrough(StoreBinding b, MapContainer map, ClientOp op,
                                                        Function<ClientOp, CompletableFuture<OpResponse>> apply) {
         Bytes stripeKey = op.key() == null ? Bytes.wrap(new byte[0]) : Bytes.wrap(op.key());
+        java.util.concurrent.Executor stripe = null;
         try {
+            stripe = threads.stripe(b.config.storeName(), stripeKey);
             return CompletableFuture.supplyAsync(() -> op.code() == OpCode.CLEAR_PARTITION
-                    ? writes.clear(b, map, op, apply) : writes.execute(b, map, op, apply), threads.stripe(stripeKey));
-        } catch (RejectedExecutionException stopped) {
-            return done(error("member stopped"));
+                    ? writes.clear(b, map, op, apply) : writes.execute(b, map, op, apply), stripe);
+        } catch (RejectedExecutionException rejected) {
+            return done(error(StoreThreads.describe(rejected, b.config.storeName(), stripe)));
         }
     }
 
@@ -229,7 +231,7 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
         Map<Bytes, Long> marks = b.marks.drain(p);
         long due = now + b.config.writeDelay().toMillis();
         marks.forEach((key, version) -> {
-            Record r = map.partition(p).get(key);
+            Record r = map.peek(p).get(key);
             byte[] value = r == null ? null : r.value();
             b.queue.offerIfAbsent(new Pending(key, p, r == null ? version : r.version(), value, due));
         });
@@ -260,6 +262,11 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
     public int dirtyMarks(String map) {
         StoreBinding b = bindings.get(map);
         return b == null || !b.writeBehind() ? 0 : b.marks.count();
+    }
+
+    /** Drops a destroyed map's binding: its write-behind queue and dirty marks are discarded, not stored. */
+    public void forget(String map) {
+        bindings.remove(map);
     }
 
     public void close() {

@@ -9,6 +9,7 @@ import dev.tessera.grid.core.wire.Messages.OpResponse;
 import dev.tessera.grid.core.wire.OpCode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
@@ -45,8 +46,16 @@ final class ReadThrough {
         if (running != null) {
             return running;
         }
+        Executor stripe;
         try {
-            threads.stripe(key).execute(() -> {
+            stripe = threads.stripe(b.config.storeName(), key);
+        } catch (RejectedExecutionException stopped) {
+            inflight.remove(k, mine);
+            mine.completeExceptionally(new IllegalStateException("member stopped", stopped));
+            return mine;
+        }
+        try {
+            stripe.execute(() -> {
                 // unregister before completing: a miss arriving in between must start a new load, not get this
                 // (possibly failed) outcome; after the local apply, so a later miss finds a loaded value
                 try {
@@ -58,9 +67,10 @@ final class ReadThrough {
                     mine.completeExceptionally(e);
                 }
             });
-        } catch (RejectedExecutionException stopped) {
+        } catch (RejectedExecutionException rejected) {
             inflight.remove(k, mine);
-            mine.completeExceptionally(new IllegalStateException("member stopped", stopped));
+            mine.completeExceptionally(new IllegalStateException(StoreThreads.describe(rejected, b.config.storeName(), stripe),
+                    rejected));
         }
         return mine;
     }
@@ -74,7 +84,7 @@ final class ReadThrough {
         if (map.readLive(p, key, now, false) != null || b.pending(p, key)) {
             return;
         }
-        Record raw = map.partition(p).get(key);
+        Record raw = map.peek(p).get(key);
         byte[] value = b.store.load(key.array());
         if (value == null) {
             return;

@@ -77,7 +77,7 @@ final class WriteThrough {
     /** CLEAR of a partition: deletes its live keys from the store, then clears it. */
     OpResponse clear(StoreBinding b, MapContainer map, ClientOp op, Function<ClientOp, CompletableFuture<OpResponse>> apply) {
         List<Bytes> keys = new ArrayList<>();
-        for (Map.Entry<Bytes, Record> e : map.partition(op.partition()).entries()) {
+        for (Map.Entry<Bytes, Record> e : map.peek(op.partition()).entries()) {
             if (!e.getValue().isTombstone()) {
                 keys.add(e.getKey());
             }

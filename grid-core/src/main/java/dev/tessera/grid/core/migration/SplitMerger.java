@@ -54,12 +54,12 @@ public final class SplitMerger {
         for (MapContainer map : storage.all()) {
             for (int p = 0; p < map.partitionCount(); p++) {
                 Address primary = target.primary(p);
-                if (primary == null || map.partition(p).isEmpty() || primary.equals(topology.self())) {
+                if (primary == null || map.peek(p).isEmpty() || primary.equals(topology.self())) {
                     continue;
                 }
                 int partition = p;
                 chain = chain.thenComposeAsync(x -> push(target.version(), map, partition, primary,
-                        map.partition(partition).entries().iterator(), pushed), executor);
+                        map.peek(partition).entries().iterator(), pushed), executor);
             }
         }
         return chain.thenApply(x -> {
@@ -67,7 +67,7 @@ public final class SplitMerger {
             // winners hold our data we rejoin empty, like a new member.
             for (MapContainer map : storage.all()) {
                 for (int p = 0; p < map.partitionCount(); p++) {
-                    map.partition(p).clear();
+                    map.peek(p).clear();
                 }
             }
             log.info("Pushed {} entries to the winning side of a split; rejoining empty", pushed.get());

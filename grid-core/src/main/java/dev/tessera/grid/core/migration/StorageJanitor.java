@@ -30,7 +30,7 @@ public final class StorageJanitor {
             int replicas = map.replicas();
             for (int p = 0; p < next.partitionCount(); p++) {
                 reportLoss(previous, next, map, p);
-                PartitionStore store = map.partition(p);
+                PartitionStore store = map.peek(p);
                 if (!store.isEmpty() && !ReplicaTargets.isReplica(next, p, self, replicas)) {
                     store.clear();
                 }
@@ -59,7 +59,7 @@ public final class StorageJanitor {
         int purged = 0;
         for (MapContainer map : storage.all()) {
             for (int p = 0; p < map.partitionCount(); p++) {
-                purged += map.partition(p).purgeTombstones(cutoff);
+                purged += map.peek(p).purgeTombstones(cutoff);
             }
         }
         return purged;

@@ -185,7 +185,7 @@ public final class TransferManager {
                     continue;
                 }
                 for (MapContainer map : storage.all()) {
-                    if (needs(map, dest) && !map.partition(partition).isEmpty()) {
+                    if (needs(map, dest) && !map.peek(partition).isEmpty()) {
                         chain = chain.thenComposeAsync(x -> awaitTable(this, map, dest), executor)
                                 .thenComposeAsync(x -> new ChunkSender(this, map, dest).next(), executor);
                     }
@@ -201,7 +201,7 @@ public final class TransferManager {
                     continue;
                 }
                 for (MapContainer map : storage.all()) {
-                    if (needs(map, dest) && !map.partition(partition).isEmpty()) {
+                    if (needs(map, dest) && !map.peek(partition).isEmpty()) {
                         return true;
                     }
                 }
@@ -249,7 +249,7 @@ public final class TransferManager {
             this.transfer = transfer;
             this.map = map;
             this.dest = dest;
-            this.entries = map.partition(transfer.partition).entries().iterator();
+            this.entries = map.peek(transfer.partition).entries().iterator();
         }
 
         CompletableFuture<Void> next() {

@@ -48,6 +48,12 @@ public final class InvalidationPublisher {
         }
     }
 
+    /** Forgets a destroyed map's sequences and pending invalidations. */
+    public void forget(String map) {
+        sequences.remove(map);
+        pending.remove(map);
+    }
+
     private void flush() {
         pending.forEach(this::flush);
     }

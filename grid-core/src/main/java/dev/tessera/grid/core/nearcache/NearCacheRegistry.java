@@ -41,6 +41,15 @@ public final class NearCacheRegistry {
         return caches.computeIfAbsent(map, m -> new NearCache(config, partitionCount));
     }
 
+    /** Drops the near cache of a destroyed map and its sequence tracking. */
+    public void remove(String map) {
+        NearCache c = caches.remove(map);
+        if (c != null) {
+            c.clear();
+        }
+        trackers.remove(map);
+    }
+
     /** Applies a batch from {@code sender}; entries are in sequence order per partition. */
     public void onInvalidations(Address sender, Invalidations batch) {
         NearCache cache = caches.get(batch.map());

@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.replication;
 
+import dev.tessera.grid.GridLimitException;
 import dev.tessera.grid.GridTimeoutException;
 import dev.tessera.grid.MergePolicy;
 import dev.tessera.grid.SplitBrainMode;
@@ -155,13 +156,16 @@ public final class PrimaryOperations {
         if (!topology.servesAsPrimary(t, op.partition())) {
             return done(OpResponse.status(self.equals(t.primary(op.partition())) ? Status.RETRY : Status.WRONG_OWNER, t.version()));
         }
+        if (isPlainRead(op) && storage.get(op.map()) == null) {
+            // a read of a map never written here creates nothing: naming maps must not cost memory
+            return done(read(null, op, null, t.version()));
+        }
         MapContainer map;
         try {
             map = storage.getOrCreate(op.map(), op.config());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | GridLimitException e) {
             return done(new OpResponse(Status.ERROR, false, null, 0, t.version(), e.getMessage()));
         }
-        PartitionStore store = map.partition(op.partition());
         if (op.code() == OpCode.LOAD_OR_LEASE || op.code() == OpCode.LOAD_FAILED) {
             return loads.execute(op, map, t.version());
         }
@@ -176,8 +180,9 @@ public final class PrimaryOperations {
             if (!topology.validate(readStamp)) {
                 return done(OpResponse.status(Status.RETRY, t.version()));
             }
-            return afterCommitOf(store, key, read, t.version());
+            return afterCommitOf(map.peek(op.partition()), key, read, t.version());
         }
+        PartitionStore store = map.partition(op.partition());
         boolean consistent = map.config().splitBrainMode() == SplitBrainMode.CONSISTENT;
         if (consistent && !quorum.hasQuorum()) {
             return done(unavailable(map, t.version(), false));
@@ -265,7 +270,7 @@ public final class PrimaryOperations {
         MapContainer map;
         try {
             map = storage.getOrCreate(m.map(), m.config());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | GridLimitException e) {
             return CompletableFuture.completedFuture(new ReplicateResponse(Status.ERROR, t.version()));
         }
         PartitionStore store = map.partition(p);
@@ -361,9 +366,16 @@ public final class PrimaryOperations {
                 : new OpResponse(Status.UNAVAILABLE, false, null, 0, tableVersion, message);
     }
 
+    /** A read that needs no state of the map: no store to read through, no load lease. */
+    private static boolean isPlainRead(ClientOp op) {
+        return (op.code() == OpCode.GET || op.code() == OpCode.CONTAINS || op.code() == OpCode.GET_VERSIONED)
+                && op.config().mapStore() == null;
+    }
+
+    /** @param map {@code null} for a map this member holds nothing of */
     private static OpResponse read(MapContainer map, ClientOp op, Bytes key, long tableVersion) {
         long now = System.currentTimeMillis();
-        Record r = map.readLive(op.partition(), key, now, true);
+        Record r = map == null ? null : map.readLive(op.partition(), key, now, true);
         long expiresAt = r == null ? 0 : map.expiresAtIfIdle(r, now); // a near cache must not outlive the entry
         return switch (op.code()) {
             case GET -> new OpResponse(Status.OK, r != null, r == null ? null : r.value(), 0, tableVersion, null, expiresAt);
@@ -433,7 +445,7 @@ public final class PrimaryOperations {
 
     /** Removes every live entry of the partition, leaving versioned tombstones, and replicates in batches. */
     private CompletableFuture<OpResponse> clear(MapContainer map, int p) {
-        PartitionStore store = map.partition(p);
+        PartitionStore store = map.peek(p);
         List<ReplicaEntry> removed = new ArrayList<>();
         List<Bytes> keys = new ArrayList<>();
         CompletableFuture<Boolean> commit = new CompletableFuture<>();

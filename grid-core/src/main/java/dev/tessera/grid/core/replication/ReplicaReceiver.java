@@ -68,8 +68,8 @@ public final class ReplicaReceiver {
             }
             MapContainer map;
             try {
-                map = storage.getOrCreate(r.map(), r.config());
-            } catch (IllegalArgumentException e) {
+                map = storage.getOrCreateReplica(r.map(), r.config());
+            } catch (IllegalArgumentException | dev.tessera.grid.GridLimitException e) {
                 refusals.warn("Rejected a copy from {}: {}", sender, e.getMessage());
                 return new ReplicateResponse(Status.ERROR, t.version());
             }

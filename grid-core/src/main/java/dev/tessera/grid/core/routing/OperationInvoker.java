@@ -1,6 +1,8 @@
 package dev.tessera.grid.core.routing;
 
 import dev.tessera.grid.GridException;
+import dev.tessera.grid.GridLimitException;
+import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.GridLoadException;
 import dev.tessera.grid.core.mapstore.StoreErrors;
 import dev.tessera.grid.GridTimeoutException;
@@ -143,6 +145,9 @@ public final class OperationInvoker {
                 case UNAVAILABLE -> call.result.completeExceptionally(unavailable(call, r));
                 default -> call.result.completeExceptionally(r.error() != null && r.error().startsWith("timeout")
                         ? timeout(call)
+                        : r.error() != null && r.error().startsWith(LocalStorage.LIMIT_REFUSAL)
+                        ? new GridLimitException("Operation " + call.code + " on map '" + call.map + "' refused by "
+                                + call.lastOwner + ": " + r.error().substring(LocalStorage.LIMIT_REFUSAL.length()))
                         : r.error() != null && r.error().startsWith(StoreErrors.LOAD_FAILED)
                         ? new GridLoadException("Operation " + call.code + " on map '" + call.map + "': " + r.error())
                         : new GridException("Operation " + call.code + " on partition " + call.partition + " failed at "

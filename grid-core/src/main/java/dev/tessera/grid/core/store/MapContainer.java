@@ -1,13 +1,35 @@
 package dev.tessera.grid.core.store;
 
 import dev.tessera.grid.MapConfig;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
 
-/** One map's storage on this member: a {@link PartitionStore} per partition, and its configuration. */
+/**
+ * One map's storage on this member: a {@link PartitionStore} per partition, and its configuration.
+ *
+ * <p>Lazy: a map that was only named (a read of a missing key, a peer's read) holds no partition
+ * stores and no array for them (a few hundred bytes in all, not ~70 KB). {@link #partition} creates a
+ * partition's store on first use by a writer; readers use {@link #peek}, which never allocates.
+ */
 public final class MapContainer {
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(PartitionStore[].class);
+    private static final VarHandle ARRAY;
+
+    static {
+        try {
+            ARRAY = MethodHandles.lookup().findVarHandle(MapContainer.class, "partitions", PartitionStore[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final String name;
     private final MapConfig config;
-    private final PartitionStore[] partitions;
+    private final int partitionCount;
+    /** {@code null} until the first partition store is created; then slots fill on first write. */
+    private volatile PartitionStore[] partitions;
+    private volatile boolean destroyed;
     private final boolean tracked;
     private volatile MapConfig verifiedPeerConfig;
     private final long maxIdleMillis;
@@ -21,10 +43,7 @@ public final class MapContainer {
         this.tracked = config.tracksEntries();
         this.maxIdleMillis = config.maxIdle() == null ? 0 : config.maxIdle().toMillis();
         this.ttlMillis = config.timeToLive() == null ? 0 : config.timeToLive().toMillis();
-        this.partitions = new PartitionStore[partitionCount];
-        for (int p = 0; p < partitionCount; p++) {
-            partitions[p] = new PartitionStore();
-        }
+        this.partitionCount = partitionCount;
     }
 
     public String name() {
@@ -35,12 +54,57 @@ public final class MapContainer {
         return config;
     }
 
+    /** Partition {@code p}'s store, created if absent: for writers (and anyone who must hold on to the store). */
     public PartitionStore partition(int p) {
-        return partitions[p];
+        PartitionStore[] a = partitions;
+        if (a == null) {
+            ARRAY.compareAndSet(this, null, new PartitionStore[partitionCount]);
+            a = partitions;
+        }
+        PartitionStore s = (PartitionStore) SLOT.getAcquire(a, p);
+        if (s == null) {
+            PartitionStore created = new PartitionStore();
+            s = (PartitionStore) SLOT.compareAndExchangeRelease(a, p, null, created);
+            if (s == null) {
+                s = created;
+            }
+        }
+        return s;
+    }
+
+    /** Partition {@code p}'s store, or the shared, read-only {@link PartitionStore#EMPTY} if nothing was written to it. */
+    public PartitionStore peek(int p) {
+        PartitionStore[] a = partitions;
+        PartitionStore s = a == null ? null : (PartitionStore) SLOT.getAcquire(a, p);
+        return s == null ? PartitionStore.EMPTY : s;
+    }
+
+    /** Whether any partition store was created: a map never written to (on this member) has none. */
+    public boolean hasData() {
+        return partitions != null;
     }
 
     public int partitionCount() {
-        return partitions.length;
+        return partitionCount;
+    }
+
+    /** Whether {@link LocalStorage#destroy} removed this container: whoever still holds it must look the map up again. */
+    public boolean isDestroyed() {
+        return destroyed;
+    }
+
+    /** Marks the container destroyed and drops its entries (the caller removed it from {@link LocalStorage}). */
+    void destroy() {
+        destroyed = true;
+        PartitionStore[] a = partitions;
+        if (a != null) {
+            for (PartitionStore s : a) {
+                if (s != null) {
+                    s.clear();
+                }
+            }
+        }
+        partitions = null;
     }
 
     /** Replica slots 0..replicas-1 hold this map's data: the primary plus every backup. */
@@ -101,7 +165,7 @@ public final class MapContainer {
      * primary ({@code touch}) counts as an access for max-idle and eviction.
      */
     public Record readLive(int p, Bytes key, long nowMillis, boolean touch) {
-        Record r = partitions[p].getLive(key);
+        Record r = peek(p).getLive(key);
         if (r == null || isExpired(r, nowMillis)) { // a record with its own ttl expires in any map
             return null;
         }
@@ -114,7 +178,7 @@ public final class MapContainer {
     /** {@link #readLive(int, Bytes, long, boolean)} at the current time, read from the clock only if the map needs it. */
     public Record readLive(int p, Bytes key, boolean touch) {
         if (!tracked) {
-            Record r = partitions[p].getLive(key);
+            Record r = peek(p).getLive(key);
             if (r == null || r.expiresAt() == 0) {
                 return r; // the common case: no expiry anywhere, no clock read
             }

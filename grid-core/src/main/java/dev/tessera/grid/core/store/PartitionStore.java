@@ -20,6 +20,9 @@ import java.util.function.Consumer;
  * they never miss or double a change and need no atomic counters.
  */
 public final class PartitionStore {
+    /** What {@link MapContainer#peek} returns for a partition nobody wrote to: empty, and refuses writes. */
+    public static final PartitionStore EMPTY = new PartitionStore();
+
     private final RecordTable table = new RecordTable();
     private final UncommittedWrites uncommitted = new UncommittedWrites();
     // written only inside the table's update (one writer at a time), read by anyone
@@ -51,6 +54,9 @@ public final class PartitionStore {
      * not update this store itself.
      */
     public Record compute(Bytes key, BiFunction<Bytes, Record, Record> fn) {
+        if (this == EMPTY) {
+            throw new IllegalStateException("write to the shared empty partition store: use MapContainer.partition(p)");
+        }
         return table.compute(key, fn, this::account);
     }
 

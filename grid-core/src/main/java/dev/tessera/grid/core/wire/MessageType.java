@@ -35,7 +35,9 @@ public enum MessageType {
      * {@link CompatibilityInfo}: a refused member's request for the cluster's description (carrying its own),
      * answered with the receiver's. The only request a member with another fingerprint gets answered.
      */
-    COMPATIBILITY(26);
+    COMPATIBILITY(26),
+    /** {@link Messages.DestroyMap}: request, answered with a ReplicateResponse once the receiver dropped the map. */
+    DESTROY_MAP(27);
 
     private static final MessageType[] BY_ID = new MessageType[64];
 

@@ -24,8 +24,8 @@ import org.jgroups.util.Util;
  * malformed, so a hostile or corrupt message never reaches a store.
  */
 public final class Messages {
-    /** Upper bound on one byte-array field (keys, values): 64 MiB. */
-    static final int MAX_FIELD = 64 << 20;
+    /** Upper bound on one byte-array field (keys, values): 64 MiB, the largest value a caller may send. */
+    static final int MAX_FIELD = dev.tessera.grid.GridBuilder.MAX_VALUE_BYTES;
     /** Upper bound on the entries of one replication or entries message. */
     static final int MAX_ENTRIES = 1 << 20;
     private static final SplitBrainMode[] SPLIT_BRAIN_MODES = SplitBrainMode.values();
@@ -407,6 +407,21 @@ public final class Messages {
         }
     }
 
+    /** Drop {@code map}: its entries and every per-map structure on the receiver ({@code GridMap.destroy()}). */
+    public record DestroyMap(String map) {
+        public byte[] encode() {
+            return write(MessageType.DESTROY_MAP, 16 + map.length(), out -> writeString(out, map));
+        }
+
+        static DestroyMap decode(DataInput in) throws IOException {
+            String map = readString(in);
+            if (map == null) {
+                throw new MalformedMessageException("DESTROY_MAP without a map name");
+            }
+            return new DestroyMap(map);
+        }
+    }
+
     /** Reply to {@link SizeQuery}. */
     public record SizeResponse(long size) {
         public byte[] encode() {
@@ -536,6 +551,7 @@ public final class Messages {
                 case LEAVE_REQUEST -> LeaveRequest.decode(in);
                 case FENCE -> Fence.decode(in);
                 case SIZE_QUERY -> SizeQuery.decode(in);
+                case DESTROY_MAP -> DestroyMap.decode(in);
                 case SIZE_RESPONSE -> SizeResponse.decode(in);
                 case ENTRIES_QUERY -> EntriesQuery.decode(in);
                 case ENTRIES_RESPONSE -> EntriesResponse.decode(in);
