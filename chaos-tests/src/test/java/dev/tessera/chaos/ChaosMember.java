@@ -4,7 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tessera.demo.admin.AdminEndpoints;
 import dev.tessera.grid.Grid;
+import dev.tessera.grid.GridBuilder;
 import dev.tessera.grid.GridMap;
+import dev.tessera.grid.Security;
 import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.TesseraGrid;
 import java.io.IOException;
@@ -40,6 +42,9 @@ import org.slf4j.LoggerFactory;
 public final class ChaosMember {
     private static final Logger log = LoggerFactory.getLogger(ChaosMember.class);
 
+    /** Environment variable holding the cluster's shared secret; unset means plaintext. */
+    public static final String SECRET_ENV = "TESSERA_CHAOS_SECRET";
+
     private ChaosMember() {}
 
     public static void main(String[] args) {
@@ -62,7 +67,11 @@ public final class ChaosMember {
         startWatchdog(a);
 
         long t0 = System.nanoTime();
-        TesseraGrid grid = (TesseraGrid) Grid.builder()
+        GridBuilder builder = Grid.builder();
+        if (System.getenv(SECRET_ENV) != null) {
+            builder.security(Security.sharedSecretFromEnv(SECRET_ENV));
+        }
+        TesseraGrid grid = (TesseraGrid) builder
                 .clusterName(a.getOrDefault("cluster", "chaos"))
                 .memberName(name)
                 .transport(Transport.tcp(gridPort).withPortRange(0).withInitialMembers(peers))

@@ -21,7 +21,18 @@ class KillTest {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void killOneMember_withOneBackup() {
-        try (ChaosRun run = ChaosRun.start("kill-one", 3, WorkloadSpec.defaults(21), Options.defaults())) {
+        killOne("kill-one", Options.defaults());
+    }
+
+    /** The same with every member holding the shared secret (encrypted, authenticated traffic). */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void killOneMember_withOneBackup_sharedSecret() {
+        killOne("kill-one-secret", Options.defaults().withSharedSecret("chaos-suite-shared-secret-0123456789"));
+    }
+
+    private static void killOne(String name, Options options) {
+        try (ChaosRun run = ChaosRun.start(name, 3, WorkloadSpec.defaults(21), options)) {
             run.startWorkloads(run.cluster().running());
             run.awaitProgress(150);
 

@@ -55,14 +55,28 @@ public final class ChaosCluster implements AutoCloseable {
         }, "chaos-cluster-backstop"));
     }
 
-    /** Member settings. */
-    public record Options(long fdTimeoutMillis, long opTimeoutMillis, String heap, long leaveTimeoutMillis) {
+    /**
+     * Member settings. {@code sharedSecret}: the members' shared secret, or {@code null} for plaintext; the default
+     * comes from {@code -Dchaos.secret=...}, so the whole suite can run with security on.
+     */
+    public record Options(long fdTimeoutMillis, long opTimeoutMillis, String heap, long leaveTimeoutMillis,
+                          String sharedSecret) {
         public static Options defaults() {
-            return new Options(2_000, 5_000, "256m", 30_000);
+            return new Options(2_000, 5_000, "256m", 30_000, System.getProperty("chaos.secret"));
         }
 
         public Options withOpTimeout(long millis) {
-            return new Options(fdTimeoutMillis, millis, heap, leaveTimeoutMillis);
+            return new Options(fdTimeoutMillis, millis, heap, leaveTimeoutMillis, sharedSecret);
+        }
+
+        public Options withSharedSecret(String secret) {
+            return new Options(fdTimeoutMillis, opTimeoutMillis, heap, leaveTimeoutMillis, secret);
+        }
+
+        @Override
+        public String toString() {
+            return "Options[fd=" + fdTimeoutMillis + "ms, op=" + opTimeoutMillis + "ms, heap=" + heap + ", leave="
+                    + leaveTimeoutMillis + "ms, " + (sharedSecret == null ? "plaintext" : "shared secret") + "]";
         }
     }
 
@@ -182,8 +196,12 @@ public final class ChaosCluster implements AutoCloseable {
                 "--parent-pid", String.valueOf(ProcessHandle.current().pid()), "--max-lifetime", "1800");
         Path logFile = dir.resolve(name + ".log");
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            if (options.sharedSecret() != null) {
+                pb.environment().put(ChaosMember.SECRET_ENV, options.sharedSecret()); // not on the command line: ps shows that
+            }
+            Process p = pb.start();
             ALL_PROCESSES.add(p);
             MemberProcess m = new MemberProcess(name, gridPort, httpPort, p, logFile, dir.resolve(name + ".journal"));
             members.add(m);
