@@ -69,15 +69,17 @@ final class HttpApi {
             send(ex, 200, "text/plain; charset=utf-8", name + " " + grid.localMember().id() + "\n");
         }));
         context(server, guard, "/", ex -> handle(ex, () -> {
-            requireGet(ex);
             String path = ex.getRequestURI().getPath();
+            if (!path.equals("/") && !path.equals("/index.html") && !path.equals("/favicon.ico")) {
+                // whatever the method: also /admin/* of a member started without --admin
+                throw new HttpError(404, "no such page: " + path + " (try /, /api/status or " + USAGE + ")");
+            }
+            requireGet(ex);
             if (path.equals("/") || path.equals("/index.html")) {
                 ex.getResponseHeaders().set("Cache-Control", "no-store");
                 send(ex, 200, "text/html; charset=utf-8", page);
-            } else if (path.equals("/favicon.ico")) {
-                ex.sendResponseHeaders(204, -1);
             } else {
-                throw new HttpError(404, "no such page: " + path + " (try /, /api/status or " + USAGE + ")");
+                ex.sendResponseHeaders(204, -1); // favicon
             }
         }));
     }

@@ -20,6 +20,9 @@ final class HttpLimits {
     /** Property: seconds within which a request (line, headers and body) must have been read, else it is closed. */
     static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
 
+    /** Property: open connections at most; the server closes newly accepted ones beyond it. */
+    static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
+
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
     static {
@@ -28,8 +31,8 @@ final class HttpLimits {
         DEFAULTS.put("sun.net.httpserver.maxReqHeaderSize", "65536");
         DEFAULTS.put("sun.net.httpserver.idleInterval", "30");
         DEFAULTS.put("sun.net.httpserver.maxIdleConnections", "32");
-        // each connection has at most one request queued for the executor: this bounds the queue too
-        DEFAULTS.put("jdk.httpserver.maxConnections", "256");
+        // as many handler threads as connections (see handlerThreads): a request never waits behind a slow one
+        DEFAULTS.put(MAX_CONNECTIONS, "64");
         // without TCP_NODELAY the server's separate header and body writes meet the client's delayed ACK: +40 ms a request
         DEFAULTS.put("sun.net.httpserver.nodelay", "true");
     }
@@ -43,6 +46,20 @@ final class HttpLimits {
                 System.setProperty(k, v);
             }
         });
+    }
+
+    /**
+     * Handler threads: one per allowed connection. A connection has at most one request in flight, so no request
+     * ever queues behind one that is being read slowly; a slow client holds its thread at most {@code maxReqTime}.
+     * (Fewer threads than connections would let that many slow clients stall everyone; the JDK also starts a
+     * queued request's deadline when it is queued, so it would be cut off, not served late.)
+     */
+    static int handlerThreads() {
+        try {
+            return Math.max(1, Math.min(1024, Integer.parseInt(System.getProperty(MAX_CONNECTIONS, "64").trim())));
+        } catch (NumberFormatException e) {
+            return 64;
+        }
     }
 
     /** The limits in force (after {@link #apply()}), for the README and tests. */

@@ -279,7 +279,8 @@ public final class MemberApp {
             throw e;
         }
         AtomicInteger threadNo = new AtomicInteger();
-        ThreadPoolExecutor httpThreads = new ThreadPoolExecutor(32, 32, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        int threads = HttpLimits.handlerThreads();
+        ThreadPoolExecutor httpThreads = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "demo-" + options.name() + "-http-" + threadNo.incrementAndGet());
                     t.setDaemon(true);

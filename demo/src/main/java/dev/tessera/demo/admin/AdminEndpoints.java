@@ -229,12 +229,13 @@ public final class AdminEndpoints {
     }
 
     private void stopWorkload(HttpExchange ex, Map<String, String> q) throws Exception {
+        long waitMillis = longParam(q, "waitMillis", 15_000, 0, MAX_WAIT_MILLIS);
         Workload w = workload;
         if (w == null) {
             reply(ex, 200, "text/plain", "none");
             return;
         }
-        reply(ex, 200, "text/plain", w.stop(longParam(q, "waitMillis", 15_000, 0, MAX_WAIT_MILLIS)));
+        reply(ex, 200, "text/plain", w.stop(waitMillis));
     }
 
     private void history(HttpExchange ex) throws IOException {
