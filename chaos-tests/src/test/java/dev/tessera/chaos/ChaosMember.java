@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -32,8 +33,11 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * java -cp ... dev.tessera.chaos.ChaosMember --name m1 --grid-port 7801 --http-port 8081
  *      --peers 127.0.0.1[7801],127.0.0.1[7802] --cluster chaos --fd-timeout 2000 [--op-timeout 5000]
- *      [--leave-timeout 30000] [--parent-pid 1234] [--max-lifetime 900]
+ *      [--leave-timeout 30000] [--parent-pid 1234] [--max-lifetime 900] [--admin true --journal-dir DIR]
  * </pre>
+ *
+ * The {@link AdminEndpoints} exist only with {@code --admin true} (the {@code ChaosCluster} passes it); a workload's
+ * journal is {@code DIR/<name>.journal}.
  *
  * SIGTERM leaves gracefully (the grid hands its partitions over first). Backstops so that no member outlives the
  * test that started it: if {@code --parent-pid} is gone, or {@code --max-lifetime} seconds passed, the process
@@ -93,7 +97,9 @@ public final class ChaosMember {
         server.createContext("/api/status", ex -> reply(ex, 200, "{\"member\":\"" + name + "\",\"running\":"
                 + grid.isRunning() + ",\"members\":" + grid.members().size() + ",\"tableVersion\":"
                 + grid.topology().table().version() + "}"));
-        AdminEndpoints.register(server, grid);
+        if (Boolean.parseBoolean(a.getOrDefault("admin", "false"))) {
+            AdminEndpoints.register(server, grid, Path.of(require(a, "journal-dir")));
+        }
         server.start();
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,6 +1,8 @@
 package dev.tessera.demo;
 
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.tessera.grid.Grid;
 import dev.tessera.grid.GridException;
@@ -17,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 
 /**
  * The member's HTTP endpoints: {@code /kv/{map}/{key}} (GET, PUT, DELETE of text values),
@@ -26,20 +27,21 @@ import java.util.regex.Pattern;
  */
 final class HttpApi {
     /** Largest accepted value: 1 MiB. */
-    static final int MAX_VALUE_BYTES = 1 << 20;
+    static final int MAX_VALUE_BYTES = HttpLimits.MAX_BODY_BYTES;
     static final int MAX_KEY_CHARS = 1024;
-    private static final Pattern MAP_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
     private static final String USAGE = "usage: GET|PUT|DELETE /kv/{map}/{key}  (map: letters, digits, '.', '_', '-';"
             + " key: the rest of the path, URL-encoded; PUT body: the value as UTF-8 text)";
 
     private final Grid grid;
     private final StatusBoard board;
+    private final MapRegistry maps;
     private final String name;
     private final byte[] page;
 
-    HttpApi(Grid grid, StatusBoard board, String name) {
+    HttpApi(Grid grid, StatusBoard board, MapRegistry maps, String name) {
         this.grid = grid;
         this.board = board;
+        this.maps = maps;
         this.name = name;
         try (InputStream in = HttpApi.class.getResourceAsStream("status.html")) {
             if (in == null) {
@@ -51,32 +53,39 @@ final class HttpApi {
         }
     }
 
-    void register(HttpServer server) {
-        server.createContext("/kv", this::kv);
-        server.createContext("/api/status", ex -> handle(ex, () -> {
+    /** Adds the contexts to {@code server}, each behind {@code guard}. */
+    void register(HttpServer server, Filter guard) {
+        context(server, guard, "/kv", this::kv);
+        context(server, guard, "/api/status", ex -> handle(ex, () -> {
             requireGet(ex);
             send(ex, 200, "application/json; charset=utf-8", board.json());
         }));
-        server.createContext("/api/summary", ex -> handle(ex, () -> {
+        context(server, guard, "/api/summary", ex -> handle(ex, () -> {
             requireGet(ex);
             send(ex, 200, "text/plain; charset=utf-8", board.summary() + "\n");
         }));
-        server.createContext("/api/ping", ex -> handle(ex, () -> {
+        context(server, guard, "/api/ping", ex -> handle(ex, () -> {
             requireGet(ex);
             send(ex, 200, "text/plain; charset=utf-8", name + " " + grid.localMember().id() + "\n");
         }));
-        server.createContext("/", ex -> handle(ex, () -> {
-            requireGet(ex);
+        context(server, guard, "/", ex -> handle(ex, () -> {
             String path = ex.getRequestURI().getPath();
+            if (!path.equals("/") && !path.equals("/index.html") && !path.equals("/favicon.ico")) {
+                // whatever the method: also /admin/* of a member started without --admin
+                throw new HttpError(404, "no such page: " + path + " (try /, /api/status or " + USAGE + ")");
+            }
+            requireGet(ex);
             if (path.equals("/") || path.equals("/index.html")) {
                 ex.getResponseHeaders().set("Cache-Control", "no-store");
                 send(ex, 200, "text/html; charset=utf-8", page);
-            } else if (path.equals("/favicon.ico")) {
-                ex.sendResponseHeaders(204, -1);
             } else {
-                throw new HttpError(404, "no such page: " + path + " (try /, /api/status or " + USAGE + ")");
+                ex.sendResponseHeaders(204, -1); // favicon
             }
         }));
+    }
+
+    private static void context(HttpServer server, Filter guard, String path, HttpHandler handler) {
+        server.createContext(path, handler).getFilters().add(guard);
     }
 
     private void kv(HttpExchange ex) {
@@ -92,18 +101,17 @@ final class HttpApi {
             }
             String mapName = decode(rest.substring(1, slash), "map name");
             String key = decode(rest.substring(slash + 1), "key");
-            if (!MAP_NAME.matcher(mapName).matches()) {
-                throw new HttpError(400, "bad map name '" + mapName + "': use 1-100 letters, digits, '.', '_' or '-'");
-            }
+            MapRegistry.validate(mapName);
             if (key.length() > MAX_KEY_CHARS) {
                 throw new HttpError(400, "key too long: " + key.length() + " characters, at most " + MAX_KEY_CHARS);
             }
             String method = ex.getRequestMethod();
             boolean reserved = mapName.startsWith("__");
-            GridMap<String, String> map = grid.map(mapName);
             switch (method) {
                 case "GET", "HEAD" -> {
-                    String value = map.get(key);
+                    // a read never creates a map: unknown names are a plain miss
+                    GridMap<String, String> map = maps.existing(mapName);
+                    String value = map == null ? null : map.get(key);
                     if (value == null) {
                         throw new HttpError(404, "no key '" + key + "' in map '" + mapName + "'");
                     }
@@ -115,7 +123,7 @@ final class HttpApi {
                                 + " with '__' are read-only over HTTP)");
                     }
                     String value = body(ex);
-                    String previous = map.put(key, value);
+                    String previous = maps.forWrite(mapName).put(key, value);
                     send(ex, previous == null ? 201 : 200, "text/plain; charset=utf-8",
                             (previous == null ? "created" : "replaced") + "\n");
                 }
@@ -123,7 +131,8 @@ final class HttpApi {
                     if (reserved) {
                         throw new HttpError(403, "map '" + mapName + "' is reserved for the demo itself (read-only over HTTP)");
                     }
-                    String previous = map.remove(key);
+                    GridMap<String, String> map = maps.existing(mapName);
+                    String previous = map == null ? null : map.remove(key);
                     if (previous == null) {
                         throw new HttpError(404, "no key '" + key + "' in map '" + mapName + "'");
                     }
@@ -147,6 +156,12 @@ final class HttpApi {
     }
 
     private static String body(HttpExchange ex) throws IOException {
+        String declared = ex.getRequestHeaders().getFirst("Content-Length");
+        // the server already refused a Content-Length that is not a non-negative long
+        if (declared != null && Long.parseLong(declared.trim()) > MAX_VALUE_BYTES) {
+            // refused before reading a byte of it (the server then closes the connection)
+            throw new HttpError(413, "value too large: " + declared.trim() + " bytes, at most " + MAX_VALUE_BYTES);
+        }
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (InputStream in = ex.getRequestBody()) {
             byte[] chunk = new byte[8192];

@@ -10,12 +10,14 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,9 +35,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  *
  * SIGTERM (and Ctrl-C) leave gracefully: the member hands its partitions over, then exits.
+ *
+ * <p>The HTTP server listens on 127.0.0.1 only, answers only requests addressed to that loopback address
+ * ({@link LoopbackOnly}), and bounds bodies and read times ({@link HttpLimits}). The test-only {@code /admin/}
+ * endpoints ({@link AdminEndpoints}) exist only with {@code --admin} (or {@code -Dtessera.demo.admin=true}).
  */
 public final class MemberApp {
     private MemberApp() {}
+
+    /** Maps the HTTP API creates by default, and the most {@code --max-maps} allows. */
+    static final int DEFAULT_MAX_MAPS = 256;
+    static final int MAX_MAPS_LIMIT = 10_000;
 
     /**
      * How to start a member.
@@ -47,9 +57,11 @@ public final class MemberApp {
      * @param zone      failure zone, or {@code null}
      * @param cluster   cluster name
      * @param fdTimeout failure-detection timeout
+     * @param admin     serve the test-only {@code /admin/} endpoints (fault injection, workloads, bulk data)
+     * @param maxMaps   most maps the HTTP API creates (409 beyond)
      */
     public record Options(String name, int gridPort, int httpPort, List<String> peers, String zone, String cluster,
-                          Duration fdTimeout) {
+                          Duration fdTimeout, boolean admin, int maxMaps) {
         public Options {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("--name is required (e.g. --name m1)");
@@ -78,19 +90,30 @@ public final class MemberApp {
             if (zone != null && zone.isBlank()) {
                 zone = null;
             }
+            if (maxMaps < 1 || maxMaps > MAX_MAPS_LIMIT) {
+                throw new IllegalArgumentException("--max-maps must be 1.." + MAX_MAPS_LIMIT + ", was " + maxMaps);
+            }
         }
 
-        /** Options with defaults for everything but name and ports. */
+        /** Options with defaults for everything but name and ports (no admin endpoints). */
         public static Options of(String name, int gridPort, int httpPort, List<String> peers) {
-            return new Options(name, gridPort, httpPort, peers, null, "demo", Duration.ofSeconds(3));
+            return new Options(name, gridPort, httpPort, peers, null, "demo", Duration.ofSeconds(3), false, DEFAULT_MAX_MAPS);
         }
 
         public Options withCluster(String c) {
-            return new Options(name, gridPort, httpPort, peers, zone, c, fdTimeout);
+            return new Options(name, gridPort, httpPort, peers, zone, c, fdTimeout, admin, maxMaps);
         }
 
         public Options withFdTimeout(Duration d) {
-            return new Options(name, gridPort, httpPort, peers, zone, cluster, d);
+            return new Options(name, gridPort, httpPort, peers, zone, cluster, d, admin, maxMaps);
+        }
+
+        public Options withAdmin(boolean on) {
+            return new Options(name, gridPort, httpPort, peers, zone, cluster, fdTimeout, on, maxMaps);
+        }
+
+        public Options withMaxMaps(int n) {
+            return new Options(name, gridPort, httpPort, peers, zone, cluster, fdTimeout, admin, n);
         }
 
         /** Parses command-line flags; throws {@link IllegalArgumentException} with a usage hint on bad input. */
@@ -102,11 +125,16 @@ public final class MemberApp {
             int httpPort = 8080;
             List<String> peers = new ArrayList<>();
             Duration fd = Duration.ofSeconds(3);
+            boolean admin = Boolean.getBoolean(AdminEndpoints.ENABLE_PROPERTY);
+            int maxMaps = DEFAULT_MAX_MAPS;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 String value;
                 int eq = flag.indexOf('=');
-                if (flag.startsWith("--") && eq > 0) {
+                if (flag.equals("--admin")) {
+                    admin = true;
+                    continue;
+                } else if (flag.startsWith("--") && eq > 0) {
                     value = flag.substring(eq + 1);
                     flag = flag.substring(0, eq);
                 } else if (flag.equals("--help") || flag.equals("-h")) {
@@ -125,13 +153,14 @@ public final class MemberApp {
                     case "--zone" -> zone = value;
                     case "--cluster" -> cluster = value;
                     case "--fd-timeout" -> fd = duration(value);
+                    case "--max-maps" -> maxMaps = count(flag, value);
                     default -> throw new IllegalArgumentException("unknown flag " + flag);
                 }
             }
             if (gridPort == null) {
                 throw new IllegalArgumentException("--grid-port is required (e.g. --grid-port 7801)");
             }
-            return new Options(name, gridPort, httpPort, peers, zone, cluster, fd);
+            return new Options(name, gridPort, httpPort, peers, zone, cluster, fd, admin, maxMaps);
         }
 
         private static int port(String flag, String value) {
@@ -139,6 +168,14 @@ public final class MemberApp {
                 return Integer.parseInt(value.trim());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(flag + " must be a port number, was '" + value + "'");
+            }
+        }
+
+        private static int count(String flag, String value) {
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(flag + " must be a number, was '" + value + "'");
             }
         }
 
@@ -222,10 +259,7 @@ public final class MemberApp {
 
     /** Starts a member: joins the grid, then serves HTTP. */
     public static Running start(Options options) {
-        // without TCP_NODELAY the JDK server's separate header and body writes meet the client's delayed ACK: +40 ms a request
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
+        HttpLimits.apply();
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), options.httpPort()), 64);
@@ -245,7 +279,8 @@ public final class MemberApp {
             throw e;
         }
         AtomicInteger threadNo = new AtomicInteger();
-        ThreadPoolExecutor httpThreads = new ThreadPoolExecutor(32, 32, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        int threads = HttpLimits.handlerThreads();
+        ThreadPoolExecutor httpThreads = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "demo-" + options.name() + "-http-" + threadNo.incrementAndGet());
                     t.setDaemon(true);
@@ -255,8 +290,13 @@ public final class MemberApp {
         StatusBoard board;
         try {
             board = new StatusBoard(grid, options, server.getAddress().getPort());
-            new HttpApi(grid, board, options.name()).register(server);
-            AdminEndpoints.register(server, grid);
+            MapRegistry maps = new MapRegistry(grid, options.name(), options.maxMaps(), Set.of(StatusBoard.STATUS_MAP));
+            new HttpApi(grid, board, maps, options.name()).register(server, new LoopbackOnly(server.getAddress().getPort()));
+            if (options.admin()) {
+                // test-only fault injection; its journal (if a workload asks for one) goes to the working directory
+                AdminEndpoints.register(server, grid, Path.of(""));
+                System.out.println("[" + options.name() + "] admin endpoints ON (/admin/*, for tests only)");
+            }
             server.setExecutor(httpThreads);
             server.start();
         } catch (RuntimeException e) {
@@ -277,7 +317,8 @@ public final class MemberApp {
                 System.err.println("error: " + e.getMessage());
             }
             System.err.println("usage: MemberApp --name NAME --grid-port PORT [--http-port PORT (8080)]"
-                    + " [--peers '127.0.0.1[7801],127.0.0.1[7802]'] [--zone ZONE] [--cluster NAME (demo)] [--fd-timeout 3s]");
+                    + " [--peers '127.0.0.1[7801],127.0.0.1[7802]'] [--zone ZONE] [--cluster NAME (demo)] [--fd-timeout 3s]"
+                    + " [--max-maps N (" + DEFAULT_MAX_MAPS + ")] [--admin (test-only /admin/* endpoints)]");
             System.exit(2);
             return;
         }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -193,7 +192,8 @@ public final class ChaosCluster implements AutoCloseable {
                 "--fd-timeout", String.valueOf(options.fdTimeoutMillis()),
                 "--op-timeout", String.valueOf(options.opTimeoutMillis()),
                 "--leave-timeout", String.valueOf(options.leaveTimeoutMillis()),
-                "--parent-pid", String.valueOf(ProcessHandle.current().pid()), "--max-lifetime", "1800");
+                "--parent-pid", String.valueOf(ProcessHandle.current().pid()), "--max-lifetime", "1800",
+                "--admin", "true", "--journal-dir", dir.toString());
         Path logFile = dir.resolve(name + ".log");
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -528,8 +528,11 @@ public final class ChaosCluster implements AutoCloseable {
 
     public void startWorkload(MemberProcess m, WorkloadSpec s) {
         String q = s.mapQuery() + "&threads=" + s.threads() + "&keys=" + s.keys() + "&readPercent=" + s.readPercent()
-                + "&seed=" + s.seed() + "&rate=" + s.rate() + "&journal=" + enc(m.journal().toString());
-        post(m, "/admin/workload/start?" + q, Duration.ofSeconds(10));
+                + "&seed=" + s.seed() + "&rate=" + s.rate() + "&journal=true";
+        String started = post(m, "/admin/workload/start?" + q, Duration.ofSeconds(10));
+        if (!started.contains(m.journal().toString())) {
+            throw new IllegalStateException(m.name() + " journals elsewhere than " + m.journal() + ": " + started);
+        }
         workloadMembers.add(m);
     }
 
@@ -737,10 +740,6 @@ public final class ChaosCluster implements AutoCloseable {
 
     private static URI uri(MemberProcess m, String path) {
         return URI.create("http://127.0.0.1:" + m.httpPort() + path);
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private static int freePort() {

@@ -2,6 +2,7 @@ package dev.tessera.demo.admin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tessera.demo.LoopbackOnly;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.SplitBrainMode;
@@ -22,23 +23,30 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.jgroups.Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Fault-injection and workload endpoints under {@code /admin/} for the chaos tests (issue 3). They run inside the
- * member JVM and drive its embedded grid; they bind wherever the member's HTTP server binds (loopback in the demo).
+ * member JVM and drive its embedded grid. <b>For tests only</b>: they can cut a member off and fill it with data, so
+ * a member registers them only when started with an explicit flag ({@code MemberApp --admin}, or
+ * {@code -Dtessera.demo.admin=true}; the chaos tests' member passes {@code --admin true}), and they answer only
+ * requests whose {@code Host} and {@code Origin} are the member's own loopback address ({@link LoopbackOnly}).
+ * No request names a file: the workload journal, if asked for, is {@code <journal dir>/<member>.journal}, the
+ * directory fixed when the member starts. Every size, count and duration in a request is bounded (400 beyond).
  *
  * <table>
  * <caption>Endpoints</caption>
  * <tr><td>{@code POST /admin/isolate?members=m2,m3}</td><td>drop all traffic to and from those members (by name;
  *     every address the name ever had). Call it on both sides of a split. Replaces the previous isolation.</td></tr>
  * <tr><td>{@code POST /admin/heal}</td><td>drop nothing any more</td></tr>
- * <tr><td>{@code POST /admin/workload/start?map=chaos&threads=2&keys=32&readPercent=50&seed=1&backups=1&mode=AVAILABLE&rate=100&journal=/path}</td>
+ * <tr><td>{@code POST /admin/workload/start?map=chaos&threads=2&keys=32&readPercent=50&seed=1&backups=1&mode=AVAILABLE&rate=100&journal=true}</td>
  *     <td>starts a recorded workload ({@link Workload}); {@code rate} is operations per second per thread (0 = no
- *     limit); {@code journal} optionally names a file to append every operation to as it happens (survives
- *     kill -9). 409 if one is running.</td></tr>
+ *     limit); {@code journal=true} appends every operation as it happens (survives kill -9) to the member's
+ *     journal file, whose path the answer names. It ends by itself after {@value #MAX_WORKLOAD_OPS} operations
+ *     (the history is kept in memory). 409 if one is running.</td></tr>
  * <tr><td>{@code POST /admin/workload/stop[?waitMillis=15000]}</td><td>stops it, waiting for operations in flight;
  *     answers its counters</td></tr>
  * <tr><td>{@code GET /admin/workload/stats}</td><td>counters: attempted, ok, failed, unknown, inFlight</td></tr>
@@ -58,21 +66,44 @@ import org.slf4j.LoggerFactory;
 public final class AdminEndpoints {
     private static final Logger log = LoggerFactory.getLogger(AdminEndpoints.class);
 
+    /** System property that turns the endpoints on in {@code MemberApp}, like its {@code --admin} flag. */
+    public static final String ENABLE_PROPERTY = "tessera.demo.admin";
+    /** A workload ends by itself after this many operations: its history is held in memory. */
+    static final long MAX_WORKLOAD_OPS = 1_000_000;
+    static final int MAX_THREADS = 16;
+    static final int MAX_KEYS = 100_000;
+    static final double MAX_RATE = 10_000;
+    static final long MAX_WAIT_MILLIS = 120_000;
+    static final long MAX_PRELOAD_COUNT = 1_000_000;
+    static final long MAX_PRELOAD_FROM = 1_000_000_000L;
+    static final int MAX_VALUE_BYTES = 65_536;
+    static final long MAX_PRELOAD_BYTES = 256L << 20;
+    static final int MAX_BATCH = 10_000;
+    static final int MAX_ISOLATED = 64;
+    private static final Pattern MAP_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
+
     private final TesseraGrid grid;
     private final String memberName;
+    private final Path journal;
     private final MemberDirectory directory;
     private final AtomicLong seqs = new AtomicLong();
     private volatile Workload workload;
 
-    private AdminEndpoints(TesseraGrid grid) {
+    private AdminEndpoints(TesseraGrid grid, Path journalDir) {
         this.grid = grid;
         this.memberName = grid.channel().localMember().name();
+        this.journal = journalDir.toAbsolutePath().normalize().resolve(memberName.replaceAll("[^A-Za-z0-9_.-]", "_") + ".journal");
         this.directory = new MemberDirectory(grid);
     }
 
-    /** Adds the {@code /admin/...} contexts to {@code server} for {@code grid}. */
-    public static void register(HttpServer server, TesseraGrid grid) {
-        AdminEndpoints admin = new AdminEndpoints(grid);
+    /**
+     * Adds the {@code /admin/...} contexts to {@code server} for {@code grid}, behind a {@link LoopbackOnly} check.
+     * Call it only for a member started with the admin flag.
+     *
+     * @param journalDir where a workload that asks for a journal writes it ({@code <member>.journal})
+     */
+    public static void register(HttpServer server, TesseraGrid grid, Path journalDir) {
+        AdminEndpoints admin = new AdminEndpoints(grid, journalDir);
         admin.directory.refresh();
         ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "admin-member-directory");
@@ -86,7 +117,7 @@ public final class AdminEndpoints {
                 log.debug("member directory refresh failed: {}", e.toString());
             }
         }, 200, 200, TimeUnit.MILLISECONDS);
-        server.createContext("/admin/", admin::handle);
+        server.createContext("/admin/", admin::handle).getFilters().add(new LoopbackOnly(server.getAddress().getPort()));
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -123,7 +154,11 @@ public final class AdminEndpoints {
     private void isolate(HttpExchange ex, Map<String, String> q) throws IOException {
         Set<Address> drop = new HashSet<>();
         List<String> unknown = new ArrayList<>();
-        for (String name : required(q, "members").split(",")) {
+        String[] names = required(q, "members").split(",");
+        if (names.length > MAX_ISOLATED) {
+            throw new IllegalArgumentException("members: at most " + MAX_ISOLATED + " names, was " + names.length);
+        }
+        for (String name : names) {
             String n = name.trim();
             if (n.isEmpty() || n.equals(memberName)) {
                 continue;
@@ -155,13 +190,10 @@ public final class AdminEndpoints {
             reply(ex, 409, "text/plain", "a workload is running: " + w.stats());
             return;
         }
-        String journal = q.get("journal");
-        Workload.Params p = new Workload.Params(required(q, "map"), intParam(q, "threads", 2), intParam(q, "keys", 32),
-                intParam(q, "readPercent", 50), Long.parseLong(q.getOrDefault("seed", "1")),
-                Double.parseDouble(q.getOrDefault("rate", "100")), journal == null ? null : Path.of(journal));
-        if (p.threads() < 1 || p.keys() < 1 || p.readPercent() < 0 || p.readPercent() > 100) {
-            throw new IllegalArgumentException("need threads >= 1, keys >= 1, 0 <= readPercent <= 100: " + p);
-        }
+        boolean journaled = journalFlag(q.get("journal"));
+        Workload.Params p = new Workload.Params(mapName(q), intParam(q, "threads", 2, 1, MAX_THREADS),
+                intParam(q, "keys", 32, 1, MAX_KEYS), intParam(q, "readPercent", 50, 0, 100), longParam(q, "seed", 1,
+                Long.MIN_VALUE, Long.MAX_VALUE), rate(q), journaled ? journal : null, MAX_WORKLOAD_OPS);
         GridMap<String, String> map = grid.map(p.map(), mapConfig(q));
         Workload next = new Workload(memberName, map, p, seqs, grid::isRunning);
         workload = next;
@@ -169,13 +201,41 @@ public final class AdminEndpoints {
         reply(ex, 200, "text/plain", "started " + p);
     }
 
+    /** {@code journal=true|false}; a path is refused: the member chooses the file. */
+    private static boolean journalFlag(String v) {
+        if (v == null || v.equals("false")) {
+            return false;
+        }
+        if (v.equals("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException("journal must be true or false, was '" + v + "' (the member writes its"
+                + " journal to <journal dir>/<member>.journal; the answer names the file)");
+    }
+
+    private static double rate(Map<String, String> q) {
+        String v = q.getOrDefault("rate", "100");
+        double r;
+        try {
+            r = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("rate must be a number, was " + v);
+        }
+        if (!(r >= 0 && r <= MAX_RATE)) {
+            throw new IllegalArgumentException("rate must be 0 (no limit) .. " + MAX_RATE + " operations per second per"
+                    + " thread, was " + v);
+        }
+        return r;
+    }
+
     private void stopWorkload(HttpExchange ex, Map<String, String> q) throws Exception {
+        long waitMillis = longParam(q, "waitMillis", 15_000, 0, MAX_WAIT_MILLIS);
         Workload w = workload;
         if (w == null) {
             reply(ex, 200, "text/plain", "none");
             return;
         }
-        reply(ex, 200, "text/plain", w.stop(Long.parseLong(q.getOrDefault("waitMillis", "15000"))));
+        reply(ex, 200, "text/plain", w.stop(waitMillis));
     }
 
     private void history(HttpExchange ex) throws IOException {
@@ -200,12 +260,26 @@ public final class AdminEndpoints {
         return sb.toString();
     }
 
+    /** The bounded bulk-data parameters shared by preload and verify-preload. */
+    private record Bulk(long from, long count, int valueBytes, int batch) {
+        static Bulk of(Map<String, String> q) {
+            Bulk b = new Bulk(longParam(q, "from", 0, 0, MAX_PRELOAD_FROM), longParam(q, "count", -1, 1, MAX_PRELOAD_COUNT),
+                    intParam(q, "valueBytes", 64, 1, MAX_VALUE_BYTES), intParam(q, "batch", 500, 1, MAX_BATCH));
+            if (b.count * b.valueBytes > MAX_PRELOAD_BYTES) {
+                throw new IllegalArgumentException("count * valueBytes must be at most " + MAX_PRELOAD_BYTES + " bytes, was "
+                        + b.count * b.valueBytes);
+            }
+            return b;
+        }
+    }
+
     private void preload(HttpExchange ex, Map<String, String> q) throws IOException {
-        GridMap<String, String> map = grid.map(required(q, "map"), mapConfig(q));
-        long from = Long.parseLong(q.getOrDefault("from", "0"));
-        long count = Long.parseLong(required(q, "count"));
-        int valueBytes = intParam(q, "valueBytes", 64);
-        int batch = intParam(q, "batch", 500);
+        Bulk b = Bulk.of(q);
+        GridMap<String, String> map = grid.map(mapName(q), mapConfig(q));
+        long from = b.from();
+        long count = b.count();
+        int valueBytes = b.valueBytes();
+        int batch = b.batch();
         long started = System.nanoTime();
         for (long i = from; i < from + count; i += batch) {
             Map<String, String> entries = new HashMap<>();
@@ -232,11 +306,12 @@ public final class AdminEndpoints {
     }
 
     private void verifyPreload(HttpExchange ex, Map<String, String> q) throws IOException {
-        GridMap<String, String> map = grid.map(required(q, "map"), mapConfig(q));
-        long from = Long.parseLong(q.getOrDefault("from", "0"));
-        long count = Long.parseLong(required(q, "count"));
-        int valueBytes = intParam(q, "valueBytes", 64);
-        int batch = intParam(q, "batch", 500);
+        Bulk b = Bulk.of(q);
+        GridMap<String, String> map = grid.map(mapName(q), mapConfig(q));
+        long from = b.from();
+        long count = b.count();
+        int valueBytes = b.valueBytes();
+        int batch = b.batch();
         long present = 0;
         long missing = 0;
         long wrong = 0;
@@ -279,8 +354,8 @@ public final class AdminEndpoints {
     }
 
     private void readKeys(HttpExchange ex, Map<String, String> q) throws IOException {
-        GridMap<String, String> map = grid.map(required(q, "map"), mapConfig(q));
-        int keys = Integer.parseInt(required(q, "keys"));
+        int keys = intParam(q, "keys", -1, 1, MAX_KEYS);
+        GridMap<String, String> map = grid.map(mapName(q), mapConfig(q));
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < keys; i++) {
             String key = "k" + i;
@@ -311,7 +386,7 @@ public final class AdminEndpoints {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("mode must be AVAILABLE or CONSISTENT, was " + q.get("mode"));
         }
-        return MapConfig.builder().backups(intParam(q, "backups", 1)).splitBrainMode(mode).build();
+        return MapConfig.builder().backups(intParam(q, "backups", 1, 0, MapConfig.MAX_BACKUPS)).splitBrainMode(mode).build();
     }
 
     private interface IoAction {
@@ -334,13 +409,37 @@ public final class AdminEndpoints {
         return v;
     }
 
-    private static int intParam(Map<String, String> q, String name, int def) {
-        String v = q.get(name);
-        try {
-            return v == null ? def : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be an integer, was " + v);
+    private static String mapName(Map<String, String> q) {
+        String name = required(q, "map");
+        if (!MAP_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("bad map name: use 1-100 letters, digits, '.', '_' or '-'");
         }
+        return name;
+    }
+
+    /** {@code def} if absent ({@code def} outside the range: required); otherwise within [min, max] or a 400. */
+    private static int intParam(Map<String, String> q, String name, int def, int min, int max) {
+        return (int) longParam(q, name, def, min, max);
+    }
+
+    private static long longParam(Map<String, String> q, String name, long def, long min, long max) {
+        String v = q.get(name);
+        if (v == null && def >= min && def <= max) {
+            return def;
+        }
+        if (v == null) {
+            throw new IllegalArgumentException("missing query parameter '" + name + "' (" + min + ".." + max + ")");
+        }
+        long n;
+        try {
+            n = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer " + min + ".." + max + ", was '" + v + "'");
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(name + " must be " + min + ".." + max + ", was " + n);
+        }
+        return n;
     }
 
     private static Map<String, String> query(String raw) {

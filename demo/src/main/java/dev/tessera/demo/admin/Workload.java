@@ -37,8 +37,12 @@ import org.slf4j.LoggerFactory;
 final class Workload {
     private static final Logger log = LoggerFactory.getLogger(Workload.class);
 
-    /** Parameters of a run. {@code opsPerSecond} is per thread; 0 means as fast as possible. */
-    record Params(String map, int threads, int keys, int readPercent, long seed, double opsPerSecond, Path journal) {}
+    /**
+     * Parameters of a run. {@code opsPerSecond} is per thread; 0 means as fast as possible. The run ends by itself
+     * after about {@code maxOps} operations (the history is held in memory).
+     */
+    record Params(String map, int threads, int keys, int readPercent, long seed, double opsPerSecond, Path journal,
+                  long maxOps) {}
 
     private final String member;
     private final GridMap<String, String> map;
@@ -125,6 +129,11 @@ final class Workload {
                 if (!running) {
                     break;
                 }
+            }
+            if (attempted.get() >= params.maxOps()) {
+                running = false;
+                log.info("workload on '{}' reached its limit of {} operations and ended", params.map(), params.maxOps());
+                break;
             }
             String key = "k" + random.nextInt(params.keys());
             boolean write = random.nextInt(100) >= params.readPercent();
