@@ -69,7 +69,7 @@ class FrameFuzzTest {
                 byte[] noise = new byte[random.nextInt(2_000)];
                 random.nextBytes(noise);
                 send(fuzzer, to, noise, i, answers);
-                send(fuzzer, to, mutate(corpus.get(random.nextInt(corpus.size())), random), i + 1, answers);
+                send(fuzzer, to, FrameMutation.mutate(corpus.get(random.nextInt(corpus.size())), random), i + 1, answers);
                 if (answers.size() >= 64) { // bounded in flight, as a member's own callers are
                     settle(answers);
                 }
@@ -130,30 +130,6 @@ class FrameFuzzTest {
                 new Messages.EntriesQuery(t.version(), "orders", 3).encode(),
                 new Messages.TableQuery().encode(),
                 new Messages.Invalidations("orders", List.of(new Messages.Invalidations.Entry(3, 7, key))).encode());
-    }
-
-    /** Flips, inserts, deletes or truncates a few bytes. */
-    private static byte[] mutate(byte[] frame, Random random) {
-        byte[] out = frame.clone();
-        int edits = 1 + random.nextInt(4);
-        for (int e = 0; e < edits && out.length > 1; e++) {
-            int at = 1 + random.nextInt(out.length - 1); // keep the message type most of the time: decoding goes deep
-            switch (random.nextInt(4)) {
-                case 0 -> out[at] ^= (byte) (1 << random.nextInt(8));
-                case 1 -> out[at] = (byte) random.nextInt(256);
-                case 2 -> out = Arrays.copyOf(out, at);
-                default -> {
-                    byte[] grown = new byte[out.length + 1 + random.nextInt(8)];
-                    System.arraycopy(out, 0, grown, 0, at);
-                    System.arraycopy(out, at, grown, grown.length - (out.length - at), out.length - at);
-                    out = grown;
-                }
-            }
-        }
-        if (random.nextInt(10) == 0) {
-            out[0] = (byte) random.nextInt(256);
-        }
-        return out;
     }
 
     private static void assertEveryEntryIntact() {

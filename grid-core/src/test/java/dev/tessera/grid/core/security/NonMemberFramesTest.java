@@ -38,8 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An outsider on 127.0.0.1 who never joined: a bare JGroups TCP transport with the cluster's name (no membership
  * protocol, so it never enters a view) writes well-formed Tessera frames straight to a member's socket, under made-up
- * sender addresses and under its own. Before the trust checks one such {@code TABLE_UPDATE} frame emptied the cluster,
- * and an {@code ENTRIES_QUERY} dumped a map; now every frame is dropped unanswered and counted.
+ * sender addresses and under its own: forged tables, leave, merge-out and migration commands, replica copies with the
+ * newest possible version, and queries. Before the trust checks one such {@code TABLE_UPDATE} frame emptied the
+ * cluster, and an {@code ENTRIES_QUERY} dumped a map; now every frame is dropped unanswered and counted.
  */
 class NonMemberFramesTest {
     private static final byte REQUEST = 1; // ClusterChannel's frame types
@@ -104,6 +105,10 @@ class NonMemberFramesTest {
         frames.add(oneWay(new Messages.LeaveRequest(members.get(0) instanceof TesseraGrid g ? g.topology().self() : null).encode()));
         frames.add(request(1, new Messages.MergeOut(new PartitionTable(1_000_000_000L, owners, null)).encode()));
         frames.add(request(2, new Messages.SizeQuery("orders").encode()));
+        byte[] key = "k1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        frames.add(request(3, new Messages.Replicate(tableBefore, "orders", MapConfig.builder().backups(1).build(), 0,
+                List.of(new Messages.ReplicaEntry(key, new byte[] {1, 2, 3}, Long.MAX_VALUE, Long.MAX_VALUE))).encode()));
+        frames.add(oneWay(new Messages.TransferDone(tableBefore, 0, List.of(victimAddress)).encode()));
         for (int p = 0; p < partitions; p++) {
             frames.add(request(100 + p, new Messages.EntriesQuery(tableBefore, "orders", p).encode()));
         }

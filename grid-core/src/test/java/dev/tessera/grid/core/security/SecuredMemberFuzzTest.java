@@ -1,0 +1,165 @@
+package dev.tessera.grid.core.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tessera.grid.Grid;
+import dev.tessera.grid.GridMap;
+import dev.tessera.grid.Security;
+import dev.tessera.grid.Transport;
+import dev.tessera.grid.core.TesseraGrid;
+import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.wire.MessageType;
+import dev.tessera.grid.core.wire.Messages;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.Event;
+import org.jgroups.JChannel;
+import org.jgroups.PhysicalAddress;
+import org.jgroups.protocols.TCP;
+import org.jgroups.stack.IpAddress;
+import org.jgroups.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile bytes against members that share a secret, from an outsider who does not have it: 10,000 JGroups messages
+ * with random payloads and 10,000 mutated well-formed Tessera frames (tables, migration and merge commands, copies,
+ * queries) under made-up and real sender addresses, plus raw garbage written straight to the member's TCP socket.
+ * None of it reaches Tessera (the encryption layer drops it: nothing is even counted as malformed), the members stay
+ * up with every entry, and their threads and heap stay bounded.
+ */
+class SecuredMemberFuzzTest {
+    private static final String SECRET = "fuzz-test-shared-secret-0123456789";
+    private static final int ENTRIES = 500;
+    private static final int FRAMES = 10_000;
+
+    @TempDir
+    Path discovery;
+    private final List<Grid> members = new ArrayList<>();
+    private JChannel outsider;
+
+    @BeforeEach
+    void start() throws Exception {
+        for (String name : List.of("a", "b")) {
+            members.add(Grid.builder().clusterName("secured-fuzz").memberName(name)
+                    .transport(Transport.tcp(0).withDiscoveryFolder(discovery))
+                    .security(Security.sharedSecret(SECRET))
+                    .failureDetectionTimeout(Duration.ofSeconds(2)).start());
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> members.get(0).members().size() == 2);
+        GridMap<String, String> map = members.get(0).map("orders");
+        for (int i = 0; i < ENTRIES; i++) {
+            map.put("k" + i, "v" + i);
+        }
+        TCP transport = new TCP();
+        transport.setBindAddress(InetAddress.getLoopbackAddress());
+        transport.setBindPort(0);
+        transport.setValue("bundler_type", "no-bundler");
+        outsider = new JChannel(transport);
+        outsider.connect("secured-fuzz");
+    }
+
+    @AfterEach
+    void stop() {
+        if (outsider != null) {
+            outsider.close();
+        }
+        members.forEach(Grid::close);
+    }
+
+    @Test
+    void randomAndMutatedFramesWithoutTheSecretReachNothing() throws Exception {
+        TesseraGrid victim = (TesseraGrid) members.get(1);
+        Address victimAddress = victim.topology().self();
+        PhysicalAddress socket = (PhysicalAddress) victim.channel().jgroupsChannel()
+                .down(new Event(Event.GET_PHYSICAL_ADDRESS, victimAddress));
+        outsider.getProtocolStack().getTransport().addPhysicalAddressToCache(victimAddress, socket);
+        long tableBefore = victim.topology().table().version();
+        List<byte[]> corpus = wellFormed(victim);
+        Random random = new Random(20261203L);
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        long heapBefore = usedHeapAfterGc();
+
+        List<Address> senders = List.of(UUID.randomUUID(), UUID.randomUUID(), outsider.getAddress(),
+                ((TesseraGrid) members.get(0)).topology().self()); // even posing as the other member
+        for (int i = 0; i < FRAMES; i++) {
+            byte[] noise = new byte[random.nextInt(2_000)];
+            random.nextBytes(noise);
+            outsider.send(new BytesMessage(victimAddress, noise).setSrc(senders.get(i % senders.size())));
+            byte[] frame = FrameMutation.mutate(corpus.get(random.nextInt(corpus.size())), random);
+            outsider.send(new BytesMessage(victimAddress, frame).setSrc(senders.get((i + 1) % senders.size())));
+        }
+        IpAddress ip = (IpAddress) socket;
+        for (int c = 0; c < 100; c++) { // garbage that is not even a JGroups connection
+            try (Socket raw = new Socket()) {
+                raw.connect(new InetSocketAddress(ip.getIpAddress(), ip.getPort()), 2_000);
+                OutputStream out = raw.getOutputStream();
+                byte[] garbage = new byte[1 + random.nextInt(4_096)];
+                random.nextBytes(garbage);
+                out.write(garbage);
+                out.flush();
+            } catch (java.io.IOException closedByTheMember) {
+                // the member hung up on it: fine
+            }
+        }
+
+        // a member request round trip after the flood: everything before it was processed or dropped
+        GridMap<String, String> fromVictim = victim.map("orders");
+        for (int i = 0; i < ENTRIES; i++) {
+            assertThat(fromVictim.get("k" + i)).isEqualTo("v" + i);
+        }
+        for (Grid g : members) {
+            assertThat(g.isRunning()).isTrue();
+            assertThat(g.members()).hasSize(2);
+            assertThat(g.introspection().rejectedMessages().total()).as("frames that got past the encryption").isZero();
+        }
+        assertThat(victim.topology().table().version()).isEqualTo(tableBefore);
+        assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).as("threads").isLessThan(threadsBefore + 64);
+        assertThat(usedHeapAfterGc() - heapBefore).as("heap growth").isLessThan(64L << 20);
+    }
+
+    private static List<byte[]> wellFormed(TesseraGrid target) {
+        PartitionTable t = target.topology().table();
+        Address[][] owners = new Address[t.partitionCount()][];
+        Arrays.setAll(owners, p -> new Address[] {UUID.randomUUID()});
+        PartitionTable forged = new PartitionTable(t.version() + 1_000, owners, null);
+        return List.of(
+                oneWay(new Messages.TableMessage(MessageType.TABLE_UPDATE, forged).encode()),
+                oneWay(new Messages.LeaveRequest(target.topology().self()).encode()),
+                oneWay(new Messages.TransferDone(t.version(), 3, List.of(target.topology().self())).encode()),
+                request(1, new Messages.MergeOut(forged).encode()),
+                request(2, new Messages.EntriesQuery(t.version(), "orders", 3).encode()),
+                request(3, new Messages.SizeQuery("orders").encode()));
+    }
+
+    private static byte[] oneWay(byte[] body) {
+        byte[] frame = new byte[1 + body.length];
+        frame[0] = 5; // ClusterChannel's MESSAGE
+        System.arraycopy(body, 0, frame, 1, body.length);
+        return frame;
+    }
+
+    private static byte[] request(long id, byte[] body) {
+        return ByteBuffer.allocate(9 + body.length).put((byte) 1).putLong(id).put(body).array(); // REQUEST
+    }
+
+    private static long usedHeapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
