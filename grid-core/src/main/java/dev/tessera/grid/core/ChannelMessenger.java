@@ -3,6 +3,7 @@ package dev.tessera.grid.core;
 import dev.tessera.grid.core.cluster.MemberCompatibility;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.membership.ClusterChannel;
+import dev.tessera.grid.membership.RequestOptions;
 import dev.tessera.grid.membership.ClusterView;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -58,25 +59,25 @@ final class ChannelMessenger implements Messenger {
     @Override
     public CompletableFuture<byte[]> request(Address to, byte[] message, long timeoutMillis) {
         sent.increment();
-        return channel.request(to, message, timeoutMillis);
+        return channel.request(to, message, new RequestOptions(timeoutMillis, false, false));
     }
 
     @Override
     public CompletableFuture<byte[]> requestBounded(Address to, byte[] message, long timeoutMillis) {
         sent.increment();
-        return channel.requestBounded(to, message, timeoutMillis);
+        return channel.request(to, message, new RequestOptions(timeoutMillis, false, true));
     }
 
     @Override
     public CompletableFuture<byte[]> requestInline(Address to, byte[] message, long timeoutMillis) {
         sent.increment();
-        return channel.request(to, message, timeoutMillis, true);
+        return channel.request(to, message, new RequestOptions(timeoutMillis, true, false));
     }
 
     @Override
     public CompletableFuture<byte[]> requestBoundedInline(Address to, byte[] message, long timeoutMillis) {
         sent.increment();
-        return channel.requestBounded(to, message, timeoutMillis, true);
+        return channel.request(to, message, new RequestOptions(timeoutMillis, true, true));
     }
 
     @Override

@@ -47,6 +47,7 @@ import dev.tessera.grid.core.wire.Messages.LeaveRequest;
 import dev.tessera.grid.core.wire.Messages.TransferDone;
 import dev.tessera.grid.membership.ChannelSettings;
 import dev.tessera.grid.membership.ClusterChannel;
+import dev.tessera.grid.membership.RequestOptions;
 import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.MemberInfo;
 import dev.tessera.grid.membership.MemberSecurity;
@@ -172,7 +173,7 @@ public final class TesseraGrid implements Grid {
         long timeout = config.operationTimeout().toMillis();
         // before anything is wired: a refused member applies nothing and is given nothing
         compatibility.checkJoin(channel.currentView(), self, config.clusterName(),
-                (coordinator, query) -> channel.request(coordinator, query, timeout), timeout);
+                (coordinator, query) -> channel.request(coordinator, query, RequestOptions.timeout(timeout)), timeout);
         messenger = new ChannelMessenger(channel, compatibility);
         topology = new TopologyState(self, config.partitionCount());
         Replicator replicator = new Replicator(messenger, scheduler, timeout);

@@ -1,10 +1,5 @@
 package dev.tessera.grid.membership;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -28,23 +23,17 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.Event;
 import org.jgroups.JChannel;
-import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
-import org.jgroups.protocols.DROP;
-import org.jgroups.protocols.TP;
 import org.jgroups.stack.Protocol;
 import org.jgroups.stack.ProtocolStack;
-import org.jgroups.util.ExtendedUUID;
-import org.jgroups.util.NameCache;
 import org.jgroups.util.Util;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * <li><b>Requests and replies are OOB messages</b> (reliable via UNICAST3, unordered), so they are delivered
  * concurrently; the handler is invoked on this channel's worker pool, never on a JGroups thread, and the reply is sent
  * when its future completes. Nothing blocks waiting for a reply, so mutual and nested requests cannot deadlock.</li>
- * <li><b>Inline requests</b> ({@link #request(Address, byte[], long, boolean)}) are for handlers that never block
+ * <li><b>Inline requests</b> ({@link RequestOptions#inline()}) are for handlers that never block
  * and whose callers' continuations never block (single-key operations and their backup copies): they skip flow
  * control ({@code NO_FC}; the callers bound what is in flight), the handler runs on the JGroups thread that
  * delivered the request and the reply completes the caller's future on the thread that delivered it. That saves two
@@ -79,46 +68,31 @@ import org.slf4j.LoggerFactory;
  * per sender ({@link SerialExecutor}) and delivered on the worker pool in order.</li>
  * <li><b>Only members are heard.</b> Every frame whose sender is not in this member's current view is dropped
  * before any handler sees it, and counted ({@link #rejectedFromNonMembers()}). Requests get no answer, so the
- * transport holds nothing to retransmit to a made-up sender. One-way messages wait (at most {@link #MAX_PARKED}) for
+ * transport holds nothing to retransmit to a made-up sender. One-way messages wait (at most {@link NonMemberFilter#MAX_PARKED}) for
  * the next view, since a sender's message can overtake the view that admits it (a merge coordinator's table); the
  * next view delivers those whose sender it contains, in order, and drops the rest. Which member may send what is
  * the handlers' check; who may become a member is the stack's (AUTH and encryption when security is set).</li>
  * <li><b>Views</b> arrive on a JGroups thread in {@link Receiver#viewAccepted}; we only convert them, fail pending
  * requests to departed members and hand them to a single view thread.</li>
- * <li><b>Name, zone and compatibility fingerprint</b> travel in the member's address: an {@link ExtendedUUID} with
- * these attributes, created by an address generator. JGroups serializes the full address in views (and merge views), so every member sees them.</li>
- * <li><b>Fault hooks</b>: a {@link DROP} protocol sits right above the transport of every stack; {@link #isolate}
- * changes the set of addresses its filters drop. {@link #crash} uses JGroups' own {@link Util#shutdown(JChannel)}
+ * <li><b>Name, zone and compatibility fingerprint</b> travel in the member's address ({@link MemberDirectory}).</li>
+ * <li><b>Fault hooks</b> ({@link FaultHooks}): a DROP protocol sits right above the transport of every stack;
+ * {@link #isolate} changes the set of addresses its filters drop. {@link #crash} uses JGroups' own {@link Util#shutdown(JChannel)}
  * (insert DISCARD(discard_all), install a view with only itself, close) so the others see no LEAVE.</li>
  * </ul>
  * All futures returned by this class complete on this channel's worker threads (or the caller's thread if they fail
  * immediately), never on a JGroups thread.
+ *
+ * <h2>Parts</h2>
+ * This class owns the JChannel, the lifecycle and the threads, and routes each frame; the rest is in its parts:
+ * {@link Frames} (the framing), {@link PendingRequests} (request ids, deadlines, completion), {@link NonMemberFilter}
+ * (only members are heard), {@link MemberDirectory} (who is who), {@link FaultHooks} (fault injection), and
+ * {@link Stacks} (which protocols).
  */
 public final class ClusterChannel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterChannel.class);
 
-    static final String ATTR_NAME = "tessera.name";
-    static final String ATTR_ZONE = "tessera.zone";
-    static final String ATTR_COMPATIBILITY = "tessera.compat";
-
-    static final byte REQUEST = 1;
-    static final byte REPLY = 2;
-    static final byte REPLY_NULL = 3;
-    static final byte REPLY_ERROR = 4;
-    static final byte MESSAGE = 5;
-    static final byte BROADCAST = 6;
-    /** A request the sender marked {@link #request(Address, byte[], long, boolean) inline}. */
-    static final byte REQUEST_INLINE = 7;
-    /** A reply to an inline request: completes the caller's future on the receiving thread. */
-    static final byte REPLY_INLINE = 8;
-    /** A reply sent by a member other than the request's target, on the target's behalf ({@link #forwardReply}). */
-    static final byte REPLY_FORWARDED = 9;
-    private static final int ID_HEADER = 9;
     /** How often pending requests are checked against their deadlines: a timeout fires up to this much late. */
     static final long TIMEOUT_SWEEP_MILLIS = 10;
-    private static final int MAX_ERROR_CHARS = 8_000;
-    /** One-way messages held for the next view at most (see {@link #parked}). */
-    static final int MAX_PARKED = 256;
 
     private enum State { STARTING, RUNNING, CLOSED, CRASHED }
 
@@ -140,26 +114,16 @@ public final class ClusterChannel implements AutoCloseable {
      */
     public static final byte[] REPLIED_ELSEWHERE = new byte[0];
 
-    private final AtomicLong nextRequestId = new AtomicLong();
     private final LongAdder forwardedReplies = new LongAdder();
     /** Whether inline requests run on the delivering thread: only once the application's handler can answer at once. */
     private volatile boolean inlineReady;
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final PendingRequests pending;
     private final Semaphore inFlight;
     private final Map<Address, SerialExecutor> senderQueues = new ConcurrentHashMap<>();
-    /** Name/zone of every member seen so far, in case some view carries an address without attributes. */
-    private final Map<Address, MemberInfo> knownMembers = new ConcurrentHashMap<>();
-
-    /**
-     * One-way messages from senders not (yet) in this member's view, kept until the next view decides: a coordinator's
-     * broadcast can overtake the view that makes it one. Bounded; guarded by itself.
-     */
-    private final java.util.ArrayDeque<Parked> parked = new java.util.ArrayDeque<>();
-    private final LongAdder rejectedFromNonMembers = new LongAdder();
-    private final ThrottledWarning nonMemberWarning = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
+    private final MemberDirectory directory = new MemberDirectory(() -> this.view);
+    private final FaultHooks faults = new FaultHooks();
+    private final NonMemberFilter nonMembers;
     private final ThrottledWarning malformedWarning = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
-    private volatile Set<Address> unreachable = Set.of();
-    private volatile boolean dropAll;
     private volatile ClusterView view;
     private volatile Address localAddress;
     private volatile MemberInfo localMember;
@@ -179,6 +143,8 @@ public final class ClusterChannel implements AutoCloseable {
                 threads("tessera-" + member + "-worker"));
         this.viewThread = Executors.newSingleThreadExecutor(threads("tessera-" + member + "-views"));
         this.timer = new ScheduledThreadPoolExecutor(1, threads("tessera-" + member + "-timer"));
+        this.pending = new PendingRequests(workers);
+        this.nonMembers = new NonMemberFilter(member, () -> this.view);
         // one sweep over the (few) pending requests instead of a timer task per request: scheduling and cancelling
         // a task per request cost a lock round trip each on the hottest path
         this.timer.scheduleWithFixedDelay(this::expireRequests, TIMEOUT_SWEEP_MILLIS, TIMEOUT_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
@@ -193,10 +159,7 @@ public final class ClusterChannel implements AutoCloseable {
         this.channel = ch;
         try {
             ProtocolStack stack = ch.getProtocolStack();
-            DROP drop = new DROP();
-            drop.addUpFilter(this::dropIncoming);
-            drop.addDownFilter(this::dropOutgoing);
-            stack.insertProtocol(drop, ProtocolStack.Position.ABOVE, TP.class);
+            faults.install(stack);
             stack.insertProtocolAtTop(new SuspectObserver(this));
         } catch (Exception e) {
             ch.close();
@@ -204,22 +167,7 @@ public final class ClusterChannel implements AutoCloseable {
             throw e;
         }
 
-        byte[] nameBytes = member.getBytes(StandardCharsets.UTF_8);
-        byte[] zoneBytes = settings.zone() == null ? null : settings.zone().getBytes(StandardCharsets.UTF_8);
-        byte[] compatBytes = settings.compatibility() == null ? null
-                : settings.compatibility().getBytes(StandardCharsets.UTF_8);
-        ch.name(member);
-        ch.addAddressGenerator(() -> {
-            ExtendedUUID uuid = ExtendedUUID.randomUUID(member);
-            uuid.put(ATTR_NAME, nameBytes);
-            if (zoneBytes != null) {
-                uuid.put(ATTR_ZONE, zoneBytes);
-            }
-            if (compatBytes != null) {
-                uuid.put(ATTR_COMPATIBILITY, compatBytes);
-            }
-            return uuid;
-        });
+        MemberDirectory.announce(ch, settings);
         ch.setReceiver(new ChannelReceiver());
     }
 
@@ -249,7 +197,7 @@ public final class ClusterChannel implements AutoCloseable {
                 throw new SecurityException(refused);
             }
             c.localAddress = c.channel.getAddress();
-            c.localMember = c.memberInfo(c.localAddress);
+            c.localMember = c.directory.memberInfo(c.localAddress);
             if (c.view == null) {
                 View v = c.channel.getView();
                 if (v == null) {
@@ -326,6 +274,11 @@ public final class ClusterChannel implements AutoCloseable {
         return pending.size();
     }
 
+    /** Frames dropped because their sender was not a member of this member's view, since start. */
+    public long rejectedFromNonMembers() {
+        return nonMembers.rejected();
+    }
+
     /** The underlying JChannel, for diagnostics only: do not send on it or replace its receiver. */
     public JChannel jgroupsChannel() {
         return channel;
@@ -335,83 +288,22 @@ public final class ClusterChannel implements AutoCloseable {
 
     /**
      * Sends {@code payload} to {@code target} and returns a future for its reply. The future fails with
-     * {@link RequestTimeoutException} after {@code timeoutMillis}, with {@link MemberUnreachableException} if the
-     * target is not in the current view or leaves it (or is suspected) before replying, with
-     * {@link RemoteRequestException} if the target's handler failed, and with {@link MembershipException} if this
-     * channel is or gets closed. Never blocks; not bounded by {@code maxInFlightRequests}. A request to the local
-     * address is handled locally (same semantics, no network).
+     * {@link RequestTimeoutException} after the timeout, with {@link MemberUnreachableException} if the target is not in
+     * the current view or leaves it (or is suspected) before replying, with {@link RemoteRequestException} if the
+     * target's handler failed, and with {@link MembershipException} if this channel is or gets closed. A request to the
+     * local address is handled locally (same semantics, no network). Never blocks, unless {@link RequestOptions#bounded() bounded}:
+     * then at most {@code maxInFlightRequests} such requests await replies at a time, the caller blocks up to the
+     * timeout for a permit (otherwise the future fails with {@link RequestTimeoutException}, "too many requests in
+     * flight ...") and the request gets what is left of the timeout.
      */
-    public CompletableFuture<byte[]> request(Address target, byte[] payload, long timeoutMillis) {
-        return request(target, payload, timeoutMillis, false);
-    }
-
-    /**
-     * Like {@link #request(Address, byte[], long)}; if {@code inline}, the target's handler runs on the thread that
-     * delivers the request and the returned future completes on the thread that delivers the reply (a JGroups
-     * thread): for non-blocking handlers and continuations only (see the class comment).
-     */
-    public CompletableFuture<byte[]> request(Address target, byte[] payload, long timeoutMillis, boolean inline) {
+    public CompletableFuture<byte[]> request(Address target, byte[] payload, RequestOptions options) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(payload, "payload");
-        if (timeoutMillis <= 0) {
-            throw new IllegalArgumentException("timeoutMillis must be > 0: " + timeoutMillis);
+        Objects.requireNonNull(options, "options");
+        if (!options.bounded()) {
+            return send(target, payload, options.timeoutMillis(), options.inline());
         }
-        if (!isOpen()) {
-            return CompletableFuture.failedFuture(closedException());
-        }
-        long id = nextRequestId.incrementAndGet();
-        Pending p = new Pending(id, target, timeoutMillis, inline);
-        pending.put(id, p);
-        p.future.whenComplete((r, e) -> pending.remove(id, p));
-        if (timer.isShutdown()) { // the sweeper that times requests out is gone
-            failNow(p, closedException());
-            return p.future;
-        }
-        if (target.equals(localAddress)) {
-            runOnWorker(() -> invokeHandler(target, id, payload, (r, e) -> onReply(p, r, e)));
-            return p.future;
-        }
-        // checked after registering: a concurrent view change either sees p or we see the new view
-        ClusterView v = view;
-        if (v == null || !v.contains(target)) {
-            failNow(p, new MemberUnreachableException(target, "member " + nameOf(target)
-                    + " is not in the current view " + (v == null ? "(none)" : v.viewId())));
-            return p.future;
-        }
-        if (!isOpen()) {
-            failNow(p, closedException());
-            return p.future;
-        }
-        try {
-            Message msg = inline
-                    ? new BytesMessage(target, frame(REQUEST_INLINE, id, payload)).setFlag(Message.Flag.OOB, Message.Flag.NO_FC, DirectDataPathPolicy.MARKER)
-                    : new BytesMessage(target, frame(REQUEST, id, payload)).setFlag(Message.Flag.OOB);
-            channel.send(msg);
-        } catch (Exception e) {
-            failNow(p, isOpen()
-                    ? new MemberUnreachableException(target, "cannot send request to " + nameOf(target) + ": " + e)
-                    : closedException());
-        }
-        return p.future;
-    }
-
-    /**
-     * Like {@link #request}, but at most {@code maxInFlightRequests} of these are awaiting replies at a time: the
-     * caller blocks up to {@code timeoutMillis} for a permit and otherwise gets a future failed with
-     * {@link RequestTimeoutException} ("too many requests in flight ..."). The request then gets what is left of
-     * {@code timeoutMillis}. For application threads only: never call it from a handler or listener.
-     */
-    public CompletableFuture<byte[]> requestBounded(Address target, byte[] payload, long timeoutMillis) {
-        return requestBounded(target, payload, timeoutMillis, false);
-    }
-
-    /** {@link #requestBounded(Address, byte[], long)}, optionally {@link #request(Address, byte[], long, boolean) inline}. */
-    public CompletableFuture<byte[]> requestBounded(Address target, byte[] payload, long timeoutMillis, boolean inline) {
-        Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(payload, "payload");
-        if (timeoutMillis <= 0) {
-            throw new IllegalArgumentException("timeoutMillis must be > 0: " + timeoutMillis);
-        }
+        long timeoutMillis = options.timeoutMillis();
         long startNanos = System.nanoTime();
         boolean acquired;
         try {
@@ -424,18 +316,56 @@ public final class ClusterChannel implements AutoCloseable {
         if (!acquired) {
             return CompletableFuture.failedFuture(new RequestTimeoutException("too many requests in flight (max "
                     + settings.maxInFlightRequests() + "): no permit within " + timeoutMillis
-                    + " ms for a request to " + nameOf(target)));
+                    + " ms for a request to " + directory.nameOf(target)));
         }
         long remaining = timeoutMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         CompletableFuture<byte[]> f;
         try {
-            f = request(target, payload, Math.max(1, remaining), inline);
+            f = send(target, payload, Math.max(1, remaining), options.inline());
         } catch (RuntimeException e) {
             inFlight.release();
             throw e;
         }
         f.whenComplete((r, e) -> inFlight.release());
         return f;
+    }
+
+    private CompletableFuture<byte[]> send(Address target, byte[] payload, long timeoutMillis, boolean inline) {
+        if (!isOpen()) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        PendingRequests.Pending p = pending.register(target, timeoutMillis, inline);
+        long id = p.id;
+        if (timer.isShutdown()) { // the sweeper that times requests out is gone
+            pending.failNow(p, closedException());
+            return p.future;
+        }
+        if (target.equals(localAddress)) {
+            runOnWorker(() -> invokeHandler(target, id, payload, (r, e) -> onReply(p, r, e)));
+            return p.future;
+        }
+        // checked after registering: a concurrent view change either sees p or we see the new view
+        ClusterView v = view;
+        if (v == null || !v.contains(target)) {
+            pending.failNow(p, new MemberUnreachableException(target, "member " + directory.nameOf(target)
+                    + " is not in the current view " + (v == null ? "(none)" : v.viewId())));
+            return p.future;
+        }
+        if (!isOpen()) {
+            pending.failNow(p, closedException());
+            return p.future;
+        }
+        try {
+            Message msg = inline
+                    ? new BytesMessage(target, Frames.frame(Frames.REQUEST_INLINE, id, payload)).setFlag(Message.Flag.OOB, Message.Flag.NO_FC, DirectDataPathPolicy.MARKER)
+                    : new BytesMessage(target, Frames.frame(Frames.REQUEST, id, payload)).setFlag(Message.Flag.OOB);
+            channel.send(msg);
+        } catch (Exception e) {
+            pending.failNow(p, isOpen()
+                    ? new MemberUnreachableException(target, "cannot send request to " + directory.nameOf(target) + ": " + e)
+                    : closedException());
+        }
+        return p.future;
     }
 
     /**
@@ -470,10 +400,10 @@ public final class ClusterChannel implements AutoCloseable {
         }
         ClusterView v = view;
         if (v == null || !v.contains(target)) {
-            throw new MemberUnreachableException(target, "member " + nameOf(target) + " is not in the current view "
+            throw new MemberUnreachableException(target, "member " + directory.nameOf(target) + " is not in the current view "
                     + (v == null ? "(none)" : v.viewId()));
         }
-        doSend(new BytesMessage(target, frame(MESSAGE, payload)));
+        doSend(new BytesMessage(target, Frames.frame(Frames.MESSAGE, payload)));
     }
 
     /**
@@ -485,7 +415,7 @@ public final class ClusterChannel implements AutoCloseable {
     public void broadcast(byte[] payload) {
         Objects.requireNonNull(payload, "payload");
         ensureOpen();
-        Message msg = new BytesMessage(null, frame(BROADCAST, payload));
+        Message msg = new BytesMessage(null, Frames.frame(Frames.BROADCAST, payload));
         msg.setFlag(Message.TransientFlag.DONT_LOOPBACK);
         doSend(msg);
     }
@@ -503,15 +433,15 @@ public final class ClusterChannel implements AutoCloseable {
         if (!delivering()) {
             return;
         }
-        byte[] frame = frame(REPLY_FORWARDED, requestId, reply);
+        byte[] frame = Frames.frame(Frames.REPLY_FORWARDED, requestId, reply);
         if (caller.equals(localAddress)) {
-            onReplyMessage(caller, REPLY_FORWARDED, frame, 0, frame.length);
+            onReplyMessage(caller, Frames.REPLY_FORWARDED, frame, 0, frame.length);
             return;
         }
         try {
             channel.send(new BytesMessage(caller, frame).setFlag(Message.Flag.OOB, Message.Flag.NO_FC, DirectDataPathPolicy.MARKER));
         } catch (Exception e) {
-            log.debug("{}: cannot forward reply {} to {}: {}", settings.memberName(), requestId, nameOf(caller), e.toString());
+            log.debug("{}: cannot forward reply {} to {}: {}", settings.memberName(), requestId, directory.nameOf(caller), e.toString());
         }
     }
 
@@ -527,7 +457,7 @@ public final class ClusterChannel implements AutoCloseable {
             if (!isOpen()) {
                 throw closedException();
             }
-            throw new MembershipException("cannot send to " + (msg.getDest() == null ? "all" : nameOf(msg.getDest()))
+            throw new MembershipException("cannot send to " + (msg.getDest() == null ? "all" : directory.nameOf(msg.getDest()))
                     + ": " + e, e);
         }
     }
@@ -559,7 +489,7 @@ public final class ClusterChannel implements AutoCloseable {
         if (!state.compareAndSet(State.RUNNING, State.CRASHED) && !state.compareAndSet(State.STARTING, State.CRASHED)) {
             return;
         }
-        dropAll = true;
+        faults.dropEverything();
         log.info("{} crashing (simulated kill -9)", localMember);
         started.countDown();
         try {
@@ -584,13 +514,13 @@ public final class ClusterChannel implements AutoCloseable {
     public void isolate(Set<Address> unreachableMembers) {
         Set<Address> set = new HashSet<>(unreachableMembers);
         set.remove(localAddress);
-        this.unreachable = Set.copyOf(set);
+        faults.isolate(set);
         log.info("{} isolated from {}", localMember, set);
     }
 
     /** The members {@link #isolate} currently drops traffic to/from. */
     public Set<Address> isolatedFrom() {
-        return unreachable;
+        return faults.isolated();
     }
 
     /**
@@ -621,18 +551,8 @@ public final class ClusterChannel implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ internals
 
-    private boolean dropIncoming(Message m) {
-        return dropAll || (!unreachable.isEmpty() && m.getSrc() != null && unreachable.contains(m.getSrc()));
-    }
-
-    private boolean dropOutgoing(Message m) {
-        return dropAll || (!unreachable.isEmpty() && m.getDest() != null && unreachable.contains(m.getDest()));
-    }
-
     private void releaseLocalResources(String reason) {
-        for (Pending p : new ArrayList<>(pending.values())) {
-            fail(p, new MembershipException(reason));
-        }
+        pending.failWhere(p -> true, p -> new MembershipException(reason));
         senderQueues.clear();
         shutdownExecutors();
     }
@@ -706,81 +626,42 @@ public final class ClusterChannel implements AutoCloseable {
         byte[] frame;
         if (error != null) {
             Throwable cause = unwrap(error);
-            frame = errorFrame(id, cause);
-            log.debug("{}: request {} from {} failed: {}", settings.memberName(), id, nameOf(to), cause.toString());
+            frame = Frames.errorFrame(id, cause);
+            log.debug("{}: request {} from {} failed: {}", settings.memberName(), id, directory.nameOf(to), cause.toString());
         } else if (result == null) {
-            frame = frame(REPLY_NULL, id, new byte[0]);
+            frame = Frames.frame(Frames.REPLY_NULL, id, new byte[0]);
         } else {
-            frame = frame(inline ? REPLY_INLINE : REPLY, id, result);
+            frame = Frames.frame(inline ? Frames.REPLY_INLINE : Frames.REPLY, id, result);
         }
         try {
             Message reply = new BytesMessage(to, frame).setFlag(Message.Flag.OOB);
             channel.send(inline ? reply.setFlag(Message.Flag.NO_FC, DirectDataPathPolicy.MARKER) : reply);
         } catch (Exception e) {
-            log.debug("{}: cannot send reply {} to {}: {}", settings.memberName(), id, nameOf(to), e.toString());
+            log.debug("{}: cannot send reply {} to {}: {}", settings.memberName(), id, directory.nameOf(to), e.toString());
         }
     }
 
-    private void onReply(Pending p, byte[] result, Throwable error) {
+    private void onReply(PendingRequests.Pending p, byte[] result, Throwable error) {
         if (error == null && result == REPLIED_ELSEWHERE) {
             return; // another member answers us with forwardReply
         }
         if (error != null) {
             Throwable cause = unwrap(error);
             String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
-            fail(p, new RemoteRequestException(p.target, cause.getClass().getName(), message));
+            pending.fail(p, new RemoteRequestException(p.target, cause.getClass().getName(), message));
         } else {
-            complete(p, result);
+            pending.complete(p, result);
         }
     }
 
     /** Fails every pending request whose deadline passed (runs every {@link #TIMEOUT_SWEEP_MILLIS}). */
     private void expireRequests() {
-        long now = System.nanoTime();
-        for (Pending p : pending.values()) {
-            if (now - p.deadlineNanos >= 0) {
-                try {
-                    onTimeout(p);
-                } catch (RuntimeException e) {
-                    log.warn("{}: failed to time out request {}: {}", settings.memberName(), p.id, e.toString());
-                }
-            }
-        }
-    }
-
-    private void onTimeout(Pending p) {
-        if (pending.remove(p.id, p)) {
-            fail(p, new RequestTimeoutException("request " + p.id + " to " + nameOf(p.target) + " timed out after "
-                    + p.timeoutMillis + " ms"));
-        }
-    }
-
-    private void complete(Pending p, byte[] value) {
-        pending.remove(p.id, p);
-        if (p.inline) {
-            p.future.complete(value);
-            return;
-        }
         try {
-            workers.execute(() -> p.future.complete(value));
-        } catch (RejectedExecutionException e) {
-            p.future.complete(value);
+            pending.expire(p -> new RequestTimeoutException("request " + p.id + " to " + directory.nameOf(p.target)
+                    + " timed out after " + p.timeoutMillis + " ms"));
+        } catch (RuntimeException e) {
+            log.warn("{}: failed to time out requests: {}", settings.memberName(), e.toString());
         }
-    }
-
-    private void fail(Pending p, Throwable t) {
-        pending.remove(p.id, p);
-        try {
-            workers.execute(() -> p.future.completeExceptionally(t));
-        } catch (RejectedExecutionException e) {
-            p.future.completeExceptionally(t);
-        }
-    }
-
-    /** Fails on the calling thread: for failures detected inside {@link #request} itself. */
-    private void failNow(Pending p, Throwable t) {
-        pending.remove(p.id, p);
-        p.future.completeExceptionally(t);
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -809,21 +690,14 @@ public final class ClusterChannel implements AutoCloseable {
         if (s == State.CLOSED || s == State.CRASHED) {
             return;
         }
-        ClusterView cv = toClusterView(v);
-        synchronized (parked) {
-            if (!parked.isEmpty()) {
-                releaseParked(cv); // before the view is published, so a sender's later messages queue behind these
-            }
-            view = cv;
-        }
-        for (Pending p : pending.values()) {
-            if (!p.target.equals(localAddress) && !cv.contains(p.target)) {
-                fail(p, new MemberUnreachableException(p.target, "member " + nameOf(p.target)
+        ClusterView cv = directory.toClusterView(v);
+        nonMembers.publish(cv, published -> view = published,
+                (sender, body) -> queueFor(sender).execute(() -> deliverMessage(sender, body)));
+        pending.failWhere(p -> !p.target.equals(localAddress) && !cv.contains(p.target),
+                p -> new MemberUnreachableException(p.target, "member " + directory.nameOf(p.target)
                         + " left the view before replying to request " + p.id + " (view " + cv.viewId() + ")"));
-            }
-        }
         senderQueues.keySet().removeIf(a -> !cv.contains(a));
-        knownMembers.keySet().removeIf(a -> !cv.contains(a));
+        directory.retainMembersOf(cv);
         try {
             viewThread.execute(() -> deliverView(cv));
         } catch (RejectedExecutionException e) {
@@ -846,55 +720,9 @@ public final class ClusterChannel implements AutoCloseable {
 
     /** Called on a JGroups thread when VERIFY_SUSPECT2 confirmed a suspicion: fail requests to those members. */
     void onSuspect(Collection<Address> suspects) {
-        for (Pending p : pending.values()) {
-            if (suspects.contains(p.target) && !p.target.equals(localAddress)) {
-                fail(p, new MemberUnreachableException(p.target, "member " + nameOf(p.target)
+        pending.failWhere(p -> suspects.contains(p.target) && !p.target.equals(localAddress),
+                p -> new MemberUnreachableException(p.target, "member " + directory.nameOf(p.target)
                         + " was suspected before replying to request " + p.id));
-            }
-        }
-    }
-
-    private ClusterView toClusterView(View v) {
-        List<MemberInfo> members = new ArrayList<>(v.size());
-        for (Address a : v.getMembers()) {
-            members.add(memberInfo(a));
-        }
-        return new ClusterView(v.getViewId().getId(), members, v instanceof MergeView);
-    }
-
-    private MemberInfo memberInfo(Address a) {
-        if (a instanceof ExtendedUUID ext && ext.keyExists(ATTR_NAME)) {
-            byte[] z = ext.get(ATTR_ZONE);
-            byte[] c = ext.get(ATTR_COMPATIBILITY);
-            MemberInfo info = new MemberInfo(a, new String(ext.get(ATTR_NAME), StandardCharsets.UTF_8),
-                    z == null ? null : new String(z, StandardCharsets.UTF_8),
-                    c == null ? null : new String(c, StandardCharsets.UTF_8));
-            knownMembers.put(a, info);
-            return info;
-        }
-        MemberInfo known = knownMembers.get(a);
-        if (known != null) {
-            return new MemberInfo(a, known.name(), known.zone(), known.compatibility());
-        }
-        String logical = NameCache.get(a);
-        return new MemberInfo(a, logical != null ? logical : String.valueOf(a), null);
-    }
-
-    private String nameOf(Address a) {
-        ClusterView v = view;
-        if (v != null) {
-            for (MemberInfo m : v.members()) {
-                if (m.address().equals(a)) {
-                    return m.name();
-                }
-            }
-        }
-        MemberInfo known = knownMembers.get(a);
-        if (known != null) {
-            return known.name();
-        }
-        String logical = NameCache.get(a);
-        return logical != null ? logical : String.valueOf(a);
     }
 
     static String describe(StackConfig stack) {
@@ -912,38 +740,6 @@ public final class ClusterChannel implements AutoCloseable {
         return String.valueOf(stack);
     }
 
-    // ------------------------------------------------------------------------------------------------ wire format
-
-    static byte[] frame(byte type, long id, byte[] body) {
-        byte[] b = new byte[ID_HEADER + body.length];
-        b[0] = type;
-        ByteBuffer.wrap(b, 1, 8).putLong(id);
-        System.arraycopy(body, 0, b, ID_HEADER, body.length);
-        return b;
-    }
-
-    static byte[] frame(byte type, byte[] body) {
-        byte[] b = new byte[1 + body.length];
-        b[0] = type;
-        System.arraycopy(body, 0, b, 1, body.length);
-        return b;
-    }
-
-    private static byte[] errorFrame(long id, Throwable cause) {
-        String msg = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
-        if (msg.length() > MAX_ERROR_CHARS) {
-            msg = msg.substring(0, MAX_ERROR_CHARS) + "...";
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + msg.length());
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF(cause.getClass().getName());
-            out.writeUTF(msg);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return frame(REPLY_ERROR, id, bytes.toByteArray());
-    }
-
     private void onMessage(Message msg) {
         if (!isOpen()) {
             return;
@@ -957,27 +753,27 @@ public final class ClusterChannel implements AutoCloseable {
             return;
         }
         byte type = buf[off];
-        if (!fromMember(src, type, buf, off, len)) {
+        if (!nonMembers.admits(src, type, buf, off, len)) {
             return;
         }
         try {
             switch (type) {
-                case REQUEST -> {
-                    long id = readId(buf, off, len);
-                    byte[] body = Arrays.copyOfRange(buf, off + ID_HEADER, off + len);
+                case Frames.REQUEST -> {
+                    long id = Frames.readId(buf, off, len);
+                    byte[] body = Arrays.copyOfRange(buf, off + Frames.ID_HEADER, off + len);
                     runOnWorker(() -> invokeHandler(src, id, body, (r, e) -> sendReply(src, id, r, e)));
                 }
-                case REQUEST_INLINE -> {
-                    long id = readId(buf, off, len);
-                    byte[] body = Arrays.copyOfRange(buf, off + ID_HEADER, off + len);
+                case Frames.REQUEST_INLINE -> {
+                    long id = Frames.readId(buf, off, len);
+                    byte[] body = Arrays.copyOfRange(buf, off + Frames.ID_HEADER, off + len);
                     if (inlineReady) {
                         invokeHandler(src, id, body, (r, e) -> sendReply(src, id, r, e, true));
                     } else { // the handler may still wait for the application to finish starting: not on a JGroups thread
                         runOnWorker(() -> invokeHandler(src, id, body, (r, e) -> sendReply(src, id, r, e, true)));
                     }
                 }
-                case REPLY, REPLY_INLINE, REPLY_NULL, REPLY_ERROR, REPLY_FORWARDED -> onReplyMessage(src, type, buf, off, len);
-                case MESSAGE, BROADCAST -> {
+                case Frames.REPLY, Frames.REPLY_INLINE, Frames.REPLY_NULL, Frames.REPLY_ERROR, Frames.REPLY_FORWARDED -> onReplyMessage(src, type, buf, off, len);
+                case Frames.MESSAGE, Frames.BROADCAST -> {
                     if (src.equals(localAddress)) {
                         return; // our own broadcast looped back
                     }
@@ -985,106 +781,38 @@ public final class ClusterChannel implements AutoCloseable {
                     queueFor(src).execute(() -> deliverMessage(src, body));
                 }
                 default -> malformedWarning.warn("{}: dropped a message of unknown type {} from {}", settings.memberName(), type,
-                        nameOf(src));
+                        directory.nameOf(src));
             }
         } catch (RuntimeException e) {
-            malformedWarning.warn("{}: dropped a malformed message from {}: {}", settings.memberName(), nameOf(src), e.toString());
+            malformedWarning.warn("{}: dropped a malformed message from {}: {}", settings.memberName(), directory.nameOf(src), e.toString());
         }
-    }
-
-    /**
-     * The trust check every frame passes: only members of this member's current view are heard. Requests and replies
-     * from anyone else are dropped unanswered (an answer would make the transport retransmit to a sender that may not
-     * exist); one-way messages wait for the next view, which may add their sender, and are dropped if it does not.
-     */
-    private boolean fromMember(Address src, byte type, byte[] buf, int off, int len) {
-        ClusterView v = view;
-        if (v != null && v.contains(src)) {
-            return true;
-        }
-        if (type == MESSAGE || type == BROADCAST) {
-            synchronized (parked) {
-                v = view; // a view installed meanwhile has drained the queue: look again under its lock
-                if (v != null && v.contains(src)) {
-                    return true;
-                }
-                if (parked.size() >= MAX_PARKED) {
-                    rejectNonMember(parked.removeFirst().sender, "one-way message");
-                }
-                parked.addLast(new Parked(src, Arrays.copyOfRange(buf, off, off + len)));
-            }
-            return false;
-        }
-        rejectNonMember(src, type == REQUEST || type == REQUEST_INLINE ? "request" : "frame of type " + type);
-        return false;
-    }
-
-    private void rejectNonMember(Address src, String what) {
-        rejectedFromNonMembers.increment();
-        nonMemberWarning.warn("{}: dropped a {} from {}, which is not a member of view {}", settings.memberName(), what,
-                src, view == null ? "(none yet)" : view.viewId());
-    }
-
-    /** Under {@link #parked}'s lock, before {@code next} is published: delivers what its members sent, drops the rest. */
-    private void releaseParked(ClusterView next) {
-        for (Parked p : parked) {
-            if (next.contains(p.sender)) {
-                byte[] body = Arrays.copyOfRange(p.frame, 1, p.frame.length);
-                queueFor(p.sender).execute(() -> deliverMessage(p.sender, body));
-            } else {
-                rejectNonMember(p.sender, "one-way message");
-            }
-        }
-        parked.clear();
-    }
-
-    /** Frames dropped because their sender was not a member of this member's view, since start. */
-    public long rejectedFromNonMembers() {
-        return rejectedFromNonMembers.sum();
     }
 
     private void onReplyMessage(Address src, byte type, byte[] buf, int off, int len) {
-        long id = readId(buf, off, len);
-        Pending p = pending.get(id);
+        long id = Frames.readId(buf, off, len);
+        PendingRequests.Pending p = pending.get(id);
         if (p == null) {
-            log.debug("{}: late or unknown reply {} from {}", settings.memberName(), id, nameOf(src));
+            log.debug("{}: late or unknown reply {} from {}", settings.memberName(), id, directory.nameOf(src));
             return;
         }
-        if (type == REPLY_FORWARDED) { // from the member the target passed the request on to
+        if (type == Frames.REPLY_FORWARDED) { // from the member the target passed the request on to
             forwardedReplies.increment();
-            complete(p, Arrays.copyOfRange(buf, off + ID_HEADER, off + len));
+            pending.complete(p, Arrays.copyOfRange(buf, off + Frames.ID_HEADER, off + len));
             return;
         }
         if (!p.target.equals(src)) {
             malformedWarning.warn("{}: reply {} came from {} but the request went to {}; ignored", settings.memberName(), id,
-                    nameOf(src), nameOf(p.target));
+                    directory.nameOf(src), directory.nameOf(p.target));
             return;
         }
         switch (type) {
-            case REPLY, REPLY_INLINE -> complete(p, Arrays.copyOfRange(buf, off + ID_HEADER, off + len));
-            case REPLY_NULL -> complete(p, null);
+            case Frames.REPLY, Frames.REPLY_INLINE -> pending.complete(p, Arrays.copyOfRange(buf, off + Frames.ID_HEADER, off + len));
+            case Frames.REPLY_NULL -> pending.complete(p, null);
             default -> {
-                java.io.DataInputStream in = new java.io.DataInputStream(
-                        new java.io.ByteArrayInputStream(buf, off + ID_HEADER, len - ID_HEADER));
-                String cls;
-                String message;
-                try {
-                    cls = in.readUTF();
-                    message = in.readUTF();
-                } catch (IOException e) {
-                    cls = "unknown";
-                    message = "malformed error reply";
-                }
-                fail(p, new RemoteRequestException(src, cls, message));
+                String[] error = Frames.readError(buf, off, len);
+                pending.fail(p, new RemoteRequestException(src, error[0], error[1]));
             }
         }
-    }
-
-    private static long readId(byte[] buf, int off, int len) {
-        if (len < ID_HEADER) {
-            throw new IllegalArgumentException("message too short (" + len + " bytes)");
-        }
-        return ByteBuffer.wrap(buf, off + 1, 8).getLong();
     }
 
     private static ThreadFactory threads(String prefix) {
@@ -1107,27 +835,6 @@ public final class ClusterChannel implements AutoCloseable {
         @Override
         public void viewAccepted(View v) {
             onJGroupsView(v);
-        }
-    }
-
-    private record Parked(Address sender, byte[] frame) {
-    }
-
-    private static final class Pending {
-        final long id;
-        final Address target;
-        final long timeoutMillis;
-        /** Complete on the delivering thread instead of a worker. */
-        final boolean inline;
-        final long deadlineNanos;
-        final CompletableFuture<byte[]> future = new CompletableFuture<>();
-
-        Pending(long id, Address target, long timeoutMillis, boolean inline) {
-            this.inline = inline;
-            this.id = id;
-            this.target = target;
-            this.timeoutMillis = timeoutMillis;
-            this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         }
     }
 

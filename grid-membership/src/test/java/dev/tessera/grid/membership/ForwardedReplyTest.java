@@ -57,7 +57,7 @@ class ForwardedReplyTest {
         answerer.set(c);
         awaitViewSize(3, a, b, c);
 
-        byte[] reply = a.channel.request(b.address(), "hello".getBytes(StandardCharsets.UTF_8), 5_000, inline)
+        byte[] reply = a.channel.request(b.address(), "hello".getBytes(StandardCharsets.UTF_8), new RequestOptions(5_000, inline, false))
                 .get(5, TimeUnit.SECONDS);
 
         assertThat(new String(reply, StandardCharsets.UTF_8)).isEqualTo("c:hello");
@@ -73,7 +73,7 @@ class ForwardedReplyTest {
         TestCluster.Member b = cluster.start("b", passOnTo(nobody));
         awaitViewSize(2, a, b);
 
-        CompletableFuture<byte[]> reply = a.channel.request(b.address(), "hello".getBytes(StandardCharsets.UTF_8), 300, true);
+        CompletableFuture<byte[]> reply = a.channel.request(b.address(), "hello".getBytes(StandardCharsets.UTF_8), RequestOptions.timeout(300).andInline());
 
         await().atMost(Duration.ofSeconds(5)).until(reply::isDone);
         assertThat(reply).as("no empty reply from b: only the member it passed the request on to answers")

@@ -74,13 +74,13 @@ class RequestResponseTest {
         });
         awaitViewSize(2, a, b);
 
-        byte[] reply = a.channel.request(b.address(), bytes("hello"), 5_000).get(5, TimeUnit.SECONDS);
+        byte[] reply = a.channel.request(b.address(), bytes("hello"), RequestOptions.timeout(5_000)).get(5, TimeUnit.SECONDS);
 
         assertThat(text(reply)).isEqualTo("b:hello");
         assertThat(seenSender.get()).isEqualTo(a.address());
         assertThat(handlerThread.get()).startsWith("tessera-b-worker");
         // a request to oneself is answered locally
-        assertThat(text(a.channel.request(a.address(), bytes("me"), 5_000).get(5, TimeUnit.SECONDS)))
+        assertThat(text(a.channel.request(a.address(), bytes("me"), RequestOptions.timeout(5_000)).get(5, TimeUnit.SECONDS)))
                 .isEqualTo("a:me");
         assertThat(a.channel.pendingRequests()).isZero();
     }
@@ -95,12 +95,12 @@ class RequestResponseTest {
             return CompletableFuture.completedFuture(bytes("b:" + text(req)));
         });
         awaitViewSize(2, a, b);
-        assertThat(text(a.channel.request(b.address(), bytes("early"), 5_000, true).get(5, TimeUnit.SECONDS))).isEqualTo("b:early");
+        assertThat(text(a.channel.request(b.address(), bytes("early"), RequestOptions.timeout(5_000).andInline()).get(5, TimeUnit.SECONDS))).isEqualTo("b:early");
         assertThat(handlerThread.get()).as("before the application enables inline handling").startsWith("tessera-b-worker");
         b.channel.enableInlineRequests();
 
         AtomicReference<String> completionThread = new AtomicReference<>();
-        CompletableFuture<byte[]> f = a.channel.request(b.address(), bytes("fast"), 5_000, true);
+        CompletableFuture<byte[]> f = a.channel.request(b.address(), bytes("fast"), RequestOptions.timeout(5_000).andInline());
         byte[] reply = f.whenComplete((r, e) -> completionThread.set(Thread.currentThread().getName())).get(5, TimeUnit.SECONDS);
 
         assertThat(text(reply)).isEqualTo("b:fast");
@@ -108,7 +108,7 @@ class RequestResponseTest {
         assertThat(completionThread.get()).as("completed on the delivering JGroups thread").doesNotContain("worker");
         // a bounded inline request takes and returns a permit like any other
         int permits = a.channel.availableRequestPermits();
-        assertThat(text(a.channel.requestBounded(b.address(), bytes("x"), 5_000, true).get(5, TimeUnit.SECONDS))).isEqualTo("b:x");
+        assertThat(text(a.channel.request(b.address(), bytes("x"), new RequestOptions(5_000, true, true)).get(5, TimeUnit.SECONDS))).isEqualTo("b:x");
         await().atMost(Duration.ofSeconds(5)).until(() -> a.channel.availableRequestPermits() == permits);
         assertThat(a.channel.pendingRequests()).isZero();
     }
@@ -121,8 +121,8 @@ class RequestResponseTest {
                 (sender, req) -> CompletableFuture.completedFuture(req.length == 0 ? null : req));
         awaitViewSize(2, a, b);
 
-        assertThat(a.channel.request(b.address(), new byte[0], 5_000).get(5, TimeUnit.SECONDS)).isNull();
-        assertThat(a.channel.request(b.address(), new byte[] {1, 2, 3}, 5_000).get(5, TimeUnit.SECONDS))
+        assertThat(a.channel.request(b.address(), new byte[0], RequestOptions.timeout(5_000)).get(5, TimeUnit.SECONDS)).isNull();
+        assertThat(a.channel.request(b.address(), new byte[] {1, 2, 3}, RequestOptions.timeout(5_000)).get(5, TimeUnit.SECONDS))
                 .containsExactly(1, 2, 3);
     }
 
@@ -146,7 +146,7 @@ class RequestResponseTest {
                     TestCluster.Member to = others.get(i % others.size());
                     String payload = from.channel.localMember().name() + "-" + i;
                     String expected = to.channel.localMember().name() + ":" + payload;
-                    mine.add(from.channel.request(to.address(), bytes(payload), 30_000)
+                    mine.add(from.channel.request(to.address(), bytes(payload), RequestOptions.timeout(30_000))
                             .thenApply(r -> text(r).equals(expected)));
                 }
             });
@@ -179,7 +179,7 @@ class RequestResponseTest {
             String r = text(req);
             if (r.startsWith("outer-")) {
                 ClusterChannel self = channels.get(r.substring(6, 7));
-                return self.request(sender, bytes("inner"), 10_000).thenApply(inner -> bytes("done(" + text(inner) + ")"));
+                return self.request(sender, bytes("inner"), RequestOptions.timeout(10_000)).thenApply(inner -> bytes("done(" + text(inner) + ")"));
             }
             return CompletableFuture.completedFuture(bytes("inner-ok"));
         };
@@ -191,8 +191,8 @@ class RequestResponseTest {
 
         List<CompletableFuture<byte[]>> all = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            all.add(a.channel.request(b.address(), bytes("outer-b"), 15_000));
-            all.add(b.channel.request(a.address(), bytes("outer-a"), 15_000));
+            all.add(a.channel.request(b.address(), bytes("outer-b"), RequestOptions.timeout(15_000)));
+            all.add(b.channel.request(a.address(), bytes("outer-a"), RequestOptions.timeout(15_000)));
         }
 
         await().atMost(Duration.ofSeconds(20)).until(() -> all.stream().allMatch(CompletableFuture::isDone));
@@ -207,7 +207,7 @@ class RequestResponseTest {
         RequestHandler blocking = (sender, req) -> {
             String r = text(req);
             if (r.startsWith("outer-")) {
-                byte[] inner = channels.get(r.substring(6, 7)).request(sender, bytes("inner"), 10_000).join();
+                byte[] inner = channels.get(r.substring(6, 7)).request(sender, bytes("inner"), RequestOptions.timeout(10_000)).join();
                 return CompletableFuture.completedFuture(bytes("done(" + text(inner) + ")"));
             }
             return CompletableFuture.completedFuture(bytes("inner-ok"));
@@ -220,8 +220,8 @@ class RequestResponseTest {
 
         List<CompletableFuture<byte[]>> all = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            all.add(a.channel.request(b.address(), bytes("outer-b"), 15_000));
-            all.add(b.channel.request(a.address(), bytes("outer-a"), 15_000));
+            all.add(a.channel.request(b.address(), bytes("outer-b"), RequestOptions.timeout(15_000)));
+            all.add(b.channel.request(a.address(), bytes("outer-a"), RequestOptions.timeout(15_000)));
         }
 
         await().atMost(Duration.ofSeconds(20)).until(() -> all.stream().allMatch(CompletableFuture::isDone));
@@ -242,9 +242,9 @@ class RequestResponseTest {
         });
         awaitViewSize(3, a, b, c);
 
-        CompletableFuture<byte[]> f1 = a.channel.request(b.address(), bytes("throw"), 5_000);
-        CompletableFuture<byte[]> f2 = a.channel.request(b.address(), bytes("fail"), 5_000);
-        CompletableFuture<byte[]> f3 = a.channel.request(c.address(), bytes("x"), 5_000);
+        CompletableFuture<byte[]> f1 = a.channel.request(b.address(), bytes("throw"), RequestOptions.timeout(5_000));
+        CompletableFuture<byte[]> f2 = a.channel.request(b.address(), bytes("fail"), RequestOptions.timeout(5_000));
+        CompletableFuture<byte[]> f3 = a.channel.request(c.address(), bytes("x"), RequestOptions.timeout(5_000));
         await().atMost(Duration.ofSeconds(5)).until(() -> f1.isDone() && f2.isDone() && f3.isDone());
 
         assertThat(failureOf(f1)).isInstanceOf(RemoteRequestException.class).hasMessage("WRONG_OWNER:17")
@@ -265,7 +265,7 @@ class RequestResponseTest {
         awaitViewSize(2, a, b);
 
         long start = System.nanoTime();
-        CompletableFuture<byte[]> f = a.channel.request(b.address(), bytes("x"), 300);
+        CompletableFuture<byte[]> f = a.channel.request(b.address(), bytes("x"), RequestOptions.timeout(300));
         await().atMost(Duration.ofSeconds(5)).until(f::isDone);
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
@@ -284,7 +284,7 @@ class RequestResponseTest {
         b.channel.close();
         awaitViewSize(1, a);
 
-        CompletableFuture<byte[]> f = a.channel.request(gone, bytes("x"), 30_000);
+        CompletableFuture<byte[]> f = a.channel.request(gone, bytes("x"), RequestOptions.timeout(30_000));
 
         assertThat(f).isCompletedExceptionally();
         assertThat(failureOf(f)).isInstanceOf(MemberUnreachableException.class)
@@ -304,7 +304,7 @@ class RequestResponseTest {
         awaitViewSize(2, a, b);
 
         long start = System.nanoTime();
-        CompletableFuture<byte[]> f = a.channel.request(b.address(), bytes("x"), 60_000);
+        CompletableFuture<byte[]> f = a.channel.request(b.address(), bytes("x"), RequestOptions.timeout(60_000));
         await().atMost(Duration.ofSeconds(5)).until(received::isDone);
         b.channel.crash();
 
@@ -320,12 +320,12 @@ class RequestResponseTest {
         TestCluster.Member b = cluster.start("b", (sender, req) -> new CompletableFuture<>());
         awaitViewSize(2, a, b);
 
-        CompletableFuture<byte[]> f = a.channel.request(b.address(), bytes("x"), 60_000);
+        CompletableFuture<byte[]> f = a.channel.request(b.address(), bytes("x"), RequestOptions.timeout(60_000));
         a.channel.close();
 
         await().atMost(Duration.ofSeconds(5)).until(f::isDone);
         assertThat(failureOf(f)).isExactlyInstanceOf(MembershipException.class).hasMessageContaining("closed");
-        assertThat(failureOf(a.channel.request(b.address(), bytes("x"), 1_000)))
+        assertThat(failureOf(a.channel.request(b.address(), bytes("x"), RequestOptions.timeout(1_000))))
                 .isExactlyInstanceOf(MembershipException.class);
     }
 
@@ -341,13 +341,13 @@ class RequestResponseTest {
         });
         awaitViewSize(2, a, b);
 
-        CompletableFuture<byte[]> first = a.channel.requestBounded(b.address(), bytes("1"), 10_000);
-        CompletableFuture<byte[]> second = a.channel.requestBounded(b.address(), bytes("2"), 10_000);
+        CompletableFuture<byte[]> first = a.channel.request(b.address(), bytes("1"), RequestOptions.timeout(10_000).andBounded());
+        CompletableFuture<byte[]> second = a.channel.request(b.address(), bytes("2"), RequestOptions.timeout(10_000).andBounded());
         await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 2);
         assertThat(a.channel.availableRequestPermits()).isZero();
 
         long start = System.nanoTime();
-        CompletableFuture<byte[]> third = a.channel.requestBounded(b.address(), bytes("3"), 300);
+        CompletableFuture<byte[]> third = a.channel.request(b.address(), bytes("3"), RequestOptions.timeout(300).andBounded());
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertThat(elapsedMs).isGreaterThanOrEqualTo(290);
@@ -360,7 +360,7 @@ class RequestResponseTest {
         assertThat(text(second.get(5, TimeUnit.SECONDS))).isEqualTo("ok");
         await().atMost(Duration.ofSeconds(5)).until(() -> a.channel.availableRequestPermits() == 2);
         // permits are back: a new bounded request goes through
-        CompletableFuture<byte[]> fourth = a.channel.requestBounded(b.address(), bytes("4"), 5_000);
+        CompletableFuture<byte[]> fourth = a.channel.request(b.address(), bytes("4"), RequestOptions.timeout(5_000).andBounded());
         await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 3);
         held.get(2).complete(bytes("ok4"));
         assertThat(text(fourth.get(5, TimeUnit.SECONDS))).isEqualTo("ok4");

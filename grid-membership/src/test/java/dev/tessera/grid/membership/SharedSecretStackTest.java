@@ -45,7 +45,7 @@ class SharedSecretStackTest {
         TestCluster.Member b = cluster.start(secured("b", SECRET), TestCluster.echo("b"));
         await().atMost(Duration.ofSeconds(10)).until(() -> a.lastViewNames().size() == 2 && b.lastViewNames().size() == 2);
 
-        byte[] reply = b.channel.request(a.address(), "ping".getBytes(), 5_000).join();
+        byte[] reply = b.channel.request(a.address(), "ping".getBytes(), RequestOptions.timeout(5_000)).join();
         assertThat(new String(reply)).isEqualTo("a:ping");
         a.channel.send(b.address(), "hello".getBytes());
         await().atMost(Duration.ofSeconds(5)).until(() -> b.messagesFrom(a.address()).contains("hello"));
@@ -131,15 +131,15 @@ class SharedSecretStackTest {
         TestCluster.Member a1 = a;
         TestCluster.Member b2 = b;
         await().atMost(Duration.ofSeconds(10)).until(() -> a1.lastViewNames().size() == 2 && b2.lastViewNames().size() == 2);
-        assertThat(new String(b2.channel.request(a1.address(), "x".getBytes(), 5_000).join())).isEqualTo("a1:x");
-        assertThat(new String(a1.channel.request(b2.address(), "y".getBytes(), 5_000).join())).isEqualTo("b2:y");
+        assertThat(new String(b2.channel.request(a1.address(), "x".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("a1:x");
+        assertThat(new String(a1.channel.request(b2.address(), "y".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("b2:y");
         a1.channel.close();
         TestCluster.Member a2 = cluster.start(secured("a2", next, SECRET), TestCluster.echo("a2"));
         // phase 3: the old secret is dropped; a member still on the old secret alone is now refused
         b2.channel.close();
         TestCluster.Member b3 = cluster.start(secured("b3", next), TestCluster.echo("b3"));
         await().atMost(Duration.ofSeconds(10)).until(() -> b3.lastViewNames().size() == 2);
-        assertThat(new String(b3.channel.request(a2.address(), "z".getBytes(), 5_000).join())).isEqualTo("a2:z");
+        assertThat(new String(b3.channel.request(a2.address(), "z".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("a2:z");
         a2.channel.close();
         assertThatThrownBy(() -> cluster.start(secured("stale", SECRET), null))
                 .isInstanceOf(MembershipSecurityException.class);

@@ -10,6 +10,7 @@ import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.testkit.TestCluster;
 import dev.tessera.grid.core.wire.MessageType;
 import dev.tessera.grid.core.wire.Messages;
+import dev.tessera.grid.membership.RequestOptions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -129,7 +130,7 @@ class ForgedControlMessagesTest {
         // a merge-out makes its receiver stop serving and push its data away
         byte[] mergeOut = new Messages.MergeOut(tableOwnedBy(forger.topology().self(), 1_000_000_000L)).encode();
 
-        assertThatThrownBy(() -> forger.channel().request(target.topology().self(), mergeOut, 10_000).join())
+        assertThatThrownBy(() -> forger.channel().request(target.topology().self(), mergeOut, RequestOptions.timeout(10_000)).join())
                 .hasMessageContaining("not the coordinator");
         assertThat(target.introspection().rejectedMessages().notPermitted()).isGreaterThan(before);
         assertEveryEntryReadableFromEveryMember();

@@ -13,6 +13,7 @@ import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.testkit.TestCluster;
 import dev.tessera.grid.core.wire.MessageType;
 import dev.tessera.grid.core.wire.Messages;
+import dev.tessera.grid.membership.RequestOptions;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -93,7 +94,7 @@ class FrameFuzzTest {
         if (i % 2 == 0) {
             from.channel().send(to, body);
         } else {
-            answers.add(from.channel().request(to, body, 5_000));
+            answers.add(from.channel().request(to, body, RequestOptions.timeout(5_000)));
         }
     }
 

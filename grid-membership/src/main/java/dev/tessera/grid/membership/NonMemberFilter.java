@@ -1,0 +1,93 @@
+package dev.tessera.grid.membership;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jgroups.Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trust check every frame passes: only members of this member's current view are heard. Requests and replies from
+ * anyone else are dropped unanswered (an answer would make the transport retransmit to a sender that may not exist);
+ * one-way messages wait, at most {@link #MAX_PARKED}, for the next view, since a sender's message can overtake the view
+ * that admits it (a merge coordinator's table), and are delivered by it if it contains their sender, in order, or
+ * dropped. Every drop is counted and logged at a bounded rate.
+ */
+final class NonMemberFilter {
+    private static final Logger log = LoggerFactory.getLogger(NonMemberFilter.class);
+    /** One-way messages held for the next view at most. */
+    static final int MAX_PARKED = 256;
+
+    private final String memberName;
+    private final Supplier<ClusterView> currentView;
+    /** Guarded by itself; also the lock under which a new view is published. */
+    private final ArrayDeque<Parked> parked = new ArrayDeque<>();
+    private final LongAdder rejected = new LongAdder();
+    private final ThrottledWarning warning = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
+
+    NonMemberFilter(String memberName, Supplier<ClusterView> currentView) {
+        this.memberName = memberName;
+        this.currentView = currentView;
+    }
+
+    /** Whether the frame in {@code buf} from {@code src} goes on to its handler now; if not, it is parked or dropped. */
+    boolean admits(Address src, byte type, byte[] buf, int off, int len) {
+        ClusterView v = currentView.get();
+        if (v != null && v.contains(src)) {
+            return true;
+        }
+        if (Frames.isOneWay(type)) {
+            synchronized (parked) {
+                v = currentView.get(); // a view published meanwhile has drained the queue: look again under its lock
+                if (v != null && v.contains(src)) {
+                    return true;
+                }
+                if (parked.size() >= MAX_PARKED) {
+                    reject(parked.removeFirst().sender, "one-way message");
+                }
+                parked.addLast(new Parked(src, Arrays.copyOfRange(buf, off, off + len)));
+            }
+            return false;
+        }
+        reject(src, Frames.isRequest(type) ? "request" : "frame of type " + type);
+        return false;
+    }
+
+    /**
+     * Publishes {@code next} (through {@code publish}) after handing the parked messages of its members to
+     * {@code deliver} (sender, body), so a sender's later messages, which see the new view, queue behind them.
+     */
+    void publish(ClusterView next, Consumer<ClusterView> publish, BiConsumer<Address, byte[]> deliver) {
+        synchronized (parked) {
+            for (Parked p : parked) {
+                if (next.contains(p.sender)) {
+                    deliver.accept(p.sender, Arrays.copyOfRange(p.frame, 1, p.frame.length));
+                } else {
+                    reject(p.sender, "one-way message");
+                }
+            }
+            parked.clear();
+            publish.accept(next);
+        }
+    }
+
+    /** Frames dropped because their sender was not a member of this member's view, since start. */
+    long rejected() {
+        return rejected.sum();
+    }
+
+    private void reject(Address src, String what) {
+        rejected.increment();
+        ClusterView v = currentView.get();
+        warning.warn("{}: dropped a {} from {}, which is not a member of view {}", memberName, what, src,
+                v == null ? "(none yet)" : v.viewId());
+    }
+
+    private record Parked(Address sender, byte[] frame) {
+    }
+}
