@@ -44,6 +44,7 @@ public final class GridBuilder {
     private Duration operationTimeout = Duration.ofSeconds(10);
     private Duration failureDetectionTimeout = Duration.ofSeconds(3);
     private Duration leaveTimeout = Duration.ofSeconds(60);
+    private boolean shutdownHook = true;
     private int maxInFlightRequests = 1024;
     private Security security;
     private int maxMaps = DEFAULT_MAX_MAPS;
@@ -95,6 +96,19 @@ public final class GridBuilder {
 
     public GridBuilder leaveTimeout(Duration timeout) {
         this.leaveTimeout = requirePositive(timeout, "leaveTimeout");
+        return this;
+    }
+
+    /**
+     * Whether the member leaves gracefully when the JVM shuts down (default {@code true}): a JVM shutdown hook
+     * (SIGTERM, {@code System.exit}, the end of {@code main}) calls {@link Grid#close()}, which hands this member's
+     * partitions over to the others, bounded by {@link #leaveTimeout(Duration)}, before the process exits. That is
+     * what makes a Kubernetes scale-down or rolling update lose nothing: give the pod a termination grace period
+     * longer than the leave timeout. Turn it off only if the application closes the grid in its own shutdown
+     * sequence (Spring does: its context closes the grid before the JVM's hooks would).
+     */
+    public GridBuilder shutdownHook(boolean leaveOnShutdown) {
+        this.shutdownHook = leaveOnShutdown;
         return this;
     }
 
@@ -185,7 +199,7 @@ public final class GridBuilder {
         String name = memberName != null ? memberName : "member-" + UUID.randomUUID().toString().substring(0, 8);
         return new GridConfig(clusterName, name, zone, transport, partitionCount, operationTimeout,
                 failureDetectionTimeout, leaveTimeout, maxInFlightRequests, registeredTypes, mergePolicies, mapStores,
-                security, new GridConfig.Limits(maxMaps, maxValueBytes));
+                security, new GridConfig.Limits(maxMaps, maxValueBytes), shutdownHook);
     }
 
     /**

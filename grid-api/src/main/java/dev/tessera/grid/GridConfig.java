@@ -24,6 +24,7 @@ import java.util.List;
  *                                (then only loopback and in-process transports are allowed, see {@link GridBuilder#build()})
  * @param limits                  bounds on what this member holds ({@link GridBuilder#maxMaps(int)},
  *                                {@link GridBuilder#maxValueBytes(int)})
+ * @param shutdownHook            whether a JVM shutdown hook closes (hands over) the member ({@link GridBuilder#shutdownHook(boolean)})
  */
 public record GridConfig(
         String clusterName,
@@ -38,7 +39,7 @@ public record GridConfig(
         List<Class<?>> registeredTypes,
         java.util.Map<String, MergePolicy> mergePolicies,
         java.util.Map<String, MapStore<?, ?>> mapStores,
-        Security security, Limits limits) {
+        Security security, Limits limits, boolean shutdownHook) {
 
     /**
      * Bounds on the resources one member spends on maps.
@@ -64,6 +65,6 @@ public record GridConfig(
             List<Class<?>> registeredTypes, java.util.Map<String, MergePolicy> mergePolicies,
             java.util.Map<String, MapStore<?, ?>> mapStores) {
         this(clusterName, memberName, zone, transport, partitionCount, operationTimeout, failureDetectionTimeout,
-                leaveTimeout, maxInFlightRequests, registeredTypes, mergePolicies, mapStores, null, Limits.DEFAULTS);
+                leaveTimeout, maxInFlightRequests, registeredTypes, mergePolicies, mapStores, null, Limits.DEFAULTS, true);
     }
 }

@@ -251,14 +251,21 @@ public final class ChaosCluster implements AutoCloseable {
         log.info("[{}] resumed (SIGCONT) {}", testName, m.name());
     }
 
-    /** Graceful stop (SIGTERM: the member leaves and hands its partitions over); waits until it exited. */
-    public void stop(MemberProcess m) {
+    /**
+     * Graceful stop (SIGTERM: the member leaves and hands its partitions over), of all {@code members} at the same
+     * moment as a scale-down does it; waits until every one exited.
+     */
+    public void stop(MemberProcess... members) {
         long t0 = System.nanoTime();
-        m.process().destroy(); // SIGTERM on Linux
-        waitForExit(m, Duration.ofMillis(options.leaveTimeoutMillis() + 30_000));
-        m.state(MemberProcess.State.STOPPED);
-        log.info("[{}] stopped (SIGTERM) {} in {} ms, exit {}", testName, m.name(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), m.process().exitValue());
+        for (MemberProcess m : members) {
+            m.process().destroy(); // SIGTERM on Linux
+        }
+        for (MemberProcess m : members) {
+            waitForExit(m, Duration.ofMillis(options.leaveTimeoutMillis() + 30_000));
+            m.state(MemberProcess.State.STOPPED);
+            log.info("[{}] stopped (SIGTERM) {} in {} ms, exit {}", testName, m.name(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), m.process().exitValue());
+        }
     }
 
     private static void waitForExit(MemberProcess m, Duration max) {

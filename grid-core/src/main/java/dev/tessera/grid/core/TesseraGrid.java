@@ -111,6 +111,7 @@ public final class TesseraGrid implements Grid {
     private ChannelMessenger messenger;
     private TopologyState topology;
     private Coordinator coordinator;
+    private volatile Thread shutdownHook;
     private TableGate tableGate;
     private final RejectionCounter rejections = new RejectionCounter();
     private TransferManager transfers;
@@ -146,6 +147,7 @@ public final class TesseraGrid implements Grid {
         TesseraGrid grid = new TesseraGrid(config);
         try {
             grid.join();
+            grid.registerShutdownHook();
             return grid;
         } catch (MembershipSecurityException e) {
             grid.shutdown(false);
@@ -334,6 +336,41 @@ public final class TesseraGrid implements Grid {
         shutdown(false);
     }
 
+    /**
+     * With {@link GridConfig#shutdownHook()}, a JVM shutdown (SIGTERM) closes this member like {@link #close()}: its
+     * partitions are handed over before the process exits. Without it a scale-down that stops two members at once
+     * loses every partition whose two replicas they held.
+     */
+    private void registerShutdownHook() {
+        if (!config.shutdownHook()) {
+            return;
+        }
+        Thread hook = new Thread(() -> {
+            log.info("Member {} leaving: the JVM is shutting down", config.memberName());
+            close();
+        }, "tessera-" + config.memberName() + "-leave-on-shutdown");
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            shutdownHook = hook;
+        } catch (IllegalStateException alreadyShuttingDown) {
+            log.debug("Member {} started while the JVM shuts down: no shutdown hook", config.memberName());
+        }
+    }
+
+    /** Unless the hook itself is running: a closed member needs no hook, and a test JVM starts thousands. */
+    private void removeShutdownHook() {
+        Thread hook = shutdownHook;
+        if (hook == null || Thread.currentThread() == hook) {
+            return;
+        }
+        shutdownHook = null;
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is shutting down: the hook runs or ran, and finds this member closed
+        }
+    }
+
     private void handOverPartitions() {
         Address self = messenger.self();
         long deadline = System.nanoTime() + config.leaveTimeout().toNanos();
@@ -362,6 +399,7 @@ public final class TesseraGrid implements Grid {
 
     private void shutdown(boolean graceful) {
         state = State.CLOSED;
+        removeShutdownHook();
         wired.countDown(); // releases handlers parked before wiring (a refused joiner): they see CLOSED and return
         if (channel != null && graceful) {
             channel.close();
