@@ -16,9 +16,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A scale-down as Kubernetes does it: two of four members get SIGTERM at the same moment, with one backup per map,
  * under writes. The members rely on nothing but the library's defaults (its shutdown hook hands their partitions over;
- * the chaos member registers no hook of its own). Without the hook the same test lost
- * (1,596 of the 10,000 preloaded entries in one run: the partitions whose primary and backup were on the two
- * stopped members).
+ * the chaos member registers no hook of its own). Without the hook the same test lost 1,596 of the 10,000 preloaded
+ * entries in one run: the partitions whose primary and backup were on the two stopped members.
  */
 class ScaleDownTest {
     private static final String BULK = "bulk";
