@@ -691,8 +691,7 @@ public final class ClusterChannel implements AutoCloseable {
             return;
         }
         ClusterView cv = directory.toClusterView(v);
-        nonMembers.publish(cv, published -> view = published,
-                (sender, body) -> queueFor(sender).execute(() -> deliverMessage(sender, body)));
+        nonMembers.publish(cv, published -> view = published, (sender, frame) -> dispatch(sender, frame, 0, frame.length));
         pending.failWhere(p -> !p.target.equals(localAddress) && !cv.contains(p.target),
                 p -> new MemberUnreachableException(p.target, "member " + directory.nameOf(p.target)
                         + " left the view before replying to request " + p.id + " (view " + cv.viewId() + ")"));
@@ -752,10 +751,14 @@ public final class ClusterChannel implements AutoCloseable {
             malformedWarning.warn("{}: dropped an empty or source-less message from {}", settings.memberName(), src);
             return;
         }
-        byte type = buf[off];
-        if (!nonMembers.admits(src, type, buf, off, len)) {
-            return;
+        if (nonMembers.admits(src, buf[off], buf, off, len)) {
+            dispatch(src, buf, off, len);
         }
+    }
+
+    /** Hands a frame from a member of the view to its handler. */
+    private void dispatch(Address src, byte[] buf, int off, int len) {
+        byte type = buf[off];
         try {
             switch (type) {
                 case Frames.REQUEST -> {

@@ -12,11 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The trust check every frame passes: only members of this member's current view are heard. Requests and replies from
- * anyone else are dropped unanswered (an answer would make the transport retransmit to a sender that may not exist);
- * one-way messages wait, at most {@link #MAX_PARKED}, for the next view, since a sender's message can overtake the view
- * that admits it (a merge coordinator's table), and are delivered by it if it contains their sender, in order, or
- * dropped. Every drop is counted and logged at a bounded rate.
+ * The trust check every frame passes: only members of this member's current view are heard. A request or one-way
+ * message from anyone else waits, at most {@link #MAX_PARKED} of them, for the next view, since a member's message can
+ * overtake the view that admits it (a joiner gets copies from members that installed the view before it did, a merge
+ * coordinator's table can come before the merge view); the next view hands on those whose sender it contains, in
+ * order, and drops the rest. A dropped request is never answered (an answer would make the transport retransmit to a
+ * sender that may not exist); replies from non-members are dropped at once. Every drop is counted and logged at a
+ * bounded rate.
  */
 final class NonMemberFilter {
     private static final Logger log = LoggerFactory.getLogger(NonMemberFilter.class);
@@ -41,34 +43,34 @@ final class NonMemberFilter {
         if (v != null && v.contains(src)) {
             return true;
         }
-        if (Frames.isOneWay(type)) {
+        if (Frames.isOneWay(type) || Frames.isRequest(type)) {
             synchronized (parked) {
                 v = currentView.get(); // a view published meanwhile has drained the queue: look again under its lock
                 if (v != null && v.contains(src)) {
                     return true;
                 }
                 if (parked.size() >= MAX_PARKED) {
-                    reject(parked.removeFirst().sender, "one-way message");
+                    reject(parked.removeFirst().sender, "parked frame");
                 }
                 parked.addLast(new Parked(src, Arrays.copyOfRange(buf, off, off + len)));
             }
             return false;
         }
-        reject(src, Frames.isRequest(type) ? "request" : "frame of type " + type);
+        reject(src, "reply or frame of type " + type);
         return false;
     }
 
     /**
-     * Publishes {@code next} (through {@code publish}) after handing the parked messages of its members to
-     * {@code deliver} (sender, body), so a sender's later messages, which see the new view, queue behind them.
+     * Publishes {@code next} (through {@code publish}) after handing the parked frames of its members to
+     * {@code deliver} (sender, whole frame), so a sender's later messages, which see the new view, queue behind them.
      */
     void publish(ClusterView next, Consumer<ClusterView> publish, BiConsumer<Address, byte[]> deliver) {
         synchronized (parked) {
             for (Parked p : parked) {
                 if (next.contains(p.sender)) {
-                    deliver.accept(p.sender, Arrays.copyOfRange(p.frame, 1, p.frame.length));
+                    deliver.accept(p.sender, p.frame);
                 } else {
-                    reject(p.sender, "one-way message");
+                    reject(p.sender, Frames.isRequest(p.frame[0]) ? "request" : "one-way message");
                 }
             }
             parked.clear();
