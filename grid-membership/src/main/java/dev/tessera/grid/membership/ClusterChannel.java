@@ -66,12 +66,12 @@ import org.slf4j.LoggerFactory;
  * another request's.</li>
  * <li><b>One-way messages are regular messages</b> (FIFO per sender via UNICAST3/NAKACK2); on arrival they are queued
  * per sender ({@link SerialExecutor}) and delivered on the worker pool in order.</li>
- * <li><b>Only members are heard.</b> Every frame whose sender is not in this member's current view is dropped
- * before any handler sees it, and counted ({@link #rejectedFromNonMembers()}). Requests get no answer, so the
- * transport holds nothing to retransmit to a made-up sender. One-way messages wait (at most {@link NonMemberFilter#MAX_PARKED}) for
- * the next view, since a sender's message can overtake the view that admits it (a merge coordinator's table); the
- * next view delivers those whose sender it contains, in order, and drops the rest. Which member may send what is
- * the handlers' check; who may become a member is the stack's (AUTH and encryption when security is set).</li>
+ * <li><b>Only members are heard</b> ({@link NonMemberFilter}). A frame whose sender is not in this member's current
+ * view never reaches a handler: requests and one-way messages wait (a bounded few) for the next view, since a member's
+ * frame can overtake the view that admits it, and are dropped unanswered if it does not; replies are dropped at once.
+ * Nothing is ever sent to such a sender, so the transport holds nothing to retransmit to a made-up address. Which
+ * member may send what is the handlers' check; who may become a member is the stack's (encryption or TLS when
+ * security is set).</li>
  * <li><b>Views</b> arrive on a JGroups thread in {@link Receiver#viewAccepted}; we only convert them, fail pending
  * requests to departed members and hand them to a single view thread.</li>
  * <li><b>Name, zone and compatibility fingerprint</b> travel in the member's address ({@link MemberDirectory}).</li>
