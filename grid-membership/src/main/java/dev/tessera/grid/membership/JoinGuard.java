@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 final class JoinGuard extends Protocol {
     private static final Logger log = LoggerFactory.getLogger(JoinGuard.class);
+    /** One line per 10 s however many senders try: a flood of joins from made-up addresses must not flood the log. */
+    private final ThrottledWarning refusals = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
     private static final short GMS_ID = org.jgroups.conf.ClassConfigurator.getProtocolId(GMS.class);
     private static final long REFUSAL_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int MAX_TRACKED_SENDERS = 1024;
@@ -158,7 +160,7 @@ final class JoinGuard extends Protocol {
         Message rsp = new BytesMessage(dest).putHeader(GMS_ID, new GMS.GmsHeader(GMS.GmsHeader.JOIN_RSP))
                 .setArray(GMS.marshal(new JoinRsp(reason)));
         down_prot.down(rsp);
-        log.warn("{}: refused the join of {} to cluster '{}': {}", memberName, dest, clusterName, reason);
+        refusals.warn("{}: refused the join of {} to cluster '{}': {}", memberName, dest, clusterName, reason);
     }
 
     private void logBounded(Message msg, EncryptHeader enc) {

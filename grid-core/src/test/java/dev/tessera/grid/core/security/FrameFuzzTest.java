@@ -2,10 +2,6 @@ package dev.tessera.grid.core.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.core.TesseraGrid;
@@ -22,12 +18,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jgroups.Address;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Hostile bytes from a member of the view (the hardest sender: the channel's membership check lets it through):
@@ -151,34 +145,5 @@ class FrameFuzzTest {
     private static long usedHeapAfterGc() {
         System.gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    /** Counts WARN and ERROR lines of every logger while attached. */
-    private static final class WarningCounter extends AppenderBase<ILoggingEvent> {
-        final AtomicInteger count = new AtomicInteger();
-
-        static WarningCounter attach() {
-            WarningCounter c = new WarningCounter();
-            c.setContext((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory());
-            c.start();
-            root().addAppender(c);
-            return c;
-        }
-
-        void detach() {
-            root().detachAppender(this);
-            stop();
-        }
-
-        private static Logger root() {
-            return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        }
-
-        @Override
-        protected void append(ILoggingEvent e) {
-            if (e.getLevel().isGreaterOrEqual(Level.WARN)) {
-                count.incrementAndGet();
-            }
-        }
     }
 }

@@ -94,6 +94,7 @@ class SecuredMemberFuzzTest {
         Random random = new Random(20261203L);
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
         long heapBefore = usedHeapAfterGc();
+        WarningCounter warnings = WarningCounter.attach();
 
         List<Address> senders = List.of(UUID.randomUUID(), UUID.randomUUID(), outsider.getAddress(),
                 ((TesseraGrid) members.get(0)).topology().self()); // even posing as the other member
@@ -118,6 +119,7 @@ class SecuredMemberFuzzTest {
             }
         }
 
+        warnings.detach();
         // a member request round trip after the flood: everything before it was processed or dropped
         GridMap<String, String> fromVictim = victim.map("orders");
         for (int i = 0; i < ENTRIES; i++) {
@@ -131,6 +133,7 @@ class SecuredMemberFuzzTest {
         assertThat(victim.topology().table().version()).isEqualTo(tableBefore);
         assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).as("threads").isLessThan(threadsBefore + 64);
         assertThat(usedHeapAfterGc() - heapBefore).as("heap growth").isLessThan(64L << 20);
+        assertThat(warnings.count.get()).as("warnings logged for %d hostile frames", 2 * FRAMES).isLessThan(50);
     }
 
     private static List<byte[]> wellFormed(TesseraGrid target) {
