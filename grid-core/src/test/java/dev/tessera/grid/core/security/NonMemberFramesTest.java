@@ -10,7 +10,8 @@ import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.wire.MessageType;
-import dev.tessera.grid.core.wire.Messages;
+import dev.tessera.grid.core.wire.QueryMessages;
+import dev.tessera.grid.core.wire.TopologyMessages;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -100,12 +101,12 @@ class NonMemberFramesTest {
         List<byte[]> frames = new ArrayList<>();
         Address[][] owners = new Address[partitions][];
         Arrays.setAll(owners, p -> new Address[] {UUID.randomUUID()});
-        frames.add(oneWay(new Messages.TableMessage(MessageType.TABLE_UPDATE, new PartitionTable(1_000_000_000L, owners, null)).encode()));
-        frames.add(oneWay(new Messages.LeaveRequest(members.get(0) instanceof TesseraGrid g ? g.topology().self() : null).encode()));
-        frames.add(request(1, new Messages.MergeOut(new PartitionTable(1_000_000_000L, owners, null)).encode()));
-        frames.add(request(2, new Messages.SizeQuery("orders").encode()));
+        frames.add(oneWay(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, new PartitionTable(1_000_000_000L, owners, null)).encode()));
+        frames.add(oneWay(new TopologyMessages.LeaveRequest(members.get(0) instanceof TesseraGrid g ? g.topology().self() : null).encode()));
+        frames.add(request(1, new TopologyMessages.MergeOut(new PartitionTable(1_000_000_000L, owners, null)).encode()));
+        frames.add(request(2, new QueryMessages.SizeQuery("orders").encode()));
         for (int p = 0; p < partitions; p++) {
-            frames.add(request(100 + p, new Messages.EntriesQuery(tableBefore, "orders", p).encode()));
+            frames.add(request(100 + p, new QueryMessages.EntriesQuery(tableBefore, "orders", p).encode()));
         }
         List<Address> fakes = new ArrayList<>();
         for (int i = 0; i < FAKE_SENDERS; i++) {
