@@ -15,19 +15,22 @@ import dev.tessera.grid.core.migration.SplitMerger;
 import dev.tessera.grid.core.nearcache.NearCacheRegistry;
 import dev.tessera.grid.core.replication.PrimaryOperations;
 import dev.tessera.grid.core.replication.ReplicaReceiver;
+import dev.tessera.grid.core.wire.ClientMessages.ClientOp;
+import dev.tessera.grid.core.wire.ClientMessages.OpResponse;
 import dev.tessera.grid.core.wire.EventMessages;
 import dev.tessera.grid.core.wire.MalformedMessageException;
 import dev.tessera.grid.core.wire.MessageType;
 import dev.tessera.grid.core.wire.Messages;
-import dev.tessera.grid.core.wire.Messages.ClientOp;
-import dev.tessera.grid.core.wire.Messages.EntriesQuery;
-import dev.tessera.grid.core.wire.Messages.LeaveRequest;
-import dev.tessera.grid.core.wire.Messages.OpResponse;
-import dev.tessera.grid.core.wire.Messages.Replicate;
-import dev.tessera.grid.core.wire.Messages.SizeQuery;
-import dev.tessera.grid.core.wire.Messages.TableMessage;
-import dev.tessera.grid.core.wire.Messages.TransferDone;
+import dev.tessera.grid.core.wire.QueryMessages;
+import dev.tessera.grid.core.wire.QueryMessages.EntriesQuery;
+import dev.tessera.grid.core.wire.QueryMessages.SizeQuery;
+import dev.tessera.grid.core.wire.ReplicationMessages;
+import dev.tessera.grid.core.wire.ReplicationMessages.Replicate;
 import dev.tessera.grid.core.wire.Status;
+import dev.tessera.grid.core.wire.TopologyMessages;
+import dev.tessera.grid.core.wire.TopologyMessages.LeaveRequest;
+import dev.tessera.grid.core.wire.TopologyMessages.TableMessage;
+import dev.tessera.grid.core.wire.TopologyMessages.TransferDone;
 import dev.tessera.grid.core.wire.WriteBehindFlushed;
 import dev.tessera.grid.membership.ClusterChannel;
 import dev.tessera.grid.membership.ClusterView;
@@ -86,7 +89,7 @@ final class InboundDispatcher {
 
     /**
      * @param requestId the sender's id of the request: a backup answers it for the primary
-     *                  ({@link Messages.ForwardedReply}), the primary then sends no answer of its own
+     *                  ({@link ReplicationMessages.ForwardedReply}), the primary then sends no answer of its own
      */
     CompletableFuture<byte[]> onRequest(Address sender, long requestId, byte[] request) {
         try {
@@ -99,7 +102,7 @@ final class InboundDispatcher {
             long current = topology.table().version();
             if (Replicate.peekTableVersion(request) > current) {
                 // made with a table we have not applied yet: the sender retries (migration chunks are big)
-                return CompletableFuture.completedFuture(new Messages.ReplicateResponse(Status.RETRY, current).encode());
+                return CompletableFuture.completedFuture(new ReplicationMessages.ReplicateResponse(Status.RETRY, current).encode());
             }
             Object m = Messages.decode(request);
             if (m instanceof ClientOp op) {
@@ -109,31 +112,31 @@ final class InboundDispatcher {
                 return primary.execute(op, sender, requestId).thenApply(r -> r == PrimaryOperations.ANSWERED_BY_REPLICA
                         ? ClusterChannel.REPLIED_ELSEWHERE : r.encode());
             } else if (m instanceof Replicate r) {
-                Messages.ReplicateResponse applied = replicas.apply(sender, r);
+                ReplicationMessages.ReplicateResponse applied = replicas.apply(sender, r);
                 if (r.reply() != null && applied.status() == Status.OK) { // before our ack: the caller waits on this one
                     messenger.forwardReply(r.reply().caller(), r.reply().requestId(), r.reply().reply());
                 }
                 return CompletableFuture.completedFuture(applied.encode());
-            } else if (m instanceof Messages.Fence f) {
+            } else if (m instanceof ReplicationMessages.Fence f) {
                 return CompletableFuture.completedFuture(fences.onFence(f));
-            } else if (m instanceof Messages.TableQuery) {
+            } else if (m instanceof TopologyMessages.TableQuery) {
                 return CompletableFuture.completedFuture(
                         new TableMessage(MessageType.TABLE_RESPONSE, topology.table(), coordinator.side()).encode());
-            } else if (m instanceof Messages.MergeOut out) {
+            } else if (m instanceof TopologyMessages.MergeOut out) {
                 ClusterView v = messenger.view();
                 if (!v.coordinator().address().equals(sender)) {
                     throw new NotPermittedException("a merge-out request from " + sender + ", which is not the coordinator");
                 }
-                return merger.mergeOut(out.target()).thenApply(n -> new Messages.MergeOutDone(n).encode());
-            } else if (m instanceof Messages.MergeEntries in) {
-                return primary.mergeIn(in.body()).thenApply(Messages.ReplicateResponse::encode);
+                return merger.mergeOut(out.target()).thenApply(n -> new TopologyMessages.MergeOutDone(n).encode());
+            } else if (m instanceof TopologyMessages.MergeEntries in) {
+                return primary.mergeIn(in.body()).thenApply(ReplicationMessages.ReplicateResponse::encode);
             } else if (m instanceof SizeQuery q) {
-                return CompletableFuture.completedFuture(new Messages.SizeResponse(MapQueries.localSize(maps, q.map())).encode());
+                return CompletableFuture.completedFuture(new QueryMessages.SizeResponse(MapQueries.localSize(maps, q.map())).encode());
             } else if (m instanceof EntriesQuery q) {
                 return CompletableFuture.completedFuture(MapQueries.localEntries(maps, q, true).encode());
             } else if (m instanceof EventMessages.ListenerInterests li) {
                 return CompletableFuture.completedFuture(entryEvents.onInterestsRequest(sender, li));
-            } else if (m instanceof Messages.DestroyMap d) {
+            } else if (m instanceof ReplicationMessages.DestroyMap d) {
                 return CompletableFuture.completedFuture(maps.destroyer().onRequest(d));
             }
             throw new MalformedMessageException(m.getClass().getSimpleName() + " is not a request");
@@ -162,7 +165,7 @@ final class InboundDispatcher {
                     throw new NotPermittedException("a leave request for " + l.member() + " from " + sender);
                 }
                 coordinator.onLeaveRequest(l.member());
-            } else if (m instanceof Messages.Invalidations inv) {
+            } else if (m instanceof EventMessages.Invalidations inv) {
                 nearCaches.onInvalidations(sender, inv);
             } else if (m instanceof EventMessages.EntryEvents ev) {
                 entryEvents.onEvents(sender, ev);

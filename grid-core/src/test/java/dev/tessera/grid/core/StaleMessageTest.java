@@ -20,12 +20,13 @@ import dev.tessera.grid.core.store.Bytes;
 import dev.tessera.grid.core.store.HybridClock;
 import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.core.store.Record;
+import dev.tessera.grid.core.wire.ClientMessages.ClientOp;
+import dev.tessera.grid.core.wire.ClientMessages.OpResponse;
 import dev.tessera.grid.core.wire.Messages;
-import dev.tessera.grid.core.wire.Messages.ClientOp;
-import dev.tessera.grid.core.wire.Messages.OpResponse;
-import dev.tessera.grid.core.wire.Messages.ReplicaEntry;
-import dev.tessera.grid.core.wire.Messages.Replicate;
 import dev.tessera.grid.core.wire.OpCode;
+import dev.tessera.grid.core.wire.ReplicationMessages;
+import dev.tessera.grid.core.wire.ReplicationMessages.ReplicaEntry;
+import dev.tessera.grid.core.wire.ReplicationMessages.Replicate;
 import dev.tessera.grid.core.wire.Status;
 import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.MemberInfo;
@@ -259,10 +260,10 @@ class StaleMessageTest {
     void newPrimaryServesOnlyOnceItsLivePredecessorConfirmedItStopped() {
         TopologyState ts = new TopologyState(q, PARTITIONS);
         ScriptedMessenger messenger = new ScriptedMessenger(q, List.of(p, q, r));
-        List<Messages.Fence> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<ReplicationMessages.Fence> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
         CompletableFuture<byte[]> confirmation = new CompletableFuture<>();
         messenger.onRequest = bytes -> {
-            asked.add(Messages.decode(bytes, Messages.Fence.class));
+            asked.add(Messages.decode(bytes, ReplicationMessages.Fence.class));
             return confirmation;
         };
         HandoverFences fences = new HandoverFences(ts, messenger, scheduler, 1_000);
@@ -280,7 +281,7 @@ class StaleMessageTest {
                 .as("no write before the predecessor stopped").isEqualTo(Status.RETRY);
         assertThat(value(storage, "k")).isNull();
 
-        confirmation.complete(new Messages.ReplicateResponse(Status.OK, 4).encode());
+        confirmation.complete(new ReplicationMessages.ReplicateResponse(Status.OK, 4).encode());
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> ts.servesAsPrimary(ts.table(), 0));
         assertThat(ops.execute(set(q, 4, NO_BACKUP, "k", "served", Long.MAX_VALUE), false).join().status()).isEqualTo(Status.OK);
         assertThat(value(storage, "k")).isEqualTo("served");
@@ -316,8 +317,8 @@ class StaleMessageTest {
         assertThat(ops.execute(set(p, 3, NO_BACKUP, "k", "v1", Long.MAX_VALUE), false).join().status()).isEqualTo(Status.OK);
 
         long readStarted = ts.optimisticRead();
-        Messages.ReplicateResponse confirmed = Messages.decode(fences.onFence(new Messages.Fence(4, new int[] {0, 1, 2, 3})),
-                Messages.ReplicateResponse.class);
+        ReplicationMessages.ReplicateResponse confirmed = Messages.decode(fences.onFence(new ReplicationMessages.Fence(4, new int[] {0, 1, 2, 3})),
+                ReplicationMessages.ReplicateResponse.class);
         assertThat(confirmed.status()).isEqualTo(Status.OK);
         assertThat(ts.validate(readStarted)).as("a read racing the fence must be redone").isFalse();
 
@@ -350,7 +351,7 @@ class StaleMessageTest {
         assertThat(List.of(write, remoteRead, localRead, putIfAbsent)).as("nothing answered from an uncommitted write")
                 .noneMatch(CompletableFuture::isDone);
 
-        copyToQ.complete(new Messages.ReplicateResponse(Status.OK, 3).encode());
+        copyToQ.complete(new ReplicationMessages.ReplicateResponse(Status.OK, 3).encode());
         assertThat(write.get(5, TimeUnit.SECONDS).status()).isEqualTo(Status.OK);
         OpResponse got = remoteRead.get(5, TimeUnit.SECONDS);
         assertThat(got.status()).isEqualTo(Status.OK);
@@ -368,7 +369,7 @@ class StaleMessageTest {
         ts.apply(table(3, p, q));
         ScriptedMessenger messenger = new ScriptedMessenger(p, List.of(p, q));
         ConcurrentLinkedQueue<CompletableFuture<byte[]>> copies = new ConcurrentLinkedQueue<>();
-        copies.add(CompletableFuture.completedFuture(new Messages.ReplicateResponse(Status.OK, 3).encode()));
+        copies.add(CompletableFuture.completedFuture(new ReplicationMessages.ReplicateResponse(Status.OK, 3).encode()));
         CompletableFuture<byte[]> rejected = new CompletableFuture<>();
         copies.add(rejected);
         messenger.onRequest = bytes -> copies.remove();
@@ -381,7 +382,7 @@ class StaleMessageTest {
         CompletableFuture<OpResponse> read = ops.execute(op(OpCode.GET, "k", null), true);
         CompletableFuture<OpResponse> removal = ops.execute(op(OpCode.DELETE, "other", null), false);
         assertThat(read).isNotDone();
-        rejected.complete(new Messages.ReplicateResponse(Status.REJECTED, 4).encode());
+        rejected.complete(new ReplicationMessages.ReplicateResponse(Status.REJECTED, 4).encode());
 
         OpResponse w = write.get(5, TimeUnit.SECONDS);
         assertThat(w.status()).isEqualTo(Status.WRONG_OWNER);

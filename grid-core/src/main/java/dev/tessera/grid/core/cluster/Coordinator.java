@@ -4,9 +4,10 @@ import dev.tessera.grid.core.partition.OwnershipAssigner;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.wire.MessageType;
 import dev.tessera.grid.core.wire.Messages;
-import dev.tessera.grid.core.wire.Messages.TableMessage;
-import dev.tessera.grid.core.wire.Messages.TableQuery;
-import dev.tessera.grid.core.wire.Messages.TransferDone;
+import dev.tessera.grid.core.wire.TopologyMessages;
+import dev.tessera.grid.core.wire.TopologyMessages.TableMessage;
+import dev.tessera.grid.core.wire.TopologyMessages.TableQuery;
+import dev.tessera.grid.core.wire.TopologyMessages.TransferDone;
 import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.MemberInfo;
 import dev.tessera.grid.membership.ThrottledWarning;
@@ -252,11 +253,11 @@ public final class Coordinator {
             }
         }
         List<CompletableFuture<Long>> pushes = new ArrayList<>();
-        byte[] mergeOut = new Messages.MergeOut(merged).encode();
+        byte[] mergeOut = new TopologyMessages.MergeOut(merged).encode();
         for (Address l : losers) {
             pushes.add(l.equals(messenger.self()) ? localMergeOut.apply(merged)
                     : messenger.request(l, mergeOut, MERGE_OUT_TIMEOUT_MS)
-                            .thenApply(reply -> Messages.decode(reply, Messages.MergeOutDone.class).entries()));
+                            .thenApply(reply -> Messages.decode(reply, TopologyMessages.MergeOutDone.class).entries()));
         }
         CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).handleAsync((ok, error) -> {
             if (error != null) {

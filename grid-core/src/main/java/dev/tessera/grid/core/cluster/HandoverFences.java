@@ -2,8 +2,8 @@ package dev.tessera.grid.core.cluster;
 
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.wire.Messages;
-import dev.tessera.grid.core.wire.Messages.Fence;
-import dev.tessera.grid.core.wire.Messages.ReplicateResponse;
+import dev.tessera.grid.core.wire.ReplicationMessages.Fence;
+import dev.tessera.grid.core.wire.ReplicationMessages.ReplicateResponse;
 import dev.tessera.grid.core.wire.Status;
 import dev.tessera.grid.membership.ClusterView;
 import java.util.ArrayList;

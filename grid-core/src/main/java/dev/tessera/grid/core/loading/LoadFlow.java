@@ -5,7 +5,7 @@ import dev.tessera.grid.LoadOptions;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.core.map.GridMapImpl;
 import dev.tessera.grid.core.serialization.KryoCodec;
-import dev.tessera.grid.core.wire.Messages.OpResponse;
+import dev.tessera.grid.core.wire.ClientMessages.OpResponse;
 import dev.tessera.grid.core.wire.OpCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.tessera.grid.core.map;
 
-import dev.tessera.grid.core.wire.Messages.EntriesResponse;
+import dev.tessera.grid.core.wire.QueryMessages.EntriesResponse;
 import java.util.AbstractSet;
 import java.util.Iterator;
 import java.util.Map;

@@ -16,7 +16,7 @@ import dev.tessera.grid.core.replication.ReplicaTargets;
 import dev.tessera.grid.core.store.Bytes;
 import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.Record;
-import dev.tessera.grid.core.wire.Messages.OpResponse;
+import dev.tessera.grid.core.wire.ClientMessages.OpResponse;
 import dev.tessera.grid.core.wire.OpCode;
 import dev.tessera.grid.core.wire.PackedEntries;
 import java.time.Duration;

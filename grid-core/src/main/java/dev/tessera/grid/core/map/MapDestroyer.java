@@ -3,8 +3,8 @@ package dev.tessera.grid.core.map;
 import dev.tessera.grid.GridException;
 import dev.tessera.grid.GridTimeoutException;
 import dev.tessera.grid.core.cluster.Messenger;
-import dev.tessera.grid.core.wire.Messages;
-import dev.tessera.grid.core.wire.Messages.DestroyMap;
+import dev.tessera.grid.core.wire.ReplicationMessages;
+import dev.tessera.grid.core.wire.ReplicationMessages.DestroyMap;
 import dev.tessera.grid.core.wire.Status;
 import dev.tessera.grid.membership.MemberUnreachableException;
 import dev.tessera.grid.membership.RequestTimeoutException;
@@ -47,7 +47,7 @@ public final class MapDestroyer {
     /** A peer's request: drops the map here. */
     public byte[] onRequest(DestroyMap request) {
         destroyLocally.accept(request.map());
-        return new Messages.ReplicateResponse(Status.OK, 0).encode();
+        return new ReplicationMessages.ReplicateResponse(Status.OK, 0).encode();
     }
 
     private Void check(String map, Address member, Throwable error) {

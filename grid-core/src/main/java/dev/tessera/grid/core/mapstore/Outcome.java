@@ -1,7 +1,7 @@
 package dev.tessera.grid.core.mapstore;
 
 import dev.tessera.grid.core.store.Record;
-import dev.tessera.grid.core.wire.Messages.ClientOp;
+import dev.tessera.grid.core.wire.ClientMessages.ClientOp;
 import dev.tessera.grid.core.wire.OpCode;
 import java.util.Arrays;
 

@@ -5,7 +5,7 @@ import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.replication.Replicator;
 import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.core.store.MapContainer;
-import dev.tessera.grid.core.wire.Messages.TransferDone;
+import dev.tessera.grid.core.wire.TopologyMessages.TransferDone;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.tessera.grid.core.nearcache;
 
 import dev.tessera.grid.NearCacheConfig;
 import dev.tessera.grid.core.cluster.Messenger;
-import dev.tessera.grid.core.wire.Messages.Invalidations;
+import dev.tessera.grid.core.wire.EventMessages.Invalidations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import dev.tessera.grid.GridIntrospection.NearCacheStats;
 import dev.tessera.grid.NearCacheConfig;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.store.Bytes;
-import dev.tessera.grid.core.wire.Messages.Invalidations;
+import dev.tessera.grid.core.wire.EventMessages.Invalidations;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;

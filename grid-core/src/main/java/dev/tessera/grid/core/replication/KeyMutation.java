@@ -7,7 +7,7 @@ import dev.tessera.grid.core.store.HybridClock;
 import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.Record;
 import dev.tessera.grid.core.store.UncommittedWrites;
-import dev.tessera.grid.core.wire.Messages.ClientOp;
+import dev.tessera.grid.core.wire.ClientMessages.ClientOp;
 import dev.tessera.grid.core.wire.OpCode;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;

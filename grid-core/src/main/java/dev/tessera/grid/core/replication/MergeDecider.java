@@ -6,7 +6,7 @@ import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.serialization.KryoCodec;
 import dev.tessera.grid.core.store.HybridClock;
 import dev.tessera.grid.core.store.Record;
-import dev.tessera.grid.core.wire.Messages.ReplicaEntry;
+import dev.tessera.grid.core.wire.ReplicationMessages.ReplicaEntry;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,7 +1,7 @@
 package dev.tessera.grid.core.replication;
 
 import dev.tessera.grid.core.store.MapContainer;
-import dev.tessera.grid.core.wire.Messages.ReplicaEntry;
+import dev.tessera.grid.core.wire.ReplicationMessages.ReplicaEntry;
 import java.util.List;
 
 /**

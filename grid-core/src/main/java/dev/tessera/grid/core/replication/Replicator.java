@@ -5,9 +5,10 @@ import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.wire.Messages;
-import dev.tessera.grid.core.wire.Messages.ReplicaEntry;
-import dev.tessera.grid.core.wire.Messages.Replicate;
-import dev.tessera.grid.core.wire.Messages.ReplicateResponse;
+import dev.tessera.grid.core.wire.ReplicationMessages;
+import dev.tessera.grid.core.wire.ReplicationMessages.ReplicaEntry;
+import dev.tessera.grid.core.wire.ReplicationMessages.Replicate;
+import dev.tessera.grid.core.wire.ReplicationMessages.ReplicateResponse;
 import dev.tessera.grid.membership.MemberUnreachableException;
 import dev.tessera.grid.membership.RequestTimeoutException;
 import java.util.List;
@@ -67,13 +68,13 @@ public final class Replicator {
     /**
      * {@link #replicate}, where the map has exactly one synchronous replica for {@code p}: its copy carries
      * {@code reply}, which that replica sends to the caller once it applied the copy
-     * ({@link Messages.ForwardedReply}). Completes with whether it did, i.e. acknowledged the copy; if
+     * ({@link ReplicationMessages.ForwardedReply}). Completes with whether it did, i.e. acknowledged the copy; if
      * {@code false} (another number of sync replicas, or the replica left before acknowledging) the caller
      * has not been answered and the primary must answer it. Asynchronous replicas get the copy without the
      * reply: the caller must not hear of a write before its synchronous replica holds it.
      */
     public CompletableFuture<Boolean> replicateAndForward(PartitionTable table, String map, MapConfig config, int p,
-                                                          List<ReplicaEntry> entries, Messages.ForwardedReply reply) {
+                                                          List<ReplicaEntry> entries, ReplicationMessages.ForwardedReply reply) {
         Address self = messenger.self();
         List<Address> sync = ReplicaTargets.sync(table, p, self, config);
         if (sync.size() != 1) {

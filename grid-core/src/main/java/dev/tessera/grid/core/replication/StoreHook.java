@@ -1,8 +1,8 @@
 package dev.tessera.grid.core.replication;
 
 import dev.tessera.grid.core.store.MapContainer;
-import dev.tessera.grid.core.wire.Messages.ClientOp;
-import dev.tessera.grid.core.wire.Messages.OpResponse;
+import dev.tessera.grid.core.wire.ClientMessages.ClientOp;
+import dev.tessera.grid.core.wire.ClientMessages.OpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 

@@ -62,32 +62,32 @@ public record CompatibilityInfo(String member, int wireVersion, int partitionCou
         for (RegisteredType t : types) {
             size += 12 + t.className().length() + t.shape().length();
         }
-        return Messages.write(MessageType.COMPATIBILITY, size, out -> {
-            Messages.writeString(out, member);
+        return FieldCodecs.write(MessageType.COMPATIBILITY, size, out -> {
+            FieldCodecs.writeString(out, member);
             out.writeInt(wireVersion);
             out.writeInt(partitionCount);
             out.writeInt(types.size());
             for (RegisteredType t : types) {
-                Messages.writeString(out, t.className());
+                FieldCodecs.writeString(out, t.className());
                 out.writeInt(t.id());
-                Messages.writeString(out, t.shape());
+                FieldCodecs.writeString(out, t.shape());
             }
         });
     }
 
     static CompatibilityInfo decode(DataInput in) throws IOException {
-        String member = Messages.readString(in);
+        String member = FieldCodecs.readString(in);
         int wireVersion = in.readInt();
         int partitionCount = in.readInt();
-        int n = Messages.readCount(in, MAX_TYPES);
+        int n = FieldCodecs.readCount(in, MAX_TYPES);
         List<RegisteredType> types = new ArrayList<>(Math.min(n, 1024));
         for (int i = 0; i < n; i++) {
-            String name = Messages.readString(in);
+            String name = FieldCodecs.readString(in);
             if (name == null || name.length() > 1024) {
                 throw new MalformedMessageException("registered type without a valid class name");
             }
             int id = in.readInt();
-            String shape = Messages.readString(in);
+            String shape = FieldCodecs.readString(in);
             if (shape == null || shape.length() > 2 * TypeShapes.MAX_CHARS) {
                 throw new MalformedMessageException("registered type " + name + " without a valid shape");
             }

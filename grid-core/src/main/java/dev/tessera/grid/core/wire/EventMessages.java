@@ -1,12 +1,12 @@
 package dev.tessera.grid.core.wire;
 
-import static dev.tessera.grid.core.wire.Messages.MAX_ENTRIES;
-import static dev.tessera.grid.core.wire.Messages.readBytes;
-import static dev.tessera.grid.core.wire.Messages.readCount;
-import static dev.tessera.grid.core.wire.Messages.readString;
-import static dev.tessera.grid.core.wire.Messages.write;
-import static dev.tessera.grid.core.wire.Messages.writeBytes;
-import static dev.tessera.grid.core.wire.Messages.writeString;
+import static dev.tessera.grid.core.wire.FieldCodecs.MAX_ENTRIES;
+import static dev.tessera.grid.core.wire.FieldCodecs.readBytes;
+import static dev.tessera.grid.core.wire.FieldCodecs.readCount;
+import static dev.tessera.grid.core.wire.FieldCodecs.readString;
+import static dev.tessera.grid.core.wire.FieldCodecs.write;
+import static dev.tessera.grid.core.wire.FieldCodecs.writeBytes;
+import static dev.tessera.grid.core.wire.FieldCodecs.writeString;
 
 import dev.tessera.grid.EntryEventType;
 import java.io.DataInput;
@@ -14,7 +14,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The wire messages of entry listeners (decoded by {@link Messages#decode}). */
+/**
+ * The change-notification protocol: a primary tells the members that listen to a map what changed
+ * ({@link EntryEvents}, routed by {@link ListenerInterests}) and the members that near-cache it
+ * which keys to drop ({@link Invalidations}). All decoded by {@link Messages#decode}.
+ */
 public final class EventMessages {
     /** Upper bound on the maps named in one interests message. */
     private static final int MAX_MAPS = 1 << 16;
@@ -103,6 +107,44 @@ public final class EventMessages {
                 events.add(new Event(TYPES[type], key, readBytes(in), readBytes(in)));
             }
             return new EntryEvents(map, events);
+        }
+    }
+
+    /** Keys a primary changed in a near-cached map, with their (map, partition) sequence numbers. */
+    public record Invalidations(String map, List<Entry> entries) {
+        /** One changed key. */
+        public record Entry(int partition, long sequence, byte[] key) {}
+
+        public byte[] encode() {
+            int size = 16 + map.length();
+            for (Entry e : entries) {
+                size += 16 + e.key.length;
+            }
+            return write(MessageType.INVALIDATIONS, size, out -> {
+                writeString(out, map);
+                out.writeInt(entries.size());
+                for (Entry e : entries) {
+                    out.writeInt(e.partition);
+                    out.writeLong(e.sequence);
+                    writeBytes(out, e.key);
+                }
+            });
+        }
+
+        static Invalidations decode(DataInput in) throws IOException {
+            String map = readString(in);
+            int n = readCount(in, MAX_ENTRIES);
+            List<Entry> entries = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int p = in.readInt();
+                long seq = in.readLong();
+                byte[] key = readBytes(in);
+                if (key == null) {
+                    throw new MalformedMessageException("invalidation without key");
+                }
+                entries.add(new Entry(p, seq, key));
+            }
+            return new Invalidations(map, entries);
         }
     }
 }

@@ -33,7 +33,7 @@ final class MapHeaders {
         Header h = ENCODED.get(slot);
         if (h == null || h.config() != config || !h.map().equals(map)) {
             ByteArrayDataOutputStream fields = new ByteArrayDataOutputStream(64, true);
-            Messages.writeMapHeaderFields(fields, map, config);
+            FieldCodecs.writeMapHeaderFields(fields, map, config);
             h = new Header(map, config, Arrays.copyOf(fields.buffer(), fields.position()));
             ENCODED.set(slot, h);
         }
@@ -42,7 +42,7 @@ final class MapHeaders {
 
     static Header read(DataInput in) throws IOException {
         if (!(in instanceof ByteArrayDataInputStream b)) {
-            return new Header(Messages.readString(in), Messages.readConfig(in), null);
+            return new Header(FieldCodecs.readString(in), FieldCodecs.readConfig(in), null);
         }
         byte[] buf = b.buffer();
         int pos = b.position();
@@ -55,8 +55,8 @@ final class MapHeaders {
                 return h;
             }
         }
-        String map = Messages.readString(in);
-        MapConfig config = Messages.readConfig(in);
+        String map = FieldCodecs.readString(in);
+        MapConfig config = FieldCodecs.readConfig(in);
         Header h = new Header(map, config, Arrays.copyOfRange(buf, pos, b.position()));
         DECODED.set(Math.floorMod(NEXT_DECODED_SLOT.getAndIncrement(), SLOTS), h);
         return h;

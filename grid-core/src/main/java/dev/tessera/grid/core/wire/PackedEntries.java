@@ -19,7 +19,7 @@ public final class PackedEntries {
         try {
             out.writeInt(keysAndValues.size() / 2);
             for (byte[] b : keysAndValues) {
-                Messages.writeBytes(out, b);
+                FieldCodecs.writeBytes(out, b);
             }
         } catch (IOException e) {
             throw new IllegalStateException("in-memory encoding failed", e);
@@ -34,10 +34,10 @@ public final class PackedEntries {
         }
         ByteArrayDataInputStream in = new ByteArrayDataInputStream(packed);
         try {
-            int n = Messages.readCount(in, Messages.MAX_ENTRIES);
+            int n = FieldCodecs.readCount(in, FieldCodecs.MAX_ENTRIES);
             List<byte[]> out = new ArrayList<>(2 * n);
             for (int i = 0; i < 2 * n; i++) {
-                byte[] b = Messages.readBytes(in);
+                byte[] b = FieldCodecs.readBytes(in);
                 if (b == null) {
                     throw new MalformedMessageException("PUT_ALL entry " + i / 2 + " without " + (i % 2 == 0 ? "key" : "value"));
                 }

@@ -18,24 +18,24 @@ public record WriteBehindFlushed(String map, int partition, List<Key> keys) {
         for (Key k : keys) {
             size += 12 + k.key.length;
         }
-        return Messages.write(MessageType.WRITE_BEHIND_FLUSHED, size, out -> {
-            Messages.writeString(out, map);
+        return FieldCodecs.write(MessageType.WRITE_BEHIND_FLUSHED, size, out -> {
+            FieldCodecs.writeString(out, map);
             out.writeInt(partition);
             out.writeInt(keys.size());
             for (Key k : keys) {
-                Messages.writeBytes(out, k.key);
+                FieldCodecs.writeBytes(out, k.key);
                 out.writeLong(k.version);
             }
         });
     }
 
     static WriteBehindFlushed decode(DataInput in) throws IOException {
-        String map = Messages.readString(in);
+        String map = FieldCodecs.readString(in);
         int partition = in.readInt();
-        int n = Messages.readCount(in, Messages.MAX_ENTRIES);
+        int n = FieldCodecs.readCount(in, FieldCodecs.MAX_ENTRIES);
         List<Key> keys = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            byte[] key = Messages.readBytes(in);
+            byte[] key = FieldCodecs.readBytes(in);
             if (key == null) {
                 throw new MalformedMessageException("flushed entry without key");
             }

@@ -12,8 +12,9 @@ import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.serialization.WireFormat;
 import dev.tessera.grid.core.testkit.TestCluster;
 import dev.tessera.grid.core.wire.MessageType;
-import dev.tessera.grid.core.wire.Messages;
-import dev.tessera.grid.core.wire.Messages.TableMessage;
+import dev.tessera.grid.core.wire.QueryMessages;
+import dev.tessera.grid.core.wire.TopologyMessages;
+import dev.tessera.grid.core.wire.TopologyMessages.TableMessage;
 import dev.tessera.grid.membership.ChannelSettings;
 import dev.tessera.grid.membership.ClusterChannel;
 import dev.tessera.grid.membership.RequestOptions;
@@ -163,7 +164,7 @@ class IncompatibleMemberTest {
             rogue.broadcast(new TableMessage(MessageType.TABLE_UPDATE,
                     new PartitionTable(1_000_000_000L, owners, new Address[partitions][])).encode());
             Address m1 = before.members.get(0).topology().self();
-            assertThatThrownBy(() -> rogue.request(m1, new Messages.EntriesQuery(0, "orders", 10_000).encode(), RequestOptions.timeout(5_000))
+            assertThatThrownBy(() -> rogue.request(m1, new QueryMessages.EntriesQuery(0, "orders", 10_000).encode(), RequestOptions.timeout(5_000))
                     .get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).hasMessageContaining("refuses");
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tessera.grid.core.cluster.Messenger;
-import dev.tessera.grid.core.wire.Messages.ReplicateResponse;
+import dev.tessera.grid.core.wire.ReplicationMessages.ReplicateResponse;
 import dev.tessera.grid.core.wire.Status;
 import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.MemberInfo;

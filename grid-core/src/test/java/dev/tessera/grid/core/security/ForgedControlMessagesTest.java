@@ -9,7 +9,7 @@ import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.testkit.TestCluster;
 import dev.tessera.grid.core.wire.MessageType;
-import dev.tessera.grid.core.wire.Messages;
+import dev.tessera.grid.core.wire.TopologyMessages;
 import dev.tessera.grid.membership.RequestOptions;
 import java.time.Duration;
 import java.util.Arrays;
@@ -50,7 +50,7 @@ class ForgedControlMessagesTest {
         // every partition owned by the forger alone, version far ahead: applied, it would make the others drop all data
         PartitionTable forged = tableOwnedBy(forger.topology().self(), 1_000_000_000L);
         long[] refused = notPermitted();
-        forger.channel().broadcast(new Messages.TableMessage(MessageType.TABLE_UPDATE, forged).encode());
+        forger.channel().broadcast(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, forged).encode());
 
         awaitRefusedByEveryOtherMember(forger, refused);
         for (TesseraGrid g : cluster.members()) {
@@ -67,7 +67,7 @@ class ForgedControlMessagesTest {
         owners[7] = new Address[0]; // partition 7's replicas are alive, the table gives it no owner
         PartitionTable forged = new PartitionTable(current.version() + 100, owners, null);
         long[] refused = notPermitted();
-        coordinator.channel().broadcast(new Messages.TableMessage(MessageType.TABLE_UPDATE, forged).encode());
+        coordinator.channel().broadcast(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, forged).encode());
 
         awaitRefusedByEveryOtherMember(coordinator, refused);
         for (TesseraGrid g : cluster.members()) {
@@ -81,7 +81,7 @@ class ForgedControlMessagesTest {
         TesseraGrid coordinator = coordinator();
         long before = coordinator.topology().table().version();
         Address stranger = org.jgroups.util.UUID.randomUUID();
-        coordinator.channel().broadcast(new Messages.TableMessage(MessageType.TABLE_UPDATE,
+        coordinator.channel().broadcast(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE,
                 tableOwnedBy(stranger, before + 100)).encode());
         // it is held for a view that would contain the stranger; a later real table replaces it
         GridMap<String, String> probe = cluster.member(1).map("orders");
@@ -98,7 +98,7 @@ class ForgedControlMessagesTest {
         TesseraGrid coordinator = coordinator();
         long before = coordinator.introspection().rejectedMessages().notPermitted();
         long version = coordinator.topology().table().version();
-        forger.channel().send(coordinator.topology().self(), new Messages.LeaveRequest(victim.topology().self()).encode());
+        forger.channel().send(coordinator.topology().self(), new TopologyMessages.LeaveRequest(victim.topology().self()).encode());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.introspection().rejectedMessages().notPermitted() > before);
         assertThat(coordinator.topology().table().version()).isEqualTo(version);
@@ -116,7 +116,7 @@ class ForgedControlMessagesTest {
         }
         long before = coordinator.introspection().rejectedMessages().notPermitted();
         forger.channel().send(coordinator.topology().self(),
-                new Messages.TransferDone(t.version(), p, List.of(forger.topology().self())).encode());
+                new TopologyMessages.TransferDone(t.version(), p, List.of(forger.topology().self())).encode());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.introspection().rejectedMessages().notPermitted() > before);
         assertThat(coordinator.topology().table().version()).isEqualTo(t.version());
@@ -128,7 +128,7 @@ class ForgedControlMessagesTest {
         TesseraGrid target = cluster.members().stream().filter(g -> g != forger).findFirst().orElseThrow();
         long before = target.introspection().rejectedMessages().notPermitted();
         // a merge-out makes its receiver stop serving and push its data away
-        byte[] mergeOut = new Messages.MergeOut(tableOwnedBy(forger.topology().self(), 1_000_000_000L)).encode();
+        byte[] mergeOut = new TopologyMessages.MergeOut(tableOwnedBy(forger.topology().self(), 1_000_000_000L)).encode();
 
         assertThatThrownBy(() -> forger.channel().request(target.topology().self(), mergeOut, RequestOptions.timeout(10_000)).join())
                 .hasMessageContaining("not the coordinator");

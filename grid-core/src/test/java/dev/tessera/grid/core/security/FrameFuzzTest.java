@@ -7,8 +7,11 @@ import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.core.wire.EventMessages;
 import dev.tessera.grid.core.wire.MessageType;
-import dev.tessera.grid.core.wire.Messages;
+import dev.tessera.grid.core.wire.QueryMessages;
+import dev.tessera.grid.core.wire.ReplicationMessages;
+import dev.tessera.grid.core.wire.TopologyMessages;
 import dev.tessera.grid.membership.RequestOptions;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -115,16 +118,16 @@ class FrameFuzzTest {
         }
         byte[] key = "k1".getBytes(StandardCharsets.UTF_8);
         return List.of(
-                new Messages.TableMessage(MessageType.TABLE_UPDATE, new PartitionTable(t.version() + 5, owners, null)).encode(),
-                new Messages.TransferDone(t.version(), notFuzzers, List.of(self)).encode(),
-                new Messages.LeaveRequest(target.topology().self()).encode(),
-                new Messages.MergeOut(new PartitionTable(t.version() + 5, owners, null)).encode(),
-                new Messages.Replicate(t.version(), "fuzz", MapConfig.defaults(), notFuzzers,
-                        List.of(new Messages.ReplicaEntry(key, key, 1L << 40, 1))).encode(),
-                new Messages.SizeQuery("orders").encode(),
-                new Messages.EntriesQuery(t.version(), "orders", 3).encode(),
-                new Messages.TableQuery().encode(),
-                new Messages.Invalidations("orders", List.of(new Messages.Invalidations.Entry(3, 7, key))).encode());
+                new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, new PartitionTable(t.version() + 5, owners, null)).encode(),
+                new TopologyMessages.TransferDone(t.version(), notFuzzers, List.of(self)).encode(),
+                new TopologyMessages.LeaveRequest(target.topology().self()).encode(),
+                new TopologyMessages.MergeOut(new PartitionTable(t.version() + 5, owners, null)).encode(),
+                new ReplicationMessages.Replicate(t.version(), "fuzz", MapConfig.defaults(), notFuzzers,
+                        List.of(new ReplicationMessages.ReplicaEntry(key, key, 1L << 40, 1))).encode(),
+                new QueryMessages.SizeQuery("orders").encode(),
+                new QueryMessages.EntriesQuery(t.version(), "orders", 3).encode(),
+                new TopologyMessages.TableQuery().encode(),
+                new EventMessages.Invalidations("orders", List.of(new EventMessages.Invalidations.Entry(3, 7, key))).encode());
     }
 
     private static void assertEveryEntryIntact() {

@@ -10,7 +10,9 @@ import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.wire.MessageType;
-import dev.tessera.grid.core.wire.Messages;
+import dev.tessera.grid.core.wire.QueryMessages;
+import dev.tessera.grid.core.wire.ReplicationMessages;
+import dev.tessera.grid.core.wire.TopologyMessages;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -101,16 +103,16 @@ class NonMemberFramesTest {
         List<byte[]> frames = new ArrayList<>();
         Address[][] owners = new Address[partitions][];
         Arrays.setAll(owners, p -> new Address[] {UUID.randomUUID()});
-        frames.add(oneWay(new Messages.TableMessage(MessageType.TABLE_UPDATE, new PartitionTable(1_000_000_000L, owners, null)).encode()));
-        frames.add(oneWay(new Messages.LeaveRequest(members.get(0) instanceof TesseraGrid g ? g.topology().self() : null).encode()));
-        frames.add(request(1, new Messages.MergeOut(new PartitionTable(1_000_000_000L, owners, null)).encode()));
-        frames.add(request(2, new Messages.SizeQuery("orders").encode()));
+        frames.add(oneWay(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, new PartitionTable(1_000_000_000L, owners, null)).encode()));
+        frames.add(oneWay(new TopologyMessages.LeaveRequest(members.get(0) instanceof TesseraGrid g ? g.topology().self() : null).encode()));
+        frames.add(request(1, new TopologyMessages.MergeOut(new PartitionTable(1_000_000_000L, owners, null)).encode()));
+        frames.add(request(2, new QueryMessages.SizeQuery("orders").encode()));
         byte[] key = "k1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        frames.add(request(3, new Messages.Replicate(tableBefore, "orders", MapConfig.builder().backups(1).build(), 0,
-                List.of(new Messages.ReplicaEntry(key, new byte[] {1, 2, 3}, Long.MAX_VALUE, Long.MAX_VALUE))).encode()));
-        frames.add(oneWay(new Messages.TransferDone(tableBefore, 0, List.of(victimAddress)).encode()));
+        frames.add(request(3, new ReplicationMessages.Replicate(tableBefore, "orders", MapConfig.builder().backups(1).build(), 0,
+                List.of(new ReplicationMessages.ReplicaEntry(key, new byte[] {1, 2, 3}, Long.MAX_VALUE, Long.MAX_VALUE))).encode()));
+        frames.add(oneWay(new TopologyMessages.TransferDone(tableBefore, 0, List.of(victimAddress)).encode()));
         for (int p = 0; p < partitions; p++) {
-            frames.add(request(100 + p, new Messages.EntriesQuery(tableBefore, "orders", p).encode()));
+            frames.add(request(100 + p, new QueryMessages.EntriesQuery(tableBefore, "orders", p).encode()));
         }
         List<Address> fakes = new ArrayList<>();
         for (int i = 0; i < FAKE_SENDERS; i++) {

@@ -10,7 +10,8 @@ import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.wire.MessageType;
-import dev.tessera.grid.core.wire.Messages;
+import dev.tessera.grid.core.wire.QueryMessages;
+import dev.tessera.grid.core.wire.TopologyMessages;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -142,12 +143,12 @@ class SecuredMemberFuzzTest {
         Arrays.setAll(owners, p -> new Address[] {UUID.randomUUID()});
         PartitionTable forged = new PartitionTable(t.version() + 1_000, owners, null);
         return List.of(
-                oneWay(new Messages.TableMessage(MessageType.TABLE_UPDATE, forged).encode()),
-                oneWay(new Messages.LeaveRequest(target.topology().self()).encode()),
-                oneWay(new Messages.TransferDone(t.version(), 3, List.of(target.topology().self())).encode()),
-                request(1, new Messages.MergeOut(forged).encode()),
-                request(2, new Messages.EntriesQuery(t.version(), "orders", 3).encode()),
-                request(3, new Messages.SizeQuery("orders").encode()));
+                oneWay(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, forged).encode()),
+                oneWay(new TopologyMessages.LeaveRequest(target.topology().self()).encode()),
+                oneWay(new TopologyMessages.TransferDone(t.version(), 3, List.of(target.topology().self())).encode()),
+                request(1, new TopologyMessages.MergeOut(forged).encode()),
+                request(2, new QueryMessages.EntriesQuery(t.version(), "orders", 3).encode()),
+                request(3, new QueryMessages.SizeQuery("orders").encode()));
     }
 
     private static byte[] oneWay(byte[] body) {

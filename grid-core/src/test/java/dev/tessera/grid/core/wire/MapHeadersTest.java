@@ -6,7 +6,7 @@ import dev.tessera.grid.EvictionConfig;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.MapStoreConfig;
 import dev.tessera.grid.NearCacheConfig;
-import dev.tessera.grid.core.wire.Messages.ClientOp;
+import dev.tessera.grid.core.wire.ClientMessages.ClientOp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,9 +3,9 @@ package dev.tessera.grid.core.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.grid.MapConfig;
-import dev.tessera.grid.core.wire.Messages.ReplicaEntry;
-import dev.tessera.grid.core.wire.Messages.Replicate;
-import dev.tessera.grid.core.wire.Messages.ReplicateResponse;
+import dev.tessera.grid.core.wire.ReplicationMessages.ReplicaEntry;
+import dev.tessera.grid.core.wire.ReplicationMessages.Replicate;
+import dev.tessera.grid.core.wire.ReplicationMessages.ReplicateResponse;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
