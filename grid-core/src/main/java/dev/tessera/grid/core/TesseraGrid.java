@@ -180,8 +180,9 @@ public final class TesseraGrid implements Grid {
         topology = new TopologyState(self, config.partitionCount());
         Replicator replicator = new Replicator(messenger, scheduler, timeout);
         invalidations = new InvalidationPublisher(messenger, config.partitionCount(), scheduler);
-        PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum, invalidations, codec,
-                config.mergePolicies());
+        loadLeases = new LoadLeases(topology, storage);
+        PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum, invalidations::changed,
+                loadLeases, codec, config.mergePolicies());
         expiry = new ExpiryService(storage, topology, primary, config.memberName());
         primary.observers().add(expiry.evictor());
         primary.afterWrite(expiry.evictor()::afterWrite);
@@ -191,7 +192,6 @@ public final class TesseraGrid implements Grid {
         primary.storeHook(mapStores);
         primary.observers().add(mapStores);
         topology.addListener(mapStores::onTable);
-        loadLeases = primary.loads();
         topology.addListener(loadLeases::onTable);
         SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,

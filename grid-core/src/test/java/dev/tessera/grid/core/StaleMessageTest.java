@@ -10,6 +10,7 @@ import dev.tessera.grid.core.cluster.HandoverFences;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
+import dev.tessera.grid.core.loading.LoadLeases;
 import dev.tessera.grid.core.nearcache.InvalidationPublisher;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.replication.PrimaryOperations;
@@ -411,8 +412,8 @@ class StaleMessageTest {
     private PrimaryOperations primaryOps(TopologyState ts, LocalStorage storage, Messenger messenger, QuorumTracker quorum,
                                          long timeoutMillis) {
         return new PrimaryOperations(ts, storage, new Replicator(messenger, scheduler, timeoutMillis),
-                new HybridClock(System::currentTimeMillis), quorum, new InvalidationPublisher(messenger, PARTITIONS, scheduler),
-                new dev.tessera.grid.core.serialization.KryoCodec(java.util.List.of()), java.util.Map.of());
+                new HybridClock(System::currentTimeMillis), quorum, new InvalidationPublisher(messenger, PARTITIONS, scheduler)::changed,
+                new LoadLeases(ts, storage), new dev.tessera.grid.core.serialization.KryoCodec(java.util.List.of()), java.util.Map.of());
     }
 
     /** Every partition owned by {@code owners} in that order. */

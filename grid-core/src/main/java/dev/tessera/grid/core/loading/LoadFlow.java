@@ -3,7 +3,6 @@ package dev.tessera.grid.core.loading;
 import dev.tessera.grid.GridLoadException;
 import dev.tessera.grid.LoadOptions;
 import dev.tessera.grid.MapConfig;
-import dev.tessera.grid.core.map.GridMapImpl;
 import dev.tessera.grid.core.serialization.KryoCodec;
 import dev.tessera.grid.core.wire.ClientMessages.OpResponse;
 import dev.tessera.grid.core.wire.OpCode;
@@ -96,7 +95,7 @@ public final class LoadFlow {
     public <K, V> V getOrLoad(K key, byte[] k, int p, LoadOptions options, Function<? super K, ? extends V> loader,
                               boolean ownFailureAsIs) {
         long beta = Double.doubleToRawLongBits(options.earlyRefreshBeta());
-        OpResponse r = GridMapImpl.await(caller.call(OpCode.LOAD_OR_LEASE, p, k, null, null, beta, 0));
+        OpResponse r = Futures.await(caller.call(OpCode.LOAD_OR_LEASE, p, k, null, null, beta, 0));
         if (r.error() != null) {
             throw new GridLoadException("getOrLoad on map '" + map + "': the loader threw on the caller that loaded this key: "
                     + r.error());
@@ -142,7 +141,7 @@ public final class LoadFlow {
         OpResponse stored;
         try {
             LoadStamp stamp = new LoadStamp(millis(options.staleWhileRevalidate()), loadMillis(start, options));
-            stored = GridMapImpl.await(caller.call(OpCode.LOAD_COMPLETE, p, k, bytes, stamp.encode(), lease, millis(options.timeToLive())));
+            stored = Futures.await(caller.call(OpCode.LOAD_COMPLETE, p, k, bytes, stamp.encode(), lease, millis(options.timeToLive())));
         } catch (RuntimeException e) {
             reportFailure(k, p, lease, "storing the loaded value failed: " + describe(e));
             throw e;
@@ -155,7 +154,7 @@ public final class LoadFlow {
     private void reportFailure(byte[] k, int p, long lease, String why) {
         String text = why.length() > MAX_ERROR_CHARS ? why.substring(0, MAX_ERROR_CHARS) + "..." : why;
         try {
-            GridMapImpl.await(caller.call(OpCode.LOAD_FAILED, p, k, text.getBytes(StandardCharsets.UTF_8), null, lease, 0));
+            Futures.await(caller.call(OpCode.LOAD_FAILED, p, k, text.getBytes(StandardCharsets.UTF_8), null, lease, 0));
         } catch (RuntimeException e) {
             log.debug("Could not report a failed load of map '{}' (the lease runs out instead): {}", map, e.toString());
         }

@@ -1,6 +1,7 @@
 package dev.tessera.grid.core.map;
 
 import dev.tessera.grid.GridTimeoutException;
+import dev.tessera.grid.core.loading.Futures;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.wire.Messages;
 import dev.tessera.grid.core.wire.QueryMessages.EntriesQuery;
@@ -44,7 +45,7 @@ final class ClusterScan {
         }
         long total = 0;
         for (CompletableFuture<Long> c : counts) {
-            total += GridMapImpl.await(c);
+            total += Futures.await(c);
         }
         return total;
     }
@@ -62,7 +63,7 @@ final class ClusterScan {
                 r = MapQueries.localEntries(ctx, new EntriesQuery(t.version(), map, p), false);
             } else if (owner != null) {
                 try {
-                    byte[] reply = GridMapImpl.await(ctx.messenger().request(owner,
+                    byte[] reply = Futures.await(ctx.messenger().request(owner,
                             new EntriesQuery(t.version(), map, p).encode(), ctx.timeoutMillis()));
                     r = Messages.decode(reply, EntriesResponse.class);
                 } catch (MemberUnreachableException e) {

@@ -1,8 +1,9 @@
 package dev.tessera.grid.core.map;
 
+import static dev.tessera.grid.core.loading.Futures.await;
+
 import dev.tessera.grid.EntryListener;
 import dev.tessera.grid.GridBuilder;
-import dev.tessera.grid.GridException;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.LoadOptions;
 import dev.tessera.grid.Registration;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -669,21 +669,5 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     @SuppressWarnings("unchecked")
     K key(byte[] bytes) {
         return (K) ctx.codec().deserialize(bytes);
-    }
-
-    /** Joins {@code f}, rethrowing its failure unwrapped (a checked cause wrapped in {@link GridException}). */
-    public static <T> T await(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new GridException("Operation failed: " + cause, cause);
-        }
     }
 }

@@ -5,6 +5,7 @@ import dev.tessera.grid.GridLoadException;
 import dev.tessera.grid.MapStore;
 import dev.tessera.grid.core.serialization.KryoCodec;
 import dev.tessera.grid.core.store.Bytes;
+import dev.tessera.grid.core.wire.StoreErrors;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

@@ -8,7 +8,6 @@ import dev.tessera.grid.core.serialization.KryoCodec;
 import dev.tessera.grid.core.cluster.QuorumTracker;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.loading.LoadLeases;
-import dev.tessera.grid.core.nearcache.InvalidationPublisher;
 import dev.tessera.grid.core.partition.KeyPartitioner;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.store.Bytes;
@@ -68,7 +67,7 @@ public final class PrimaryOperations {
     private final Replicator replicator;
     private final HybridClock clock;
     private final QuorumTracker quorum;
-    private final InvalidationPublisher invalidations;
+    private final KeyInvalidator invalidations;
     private final MergeDecider merges;
     private final ChangeObservers observers = new ChangeObservers();
     private final KeyPartitioner partitioner;
@@ -76,8 +75,12 @@ public final class PrimaryOperations {
     private volatile StoreHook storeHook = StoreHook.NONE;
     private final LoadLeases loads;
 
+    /**
+     * @param invalidations told of each key changed in a near-cached map
+     * @param loads         the getOrLoad leases this member grants as primary
+     */
     public PrimaryOperations(TopologyState topology, LocalStorage storage, Replicator replicator, HybridClock clock,
-                             QuorumTracker quorum, InvalidationPublisher invalidations, KryoCodec codec,
+                             QuorumTracker quorum, KeyInvalidator invalidations, LoadLeases loads, KryoCodec codec,
                              Map<String, MergePolicy> mergePolicies) {
         this.merges = new MergeDecider(codec, mergePolicies);
         this.partitioner = new KeyPartitioner(storage.partitionCount());
@@ -87,12 +90,7 @@ public final class PrimaryOperations {
         this.clock = clock;
         this.quorum = quorum;
         this.invalidations = invalidations;
-        this.loads = new LoadLeases(topology, storage);
-    }
-
-    /** The getOrLoad leases this member grants as primary. */
-    public LoadLeases loads() {
-        return loads;
+        this.loads = loads;
     }
 
     /**

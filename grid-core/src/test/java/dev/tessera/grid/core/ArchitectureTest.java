@@ -1,0 +1,71 @@
+package dev.tessera.grid.core;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The layering of grid-core's packages, checked on the compiled main classes (tests may reach across).
+ * The classes directly in {@code dev.tessera.grid.core} ({@link TesseraGrid}, {@link InboundDispatcher}, ...)
+ * assemble everything: they may import every package, and no package imports them. Below the packages
+ * that carry operations lie {@code cluster} and {@code wire}, and below those the leaves
+ * {@code serialization}, {@code partition} and {@code store}.
+ */
+@AnalyzeClasses(packages = "dev.tessera.grid.core", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+    private static final String CORE = "dev.tessera.grid.core";
+
+    /** The packages that carry an operation: the map facade, its routing, the owner side and its clients. */
+    private static final String[] OPERATION_PACKAGES = {
+        CORE + ".map..", CORE + ".routing..", CORE + ".replication..", CORE + ".migration..", CORE + ".loading..",
+        CORE + ".events..", CORE + ".expiry..", CORE + ".mapstore..", CORE + ".nearcache..",
+    };
+
+    @ArchTest
+    static final ArchRule noCycleBetweenPackages = slices().matching(CORE + ".(*)..").should().beFreeOfCycles()
+            .because("a cycle makes all its packages one unit: none can be read, tested or changed alone");
+
+    @ArchTest
+    static final ArchRule noPackageImportsTheAssembly = noClasses()
+            .that().resideInAPackage(CORE + "..").and().resideOutsideOfPackage(CORE)
+            .should().dependOnClassesThat().resideInAPackage(CORE)
+            .because("the root package assembles the packages: one that reached back into it would depend on all of them");
+
+    @ArchTest
+    static final ArchRule basePackagesDoNotImportOperationPackages = noClasses()
+            .that().resideInAnyPackage(CORE + ".serialization..", CORE + ".partition..", CORE + ".store..", CORE + ".wire..",
+                    CORE + ".cluster..")
+            .should().dependOnClassesThat().resideInAnyPackage(OPERATION_PACKAGES)
+            .because("serialization, partition tables, storage, the wire format and the cluster's topology sit below "
+                    + "every operation path");
+
+    @ArchTest
+    static final ArchRule serializationIsALeaf = leaf("serialization");
+
+    @ArchTest
+    static final ArchRule partitionIsALeaf = leaf("partition");
+
+    @ArchTest
+    static final ArchRule storeIsALeaf = leaf("store");
+
+    /** A first step of "JGroups behind one door": the packages that do without it today stay without it. */
+    @ArchTest
+    static final ArchRule leavesWithoutJGroupsStayWithout = noClasses()
+            .that().resideInAnyPackage(CORE + ".serialization..", CORE + ".store..")
+            .should().dependOnClassesThat().resideInAPackage("org.jgroups..")
+            .because("only grid-membership should speak JGroups; these packages need none of it");
+
+    /** No class of {@code pkg} imports another grid-core package. */
+    private static ArchRule leaf(String pkg) {
+        String own = CORE + "." + pkg + "..";
+        return noClasses().that().resideInAPackage(own)
+                .should().dependOnClassesThat(resideInAPackage(CORE + "..").and(resideOutsideOfPackage(own)))
+                .because(pkg + " is a leaf everything else builds on");
+    }
+}
