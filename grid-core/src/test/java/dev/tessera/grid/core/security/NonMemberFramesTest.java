@@ -13,23 +13,13 @@ import dev.tessera.grid.core.wire.MessageType;
 import dev.tessera.grid.core.wire.QueryMessages;
 import dev.tessera.grid.core.wire.ReplicationMessages;
 import dev.tessera.grid.core.wire.TopologyMessages;
-import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jgroups.Address;
-import org.jgroups.BytesMessage;
-import org.jgroups.Event;
-import org.jgroups.JChannel;
-import org.jgroups.Message;
-import org.jgroups.PhysicalAddress;
-import org.jgroups.Receiver;
-import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.UNICAST3;
 import org.jgroups.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -45,16 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  * cluster, and an {@code ENTRIES_QUERY} dumped a map; now every frame is dropped unanswered and counted.
  */
 class NonMemberFramesTest {
-    private static final byte REQUEST = 1; // ClusterChannel's frame types
-    private static final byte MESSAGE = 5;
     private static final int ENTRIES = 500;
     private static final int FAKE_SENDERS = 171;
 
     @TempDir
     Path discovery;
     private final List<Grid> members = new ArrayList<>();
-    private JChannel outsider;
-    private final AtomicInteger received = new AtomicInteger();
+    private Outsider outsider;
 
     @BeforeEach
     void start() throws Exception {
@@ -68,18 +55,7 @@ class NonMemberFramesTest {
         for (int i = 0; i < ENTRIES; i++) {
             map.put("k" + i, "v" + i);
         }
-        TCP transport = new TCP();
-        transport.setBindAddress(InetAddress.getLoopbackAddress());
-        transport.setBindPort(0);
-        transport.setValue("bundler_type", "no-bundler"); // written on the caller's thread: no queue to overflow
-        outsider = new JChannel(transport);
-        outsider.setReceiver(new Receiver() {
-            @Override
-            public void receive(Message msg) {
-                received.incrementAndGet();
-            }
-        });
-        outsider.connect("outsider-test");
+        outsider = Outsider.connect("outsider-test");
     }
 
     @AfterEach
@@ -94,35 +70,33 @@ class NonMemberFramesTest {
     void framesFromSendersOutsideTheViewAreDroppedUnansweredAndCounted() throws Exception {
         TesseraGrid victim = (TesseraGrid) members.get(1);
         Address victimAddress = victim.topology().self();
-        PhysicalAddress victimSocket = (PhysicalAddress) victim.channel().jgroupsChannel()
-                .down(new Event(Event.GET_PHYSICAL_ADDRESS, victimAddress));
-        outsider.getProtocolStack().getTransport().addPhysicalAddressToCache(victimAddress, victimSocket);
+        outsider.aimAt(victim);
         long tableBefore = victim.topology().table().version();
         int partitions = victim.topology().table().partitionCount();
 
         List<byte[]> frames = new ArrayList<>();
         Address[][] owners = new Address[partitions][];
         Arrays.setAll(owners, p -> new Address[] {UUID.randomUUID()});
-        frames.add(oneWay(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, new PartitionTable(1_000_000_000L, owners, null)).encode()));
-        frames.add(oneWay(new TopologyMessages.LeaveRequest(members.get(0) instanceof TesseraGrid g ? g.topology().self() : null).encode()));
-        frames.add(request(1, new TopologyMessages.MergeOut(new PartitionTable(1_000_000_000L, owners, null)).encode()));
-        frames.add(request(2, new QueryMessages.SizeQuery("orders").encode()));
+        frames.add(Outsider.oneWay(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, new PartitionTable(1_000_000_000L, owners, null)).encode()));
+        frames.add(Outsider.oneWay(new TopologyMessages.LeaveRequest(members.get(0) instanceof TesseraGrid g ? g.topology().self() : null).encode()));
+        frames.add(Outsider.request(1, new TopologyMessages.MergeOut(new PartitionTable(1_000_000_000L, owners, null)).encode()));
+        frames.add(Outsider.request(2, new QueryMessages.SizeQuery("orders").encode()));
         byte[] key = "k1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        frames.add(request(3, new ReplicationMessages.Replicate(tableBefore, "orders", MapConfig.builder().backups(1).build(), 0,
+        frames.add(Outsider.request(3, new ReplicationMessages.Replicate(tableBefore, "orders", MapConfig.builder().backups(1).build(), 0,
                 List.of(new ReplicationMessages.ReplicaEntry(key, new byte[] {1, 2, 3}, Long.MAX_VALUE, Long.MAX_VALUE))).encode()));
-        frames.add(oneWay(new TopologyMessages.TransferDone(tableBefore, 0, List.of(victimAddress)).encode()));
+        frames.add(Outsider.oneWay(new TopologyMessages.TransferDone(tableBefore, 0, List.of(victimAddress)).encode()));
         for (int p = 0; p < partitions; p++) {
-            frames.add(request(100 + p, new QueryMessages.EntriesQuery(tableBefore, "orders", p).encode()));
+            frames.add(Outsider.request(100 + p, new QueryMessages.EntriesQuery(tableBefore, "orders", p).encode()));
         }
         List<Address> fakes = new ArrayList<>();
         for (int i = 0; i < FAKE_SENDERS; i++) {
             fakes.add(UUID.randomUUID());
         }
-        fakes.add(outsider.getAddress()); // its own address too: a reply would reach it
+        fakes.add(outsider.address()); // its own address too: a reply would reach it
         long sent = 0;
         for (Address fake : fakes) {
             for (byte[] frame : frames) {
-                outsider.send(new BytesMessage(victimAddress, frame).setSrc(fake));
+                outsider.send(victimAddress, frame, fake);
                 sent++;
             }
         }
@@ -136,7 +110,7 @@ class NonMemberFramesTest {
         assertThat(victim.introspection().rejectedMessages().fromNonMembers()).isGreaterThan(sent * 9 / 10);
 
         assertThat(victim.topology().table().version()).isEqualTo(tableBefore);
-        assertThat(received.get()).as("answers the outsider received").isZero();
+        assertThat(outsider.received.get()).as("answers the outsider received").isZero();
         UNICAST3 unicast = victim.channel().jgroupsChannel().getProtocolStack().findProtocol(UNICAST3.class);
         assertThat(fakes).noneMatch(unicast::hasSendConnectionTo); // nothing to retransmit to senders that are not members
         for (Grid g : members) {
@@ -146,18 +120,5 @@ class NonMemberFramesTest {
             }
         }
         assertThat(victim.introspection().rejectedMessages().notPermitted()).isZero(); // never got past the channel
-    }
-
-    private static byte[] oneWay(byte[] body) {
-        byte[] frame = new byte[1 + body.length];
-        frame[0] = MESSAGE;
-        System.arraycopy(body, 0, frame, 1, body.length);
-        return frame;
-    }
-
-    private static byte[] request(long id, byte[] body) {
-        ByteBuffer frame = ByteBuffer.allocate(9 + body.length);
-        frame.put(REQUEST).putLong(id).put(body);
-        return frame.array();
     }
 }

@@ -14,10 +14,8 @@ import dev.tessera.grid.core.wire.QueryMessages;
 import dev.tessera.grid.core.wire.TopologyMessages;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,11 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.jgroups.Address;
-import org.jgroups.BytesMessage;
-import org.jgroups.Event;
-import org.jgroups.JChannel;
 import org.jgroups.PhysicalAddress;
-import org.jgroups.protocols.TCP;
 import org.jgroups.stack.IpAddress;
 import org.jgroups.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +46,7 @@ class SecuredMemberFuzzTest {
     @TempDir
     Path discovery;
     private final List<Grid> members = new ArrayList<>();
-    private JChannel outsider;
+    private Outsider outsider;
 
     @BeforeEach
     void start() throws Exception {
@@ -67,12 +61,7 @@ class SecuredMemberFuzzTest {
         for (int i = 0; i < ENTRIES; i++) {
             map.put("k" + i, "v" + i);
         }
-        TCP transport = new TCP();
-        transport.setBindAddress(InetAddress.getLoopbackAddress());
-        transport.setBindPort(0);
-        transport.setValue("bundler_type", "no-bundler");
-        outsider = new JChannel(transport);
-        outsider.connect("secured-fuzz");
+        outsider = Outsider.connect("secured-fuzz");
     }
 
     @AfterEach
@@ -87,9 +76,7 @@ class SecuredMemberFuzzTest {
     void randomAndMutatedFramesWithoutTheSecretReachNothing() throws Exception {
         TesseraGrid victim = (TesseraGrid) members.get(1);
         Address victimAddress = victim.topology().self();
-        PhysicalAddress socket = (PhysicalAddress) victim.channel().jgroupsChannel()
-                .down(new Event(Event.GET_PHYSICAL_ADDRESS, victimAddress));
-        outsider.getProtocolStack().getTransport().addPhysicalAddressToCache(victimAddress, socket);
+        PhysicalAddress socket = outsider.aimAt(victim);
         long tableBefore = victim.topology().table().version();
         List<byte[]> corpus = wellFormed(victim);
         Random random = new Random(20261203L);
@@ -97,14 +84,14 @@ class SecuredMemberFuzzTest {
         long heapBefore = usedHeapAfterGc();
         WarningCounter warnings = WarningCounter.attach();
 
-        List<Address> senders = List.of(UUID.randomUUID(), UUID.randomUUID(), outsider.getAddress(),
+        List<Address> senders = List.of(UUID.randomUUID(), UUID.randomUUID(), outsider.address(),
                 ((TesseraGrid) members.get(0)).topology().self()); // even posing as the other member
         for (int i = 0; i < FRAMES; i++) {
             byte[] noise = new byte[random.nextInt(2_000)];
             random.nextBytes(noise);
-            outsider.send(new BytesMessage(victimAddress, noise).setSrc(senders.get(i % senders.size())));
+            outsider.send(victimAddress, noise, senders.get(i % senders.size()));
             byte[] frame = FrameMutation.mutate(corpus.get(random.nextInt(corpus.size())), random);
-            outsider.send(new BytesMessage(victimAddress, frame).setSrc(senders.get((i + 1) % senders.size())));
+            outsider.send(victimAddress, frame, senders.get((i + 1) % senders.size()));
         }
         IpAddress ip = (IpAddress) socket;
         for (int c = 0; c < 100; c++) { // garbage that is not even a JGroups connection
@@ -143,23 +130,12 @@ class SecuredMemberFuzzTest {
         Arrays.setAll(owners, p -> new Address[] {UUID.randomUUID()});
         PartitionTable forged = new PartitionTable(t.version() + 1_000, owners, null);
         return List.of(
-                oneWay(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, forged).encode()),
-                oneWay(new TopologyMessages.LeaveRequest(target.topology().self()).encode()),
-                oneWay(new TopologyMessages.TransferDone(t.version(), 3, List.of(target.topology().self())).encode()),
-                request(1, new TopologyMessages.MergeOut(forged).encode()),
-                request(2, new QueryMessages.EntriesQuery(t.version(), "orders", 3).encode()),
-                request(3, new QueryMessages.SizeQuery("orders").encode()));
-    }
-
-    private static byte[] oneWay(byte[] body) {
-        byte[] frame = new byte[1 + body.length];
-        frame[0] = 5; // ClusterChannel's MESSAGE
-        System.arraycopy(body, 0, frame, 1, body.length);
-        return frame;
-    }
-
-    private static byte[] request(long id, byte[] body) {
-        return ByteBuffer.allocate(9 + body.length).put((byte) 1).putLong(id).put(body).array(); // REQUEST
+                Outsider.oneWay(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, forged).encode()),
+                Outsider.oneWay(new TopologyMessages.LeaveRequest(target.topology().self()).encode()),
+                Outsider.oneWay(new TopologyMessages.TransferDone(t.version(), 3, List.of(target.topology().self())).encode()),
+                Outsider.request(1, new TopologyMessages.MergeOut(forged).encode()),
+                Outsider.request(2, new QueryMessages.EntriesQuery(t.version(), "orders", 3).encode()),
+                Outsider.request(3, new QueryMessages.SizeQuery("orders").encode()));
     }
 
     private static long usedHeapAfterGc() {
