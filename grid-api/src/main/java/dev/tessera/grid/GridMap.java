@@ -38,7 +38,14 @@ import java.util.function.Function;
  * <p><b>Iteration and size.</b> {@link #size()}, {@link #keySet()}, {@link #values()} and
  * {@link #entrySet()} are cluster-wide and weakly consistent, like those of
  * {@link java.util.concurrent.ConcurrentHashMap}: they never throw
- * {@link java.util.ConcurrentModificationException} and reflect some of the concurrent updates.
+ * {@link java.util.ConcurrentModificationException} and reflect some of the concurrent updates. Their
+ * iterators support {@code remove()}, which removes the entry from the map.
+ *
+ * <p><b>Keys of types the grid cannot store.</b> A lookup ({@code get}, {@code containsKey},
+ * {@code getOrDefault}, {@code remove(key)}, {@code remove(key, value)}, {@code keySet().contains},
+ * {@code entrySet().contains}) with a key whose type is not registered answers as for an absent key:
+ * such a key can never be in the map. A write with one throws {@link GridSerializationException} that
+ * says which type to register.
  *
  * <p><b>Async twins.</b> The {@code ...Async} methods never block the caller on the network; their
  * futures complete on {@link java.util.concurrent.ForkJoinPool#commonPool()} (or at once, for a

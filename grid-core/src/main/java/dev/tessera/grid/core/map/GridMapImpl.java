@@ -5,6 +5,7 @@ import static dev.tessera.grid.core.loading.Futures.await;
 import dev.tessera.grid.EntryListener;
 import dev.tessera.grid.GridBuilder;
 import dev.tessera.grid.GridMap;
+import dev.tessera.grid.GridSerializationException;
 import dev.tessera.grid.LoadOptions;
 import dev.tessera.grid.Registration;
 import dev.tessera.grid.MapConfig;
@@ -101,7 +102,10 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     @Override
     public V get(Object key) {
         checkUsable();
-        byte[] k = keyBytes(key);
+        byte[] k = lookupKeyBytes(key);
+        if (k == null) {
+            return null;
+        }
         int p = ctx.partitioner().partitionOf(k);
         Record r = readLocally(p, k);
         if (r != null) {
@@ -112,7 +116,10 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     private CompletableFuture<V> getFuture(K key) {
         checkUsable();
-        byte[] k = keyBytes(key);
+        byte[] k = lookupKeyBytes(key);
+        if (k == null) {
+            return CompletableFuture.completedFuture(null);
+        }
         int p = ctx.partitioner().partitionOf(k);
         Record r = readLocally(p, k);
         if (r != null) {
@@ -241,7 +248,12 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public V remove(Object key) {
-        return await(keyCall(OpCode.REMOVE, key).thenApply(r -> value(r.value())));
+        checkUsable();
+        byte[] k = lookupKeyBytes(key);
+        if (k == null) {
+            return null;
+        }
+        return await(call(OpCode.REMOVE, ctx.partitioner().partitionOf(k), k, null, null, 0).thenApply(r -> value(r.value())));
     }
 
     private CompletableFuture<V> removeFuture(K key) {
@@ -291,8 +303,17 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
             return false; // ConcurrentMap: a null value is never mapped
         }
         checkUsable();
-        byte[] k = keyBytes(key);
-        return await(call(OpCode.REMOVE_IF_EQUALS, ctx.partitioner().partitionOf(k), k, null, ctx.codec().serialize(value), 0)
+        byte[] k = lookupKeyBytes(key);
+        byte[] v;
+        try {
+            v = ctx.codec().serialize(value);
+        } catch (GridSerializationException neverStored) {
+            return false;
+        }
+        if (k == null) {
+            return false;
+        }
+        return await(call(OpCode.REMOVE_IF_EQUALS, ctx.partitioner().partitionOf(k), k, null, v, 0)
                 .thenApply(OpResponse::flag));
     }
 
@@ -636,6 +657,19 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     int partitionCount() {
         return ctx.topology().table().partitionCount();
+    }
+
+    /**
+     * The key's bytes for a lookup, or {@code null} if the key could never have been written (its type, or a type
+     * inside it, is not registered, or it cannot be serialized deterministically): the Map contract has such a
+     * lookup answer as for an absent key, where a write with it fails with {@link GridSerializationException}.
+     */
+    private byte[] lookupKeyBytes(Object key) {
+        try {
+            return keyBytes(key);
+        } catch (GridSerializationException neverStored) {
+            return null;
+        }
     }
 
     byte[] keyBytes(Object key) {
