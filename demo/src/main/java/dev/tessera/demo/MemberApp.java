@@ -228,6 +228,11 @@ public final class MemberApp {
             return server.getAddress().getPort();
         }
 
+        /** HTTP handler threads busy with a request right now (for tests of the server's limits). */
+        int busyHandlerThreads() {
+            return httpThreads instanceof ThreadPoolExecutor pool ? pool.getActiveCount() : 0;
+        }
+
         /** The status page, e.g. {@code http://127.0.0.1:8081/}. */
         public String url() {
             return "http://127.0.0.1:" + httpPort() + "/";

@@ -7,6 +7,7 @@ import dev.tessera.grid.Grid;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
@@ -24,9 +25,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,25 +111,21 @@ class HttpHardeningTest {
     @Test
     void aClientSendingOneBytePerSecondIsCutOffAndDoesNotDelayOthers() throws Exception {
         long deadlineSeconds = Long.parseLong(HttpLimits.current().get(HttpLimits.MAX_REQ_TIME));
-        ExecutorService slow = Executors.newSingleThreadExecutor();
+        ScheduledExecutorService slow = Executors.newSingleThreadScheduledExecutor();
         try (Socket s = socket()) {
             OutputStream out = s.getOutputStream();
             out.write(("PUT /kv/slow/k HTTP/1.1\r\nHost: 127.0.0.1:" + member.httpPort() + "\r\nContent-Length: 100\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             long t0 = System.nanoTime();
-            Future<?> dripping = slow.submit(() -> {
+            ScheduledFuture<?> dripping = slow.scheduleAtFixedRate(() -> { // the attack: one byte a second
                 try {
-                    for (int i = 0; i < 100; i++) {
-                        out.write('x');
-                        out.flush();
-                        Thread.sleep(1000); // the attack: one byte a second
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // cut off by the server: expected
+                    out.write('x');
+                    out.flush();
+                } catch (IOException cutOff) {
+                    throw new UncheckedIOException(cutOff); // cut off by the server: expected, ends the drip
                 }
-                return null;
-            });
+            }, 0, 1, TimeUnit.SECONDS);
             // meanwhile, other requests are answered at once
             for (int i = 0; i < 5; i++) {
                 long r0 = System.nanoTime();
@@ -158,7 +155,9 @@ class HttpHardeningTest {
                 s.getOutputStream().flush();
                 slowloris.add(s);
             }
-            Thread.sleep(300); // let the server hand them all to handler threads (nothing to await from outside)
+            int holding = slowloris.size();
+            await("every slow client holds a handler thread").atMost(Duration.ofSeconds(10))
+                    .until(() -> member.busyHandlerThreads() >= holding);
             long t0 = System.nanoTime();
             assertThat(raw("GET /api/ping HTTP/1.1\r\nHost: 127.0.0.1:" + member.httpPort() + "\r\n\r\n"))
                     .startsWith("HTTP/1.1 200");

@@ -7,6 +7,7 @@ import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.NearCacheConfig;
 import dev.tessera.grid.core.TesseraGrid;
+import dev.tessera.grid.core.testkit.Heap;
 import dev.tessera.grid.core.testkit.TestCluster;
 import java.util.HashMap;
 import java.util.Map;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.store.MapContainer;
+import dev.tessera.grid.core.testkit.Heap;
 import dev.tessera.grid.core.testkit.TestCluster;
 import java.util.ArrayList;
 import java.util.List;

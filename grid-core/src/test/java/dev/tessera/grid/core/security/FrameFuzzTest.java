@@ -6,6 +6,7 @@ import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.testkit.Heap;
 import dev.tessera.grid.core.testkit.TestCluster;
 import dev.tessera.grid.core.wire.EventMessages;
 import dev.tessera.grid.core.wire.MessageType;
@@ -60,7 +61,7 @@ class FrameFuzzTest {
         Random random = new Random(20261203L);
         WarningCounter warnings = WarningCounter.attach();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
-        long heapBefore = usedHeapAfterGc();
+        long heapBefore = Heap.usedAfterGc();
         try {
             List<CompletableFuture<byte[]>> answers = new ArrayList<>();
             for (int i = 0; i < FRAMES; i++) {
@@ -83,7 +84,7 @@ class FrameFuzzTest {
                 .as("frames refused").isGreaterThan(FRAMES);
         int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
         assertThat(threadsAfter).as("threads").isLessThan(threadsBefore + 128);
-        assertThat(usedHeapAfterGc() - heapBefore).as("heap growth").isLessThan(64L << 20);
+        assertThat(Heap.usedAfterGc() - heapBefore).as("heap growth").isLessThan(64L << 20);
         assertThat(warnings.count.get()).as("warnings logged for %d hostile frames", 2 * FRAMES).isLessThan(200);
     }
 
@@ -145,8 +146,4 @@ class FrameFuzzTest {
         assertThat(cluster.copyCounts("orders")).containsExactly((long) ENTRIES, (long) ENTRIES);
     }
 
-    private static long usedHeapAfterGc() {
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
 }

@@ -6,14 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.tessera.grid.Grid;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
-import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.wire.MessageType;
 import dev.tessera.grid.core.wire.QueryMessages;
 import dev.tessera.grid.core.wire.ReplicationMessages;
 import dev.tessera.grid.core.wire.TopologyMessages;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,30 +38,22 @@ class NonMemberFramesTest {
 
     @TempDir
     Path discovery;
-    private final List<Grid> members = new ArrayList<>();
+    private AttackedPair pair;
+    private List<Grid> members;
     private Outsider outsider;
 
     @BeforeEach
     void start() throws Exception {
-        for (String name : List.of("a", "b")) {
-            members.add(Grid.builder().clusterName("outsider-test").memberName(name)
-                    .transport(Transport.tcp(0).withDiscoveryFolder(discovery))
-                    .failureDetectionTimeout(Duration.ofSeconds(2)).start());
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> members.get(0).members().size() == 2);
-        GridMap<String, String> map = members.get(0).map("orders", MapConfig.builder().backups(1).build());
-        for (int i = 0; i < ENTRIES; i++) {
-            map.put("k" + i, "v" + i);
-        }
-        outsider = Outsider.connect("outsider-test");
+        pair = AttackedPair.start("outsider-test", discovery, ENTRIES, b -> { });
+        outsider = pair.outsider();
+        members = pair.members();
     }
 
     @AfterEach
     void stop() {
-        if (outsider != null) {
-            outsider.close();
+        if (pair != null) {
+            pair.close();
         }
-        members.forEach(Grid::close);
     }
 
     @Test
@@ -114,7 +104,7 @@ class NonMemberFramesTest {
         UNICAST3 unicast = victim.channel().jgroupsChannel().getProtocolStack().findProtocol(UNICAST3.class);
         assertThat(fakes).noneMatch(unicast::hasSendConnectionTo); // nothing to retransmit to senders that are not members
         for (Grid g : members) {
-            GridMap<String, String> m = g.map("orders", MapConfig.builder().backups(1).build());
+            GridMap<String, String> m = g.map("orders");
             for (int i = 0; i < ENTRIES; i++) {
                 assertThat(m.get("k" + i)).isEqualTo("v" + i);
             }

@@ -1,14 +1,13 @@
 package dev.tessera.grid.core.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.tessera.grid.Grid;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.Security;
-import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.testkit.Heap;
 import dev.tessera.grid.core.wire.MessageType;
 import dev.tessera.grid.core.wire.QueryMessages;
 import dev.tessera.grid.core.wire.TopologyMessages;
@@ -17,8 +16,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -45,31 +42,22 @@ class SecuredMemberFuzzTest {
 
     @TempDir
     Path discovery;
-    private final List<Grid> members = new ArrayList<>();
+    private AttackedPair pair;
+    private List<Grid> members;
     private Outsider outsider;
 
     @BeforeEach
     void start() throws Exception {
-        for (String name : List.of("a", "b")) {
-            members.add(Grid.builder().clusterName("secured-fuzz").memberName(name)
-                    .transport(Transport.tcp(0).withDiscoveryFolder(discovery))
-                    .security(Security.sharedSecret(SECRET))
-                    .failureDetectionTimeout(Duration.ofSeconds(2)).start());
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> members.get(0).members().size() == 2);
-        GridMap<String, String> map = members.get(0).map("orders");
-        for (int i = 0; i < ENTRIES; i++) {
-            map.put("k" + i, "v" + i);
-        }
-        outsider = Outsider.connect("secured-fuzz");
+        pair = AttackedPair.start("secured-fuzz", discovery, ENTRIES, b -> b.security(Security.sharedSecret(SECRET)));
+        outsider = pair.outsider();
+        members = pair.members();
     }
 
     @AfterEach
     void stop() {
-        if (outsider != null) {
-            outsider.close();
+        if (pair != null) {
+            pair.close();
         }
-        members.forEach(Grid::close);
     }
 
     @Test
@@ -81,7 +69,7 @@ class SecuredMemberFuzzTest {
         List<byte[]> corpus = wellFormed(victim);
         Random random = new Random(20261203L);
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
-        long heapBefore = usedHeapAfterGc();
+        long heapBefore = Heap.usedAfterGc();
         WarningCounter warnings = WarningCounter.attach();
 
         List<Address> senders = List.of(UUID.randomUUID(), UUID.randomUUID(), outsider.address(),
@@ -120,7 +108,7 @@ class SecuredMemberFuzzTest {
         }
         assertThat(victim.topology().table().version()).isEqualTo(tableBefore);
         assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).as("threads").isLessThan(threadsBefore + 64);
-        assertThat(usedHeapAfterGc() - heapBefore).as("heap growth").isLessThan(64L << 20);
+        assertThat(Heap.usedAfterGc() - heapBefore).as("heap growth").isLessThan(64L << 20);
         assertThat(warnings.count.get()).as("warnings logged for %d hostile frames", 2 * FRAMES).isLessThan(50);
     }
 
@@ -138,8 +126,4 @@ class SecuredMemberFuzzTest {
                 Outsider.request(3, new QueryMessages.SizeQuery("orders").encode()));
     }
 
-    private static long usedHeapAfterGc() {
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
 }
