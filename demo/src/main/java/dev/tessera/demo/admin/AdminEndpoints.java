@@ -24,7 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,7 +152,7 @@ public final class AdminEndpoints {
     // ---------------------------------------------------------------------------------------------- faults
 
     private void isolate(HttpExchange ex, Map<String, String> q) throws IOException {
-        Set<Address> drop = new HashSet<>();
+        Set<MemberId> drop = new HashSet<>();
         List<String> unknown = new ArrayList<>();
         String[] names = required(q, "members").split(",");
         if (names.length > MAX_ISOLATED) {
@@ -163,7 +163,7 @@ public final class AdminEndpoints {
             if (n.isEmpty() || n.equals(memberName)) {
                 continue;
             }
-            Set<Address> a = directory.addresses(n);
+            Set<MemberId> a = directory.addresses(n);
             if (a.isEmpty()) {
                 unknown.add(n);
             }
@@ -171,7 +171,7 @@ public final class AdminEndpoints {
         }
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown member name(s) " + unknown + "; known: " + directory.names(
-                    new HashSet<>(grid.channel().currentView().addresses())));
+                    new HashSet<>(grid.channel().currentView().ids())));
         }
         grid.channel().isolate(drop);
         reply(ex, 200, "text/plain", "isolated from " + directory.names(drop));

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * This member's view of the cluster's health, as JSON for {@code GET /admin/health}:
@@ -51,19 +51,19 @@ final class Health {
 
         PartitionTable t = grid.topology().table();
         int partitions = t.partitionCount();
-        Set<Address> viewMembers = new HashSet<>(view.addresses());
+        Set<MemberId> viewMembers = new HashSet<>(view.ids());
         int expected = Math.min(view.size(), TABLE_REPLICAS);
         int minReplicas = Integer.MAX_VALUE;
         int maxReplicas = 0;
         int unowned = 0;
-        Set<Address> sources = new LinkedHashSet<>();
-        Set<Address> destinations = new LinkedHashSet<>();
+        Set<MemberId> sources = new LinkedHashSet<>();
+        Set<MemberId> destinations = new LinkedHashSet<>();
         Map<String, Integer> primaries = new TreeMap<>();
         for (String n : view.names()) {
             primaries.put(n, 0);
         }
         for (int p = 0; p < partitions; p++) {
-            List<Address> owners = t.owners(p);
+            List<MemberId> owners = t.owners(p);
             minReplicas = Math.min(minReplicas, owners.size());
             maxReplicas = Math.max(maxReplicas, owners.size());
             if (owners.isEmpty()) {
@@ -73,7 +73,7 @@ final class Health {
             }
             if (t.isMigrating(p)) {
                 sources.addAll(owners);
-                for (Address a : t.target(p)) {
+                for (MemberId a : t.target(p)) {
                     if (!owners.contains(a)) {
                         destinations.add(a);
                     }

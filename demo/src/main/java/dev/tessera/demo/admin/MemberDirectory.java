@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * Every member name this member has seen in a view, with every address it had (a restarted member keeps its name
@@ -17,8 +17,8 @@ import org.jgroups.Address;
  */
 final class MemberDirectory {
     private final TesseraGrid grid;
-    private final Map<String, Set<Address>> byName = new ConcurrentHashMap<>();
-    private final Map<Address, String> byAddress = new ConcurrentHashMap<>();
+    private final Map<String, Set<MemberId>> byName = new ConcurrentHashMap<>();
+    private final Map<MemberId, String> byAddress = new ConcurrentHashMap<>();
 
     MemberDirectory(TesseraGrid grid) {
         this.grid = grid;
@@ -31,26 +31,26 @@ final class MemberDirectory {
             return;
         }
         for (MemberInfo m : v.members()) {
-            byName.computeIfAbsent(m.name(), n -> ConcurrentHashMap.newKeySet()).add(m.address());
-            byAddress.put(m.address(), m.name());
+            byName.computeIfAbsent(m.name(), n -> ConcurrentHashMap.newKeySet()).add(m.id());
+            byAddress.put(m.id(), m.name());
         }
     }
 
     /** Every address ever seen for {@code name}; empty if the name is unknown. */
-    Set<Address> addresses(String name) {
+    Set<MemberId> addresses(String name) {
         refresh();
         return byName.getOrDefault(name, Set.of());
     }
 
     /** The name of {@code a} if known, else its JGroups form. */
-    String nameOf(Address a) {
+    String nameOf(MemberId a) {
         String n = byAddress.get(a);
         return n != null ? n : String.valueOf(a);
     }
 
-    List<String> names(Set<Address> addresses) {
+    List<String> names(Set<MemberId> addresses) {
         Set<String> out = new LinkedHashSet<>();
-        for (Address a : addresses) {
+        for (MemberId a : addresses) {
             out.add(nameOf(a));
         }
         return List.copyOf(out);

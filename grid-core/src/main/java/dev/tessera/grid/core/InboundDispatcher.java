@@ -37,7 +37,7 @@ import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.ThrottledWarning;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +91,7 @@ final class InboundDispatcher {
      * @param requestId the sender's id of the request: a backup answers it for the primary
      *                  ({@link ReplicationMessages.ForwardedReply}), the primary then sends no answer of its own
      */
-    CompletableFuture<byte[]> onRequest(Address sender, long requestId, byte[] request) {
+    CompletableFuture<byte[]> onRequest(MemberId sender, long requestId, byte[] request) {
         try {
             if (MemberCompatibility.isQuery(request)) { // answered to anyone: how a refused member learns why
                 return CompletableFuture.completedFuture(compatibility.answer(sender, request));
@@ -124,7 +124,7 @@ final class InboundDispatcher {
                         new TableMessage(MessageType.TABLE_RESPONSE, topology.table(), coordinator.side()).encode());
             } else if (m instanceof TopologyMessages.MergeOut out) {
                 ClusterView v = messenger.view();
-                if (!v.coordinator().address().equals(sender)) {
+                if (!v.coordinator().id().equals(sender)) {
                     throw new NotPermittedException("a merge-out request from " + sender + ", which is not the coordinator");
                 }
                 return merger.mergeOut(out.target()).thenApply(n -> new TopologyMessages.MergeOutDone(n).encode());
@@ -149,7 +149,7 @@ final class InboundDispatcher {
         }
     }
 
-    void onMessage(Address sender, byte[] message) {
+    void onMessage(MemberId sender, byte[] message) {
         if (!compatibility.admits(sender)) {
             compatibility.dropped(sender);
             return;
@@ -185,7 +185,7 @@ final class InboundDispatcher {
         }
     }
 
-    private void reject(Address sender, MalformedMessageException e) {
+    private void reject(MemberId sender, MalformedMessageException e) {
         rejections.malformed();
         warning.warn("Rejected a malformed message from {}: {}", sender, e.getMessage());
     }

@@ -14,18 +14,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /** {@link GridIntrospection} from this member's applied table and local storage. */
 final class Introspection implements GridIntrospection {
     private final TopologyState topology;
     private final LocalStorage storage;
-    private final Function<Address, Member> memberOf;
+    private final Function<MemberId, Member> memberOf;
     private final NearCacheRegistry nearCaches;
     private final java.util.function.Supplier<RejectedMessages> rejected;
     private final LongSupplier refusedMembers;
 
-    Introspection(TopologyState topology, LocalStorage storage, Function<Address, Member> memberOf, NearCacheRegistry nearCaches,
+    Introspection(TopologyState topology, LocalStorage storage, Function<MemberId, Member> memberOf, NearCacheRegistry nearCaches,
                   java.util.function.Supplier<RejectedMessages> rejected, LongSupplier refusedMembers) {
         this.rejected = rejected;
         this.refusedMembers = refusedMembers;
@@ -55,7 +55,7 @@ final class Introspection implements GridIntrospection {
         PartitionTable t = topology.table();
         List<PartitionView> partitions = new ArrayList<>(t.partitionCount());
         for (int p = 0; p < t.partitionCount(); p++) {
-            List<Address> owners = t.owners(p);
+            List<MemberId> owners = t.owners(p);
             partitions.add(new PartitionView(p, owners.isEmpty() ? null : memberOf.apply(owners.get(0)),
                     members(owners.subList(Math.min(1, owners.size()), owners.size()))));
         }
@@ -102,9 +102,9 @@ final class Introspection implements GridIntrospection {
         return out;
     }
 
-    private List<Member> members(List<Address> addresses) {
+    private List<Member> members(List<MemberId> addresses) {
         List<Member> out = new ArrayList<>(addresses.size());
-        for (Address a : addresses) {
+        for (MemberId a : addresses) {
             out.add(memberOf.apply(a));
         }
         return out;

@@ -3,19 +3,18 @@ package dev.tessera.grid.core;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.MemberInfo;
-import org.jgroups.Address;
-import org.jgroups.util.UUID;
+import dev.tessera.grid.membership.MemberId;
 
 /** Converts membership-layer members to the API's {@link Member}. */
 final class Members {
     private Members() {}
 
     static Member of(MemberInfo info) {
-        return new Member(id(info.address()), info.name(), info.zone(), info.address().toString());
+        return new Member(id(info.id()), info.name(), info.zone(), info.id().toString());
     }
 
     /** The member of {@code address} in {@code view}, or a member known only by its address. */
-    static Member of(Address address, ClusterView view) {
+    static Member of(MemberId address, ClusterView view) {
         if (address == null) {
             return null;
         }
@@ -23,7 +22,7 @@ final class Members {
                 .orElseGet(() -> new Member(id(address), address.toString(), null, address.toString()));
     }
 
-    static String id(Address address) {
-        return address instanceof UUID u ? u.toStringLong() : address.toString();
+    static String id(MemberId address) {
+        return address.uniqueName();
     }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.grid.core;
 
+import dev.tessera.grid.core.time.TimeSource;
 import dev.tessera.grid.Grid;
 import dev.tessera.grid.GridConfig;
 import dev.tessera.grid.GridException;
@@ -39,7 +40,7 @@ import dev.tessera.grid.core.replication.ReplicaReceiver;
 import dev.tessera.grid.core.replication.Replicator;
 import dev.tessera.grid.core.routing.OperationInvoker;
 import dev.tessera.grid.core.serialization.KryoCodec;
-import dev.tessera.grid.core.store.HybridClock;
+import dev.tessera.grid.core.time.HybridClock;
 import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.core.wire.CompatibilityInfo;
 import dev.tessera.grid.core.store.MapNames;
@@ -69,7 +70,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +94,8 @@ public final class TesseraGrid implements Grid {
     private final KryoCodec codec;
     private final KeyPartitioner partitioner;
     private final LocalStorage storage;
-    private final HybridClock clock = HybridClock.system();
+    private final TimeSource time;
+    private final HybridClock clock;
     private final QuorumTracker quorum = new QuorumTracker();
     private final NearCacheRegistry nearCaches;
     private final CountDownLatch wired = new CountDownLatch(1);
@@ -126,15 +128,17 @@ public final class TesseraGrid implements Grid {
     private LoadLeases loadLeases;
     private InvalidationPublisher invalidations;
 
-    private TesseraGrid(GridConfig config) {
+    private TesseraGrid(GridConfig config, TimeSource time) {
         this.config = config;
+        this.time = time;
+        this.clock = new HybridClock(time::wallMillis);
         this.codec = new KryoCodec(config.registeredTypes());
         this.partitioner = new KeyPartitioner(config.partitionCount());
-        this.storage = new LocalStorage(config.partitionCount(), config.limits().maxMaps());
-        this.nearCaches = new NearCacheRegistry(config.partitionCount());
+        this.storage = new LocalStorage(config.partitionCount(), config.limits().maxMaps(), time);
+        this.nearCaches = new NearCacheRegistry(config.partitionCount(), time);
         this.compatibility = new MemberCompatibility(
                 CompatibilityInfo.of(config.memberName(), config.partitionCount(), codec.userTypeIds()),
-                () -> channel == null ? null : channel.currentView());
+                () -> channel == null ? null : channel.currentView(), time);
         String n = config.memberName();
         this.scheduler = Executors.newScheduledThreadPool(2, threads("tessera-" + n + "-scheduler"));
         this.coordinatorExecutor = Executors.newSingleThreadScheduledExecutor(threads("tessera-" + n + "-coordinator"));
@@ -144,7 +148,15 @@ public final class TesseraGrid implements Grid {
 
     /** Starts a member and blocks until it has joined and applied a partition table. */
     public static TesseraGrid start(GridConfig config) {
-        TesseraGrid grid = new TesseraGrid(config);
+        return start(config, TimeSource.SYSTEM);
+    }
+
+    /**
+     * Starts a member that reads the time from {@code time} instead of the system clocks, so a test can move it
+     * (expiry, leases, deadlines); blocks like {@link #start(GridConfig)}.
+     */
+    public static TesseraGrid start(GridConfig config, TimeSource time) {
+        TesseraGrid grid = new TesseraGrid(config, time);
         try {
             grid.join();
             grid.registerShutdownHook();
@@ -162,23 +174,23 @@ public final class TesseraGrid implements Grid {
         channel = ClusterChannel.start(channelSettings(config).withCompatibility(compatibility.fingerprint()), this::onView,
                 new RequestHandler() {
             @Override
-            public CompletableFuture<byte[]> handle(Address sender, byte[] request) {
+            public CompletableFuture<byte[]> handle(MemberId sender, byte[] request) {
                 throw new IllegalStateException("unreachable: the channel passes request ids");
             }
 
             @Override
-            public CompletableFuture<byte[]> handle(Address sender, long requestId, byte[] request) {
+            public CompletableFuture<byte[]> handle(MemberId sender, long requestId, byte[] request) {
                 return onRequest(sender, requestId, request);
             }
         }, this::onMessage);
-        Address self = channel.localAddress();
+        MemberId self = channel.localId();
         long timeout = config.operationTimeout().toMillis();
         // before anything is wired: a refused member applies nothing and is given nothing
         compatibility.checkJoin(channel.currentView(), self, config.clusterName(),
                 (coordinator, query) -> channel.request(coordinator, query, RequestOptions.timeout(timeout)), timeout);
         messenger = new ChannelMessenger(channel, compatibility);
         topology = new TopologyState(self, config.partitionCount());
-        Replicator replicator = new Replicator(messenger, scheduler, timeout);
+        Replicator replicator = new Replicator(messenger, scheduler, timeout, time);
         invalidations = new InvalidationPublisher(messenger, config.partitionCount(), scheduler);
         loadLeases = new LoadLeases(topology, storage);
         PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum, invalidations::changed,
@@ -212,7 +224,7 @@ public final class TesseraGrid implements Grid {
             }
         });
         OperationInvoker invoker = new OperationInvoker(messenger, topology, primary, scheduler, timeout,
-                () -> state == State.RUNNING || state == State.LEAVING);
+                () -> state == State.RUNNING || state == State.LEAVING, time);
         mapContext = new MapContext(codec, partitioner, topology, storage, invoker, messenger, nearCaches, this::ensureOpen,
                 this::memberOf, timeout, entryEvents, config.limits().maxValueBytes(),
                 new MapDestroyer(messenger, this::destroyLocally, timeout));
@@ -372,15 +384,15 @@ public final class TesseraGrid implements Grid {
     }
 
     private void handOverPartitions() {
-        Address self = messenger.self();
-        long deadline = System.nanoTime() + config.leaveTimeout().toNanos();
+        MemberId self = messenger.self();
+        long deadline = time.nanoTime() + config.leaveTimeout().toNanos();
         while (topology.table().members().contains(self) && messenger.view().members().size() > 1) {
-            if (System.nanoTime() - deadline > 0) {
+            if (time.nanoTime() - deadline > 0) {
                 log.warn("Member {} leaves before every partition was handed over (leave timeout {})", config.memberName(),
                         config.leaveTimeout());
                 return;
             }
-            Address coord = messenger.view().coordinator().address();
+            MemberId coord = messenger.view().coordinator().id();
             if (coord.equals(self)) {
                 coordinator.onLeaveRequest(self);
             } else {
@@ -435,21 +447,21 @@ public final class TesseraGrid implements Grid {
         messenger.onView(view);
         tableGate.onView(view);
         fences.onView(view);
-        loadLeases.onMembers(view.addresses());
+        loadLeases.onMembers(view.ids());
         quorum.onView(view, topology.table());
         coordinator.onView(view);
         entryEvents.onView(view);
         eventExecutor.execute(() -> publishEvents(view));
     }
 
-    private CompletableFuture<byte[]> onRequest(Address sender, long requestId, byte[] request) {
+    private CompletableFuture<byte[]> onRequest(MemberId sender, long requestId, byte[] request) {
         if (!awaitWired()) {
             return CompletableFuture.failedFuture(new IllegalStateException("member is not running"));
         }
         return inbound.onRequest(sender, requestId, request);
     }
 
-    private void onMessage(Address sender, byte[] message) {
+    private void onMessage(MemberId sender, byte[] message) {
         if (awaitWired()) {
             inbound.onMessage(sender, message);
         }
@@ -465,7 +477,7 @@ public final class TesseraGrid implements Grid {
     }
 
     private void sendTransferDone(TransferDone done) {
-        Address coord = messenger.view().coordinator().address();
+        MemberId coord = messenger.view().coordinator().id();
         if (coord.equals(messenger.self())) {
             coordinator.onTransferDone(messenger.self(), done);
         } else {
@@ -481,16 +493,16 @@ public final class TesseraGrid implements Grid {
             members.add(Members.of(m));
         }
         List<MembershipEvent> events = new ArrayList<>();
-        Set<Address> before = previous == null ? Set.of() : new HashSet<>(previous.addresses());
+        Set<MemberId> before = previous == null ? Set.of() : new HashSet<>(previous.ids());
         if (previous != null) {
             for (MemberInfo m : previous.members()) {
-                if (!view.contains(m.address())) {
+                if (!view.contains(m.id())) {
                     events.add(new MembershipEvent(MembershipEvent.Type.LEFT, Members.of(m), members));
                 }
             }
         }
         for (MemberInfo m : view.members()) {
-            if (!before.contains(m.address()) && !m.address().equals(messenger.self())) {
+            if (!before.contains(m.id()) && !m.id().equals(messenger.self())) {
                 events.add(new MembershipEvent(MembershipEvent.Type.JOINED, Members.of(m), members));
             }
         }
@@ -520,7 +532,7 @@ public final class TesseraGrid implements Grid {
     /** The API members of the current view, built once per view: introspection asks for every replica of every partition. */
     private volatile MemberCache members = new MemberCache(null);
 
-    private Member memberOf(Address address) {
+    private Member memberOf(MemberId address) {
         if (address == null) {
             return null;
         }
@@ -533,7 +545,7 @@ public final class TesseraGrid implements Grid {
         return cache.byAddress.computeIfAbsent(address, a -> Members.of(a, view));
     }
 
-    private record MemberCache(ClusterView view, Map<Address, Member> byAddress) {
+    private record MemberCache(ClusterView view, Map<MemberId, Member> byAddress) {
         MemberCache(ClusterView view) {
             this(view, new ConcurrentHashMap<>());
         }

@@ -15,7 +15,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * The classes directly in {@code dev.tessera.grid.core} ({@link TesseraGrid}, {@link InboundDispatcher}, ...)
  * assemble everything: they may import every package, and no package imports them. Below the packages
  * that carry operations lie {@code cluster} and {@code wire}, and below those the leaves
- * {@code serialization}, {@code partition} and {@code store}.
+ * {@code serialization}, {@code partition} and {@code store}, which may read the time ({@code time}).
  */
 @AnalyzeClasses(packages = "dev.tessera.grid.core", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -54,18 +54,31 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule storeIsALeaf = leaf("store");
 
-    /** A first step of "JGroups behind one door": the packages that do without it today stay without it. */
     @ArchTest
-    static final ArchRule leavesWithoutJGroupsStayWithout = noClasses()
-            .that().resideInAnyPackage(CORE + ".serialization..", CORE + ".store..")
-            .should().dependOnClassesThat().resideInAPackage("org.jgroups..")
-            .because("only grid-membership should speak JGroups; these packages need none of it");
+    static final ArchRule timeIsALeaf = leaf("time");
 
-    /** No class of {@code pkg} imports another grid-core package. */
+    /** Nothing in grid-core reads the system clocks except the one {@code TimeSource} a member is given. */
+    @ArchTest
+    static final ArchRule timeIsInjected = noClasses()
+            .that().resideInAPackage(CORE + "..").and().resideOutsideOfPackage(CORE + ".time..")
+            .should().callMethod(System.class, "currentTimeMillis")
+            .orShould().callMethod(System.class, "nanoTime")
+            .because("a member's time is injected (TimeSource), so tests move it instead of waiting for it");
+
+    /** JGroups behind one door: grid-membership speaks it, and grid-core knows members only as {@code MemberId}. */
+    @ArchTest
+    static final ArchRule onlyMembershipSpeaksJGroups = noClasses()
+            .that().resideInAPackage(CORE + "..")
+            .should().dependOnClassesThat().resideInAPackage("org.jgroups..")
+            .because("membership, transport and their protocols are grid-membership's: a JGroups type above it ties "
+                    + "every package to JGroups' API (MemberId names a member, ClusterChannel carries the bytes)");
+
+    /** No class of {@code pkg} imports another grid-core package than {@code time}, the leaf of leaves. */
     private static ArchRule leaf(String pkg) {
         String own = CORE + "." + pkg + "..";
         return noClasses().that().resideInAPackage(own)
-                .should().dependOnClassesThat(resideInAPackage(CORE + "..").and(resideOutsideOfPackage(own)))
+                .should().dependOnClassesThat(resideInAPackage(CORE + "..").and(resideOutsideOfPackage(own))
+                        .and(resideOutsideOfPackage(CORE + ".time..")))
                 .because(pkg + " is a leaf everything else builds on");
     }
 }

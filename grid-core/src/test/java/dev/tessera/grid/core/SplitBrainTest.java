@@ -148,7 +148,7 @@ class SplitBrainTest {
 
     /** A key whose data replicas (primary and one backup: slots 0 and 1) sit on the given members. */
     private static String keyOwnedOnlyBy(TestCluster cluster, GridMap<String, String> map, int... members) {
-        java.util.Set<org.jgroups.Address> allowed = new java.util.HashSet<>();
+        java.util.Set<dev.tessera.grid.membership.MemberId> allowed = new java.util.HashSet<>();
         for (int m : members) {
             allowed.add(cluster.member(m).topology().self());
         }

@@ -1,5 +1,6 @@
 package dev.tessera.grid.core;
 
+import dev.tessera.grid.core.time.TimeSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +19,7 @@ import dev.tessera.grid.core.replication.ReplicaReceiver;
 import dev.tessera.grid.core.replication.Replicator;
 import dev.tessera.grid.core.routing.OperationInvoker;
 import dev.tessera.grid.core.store.Bytes;
-import dev.tessera.grid.core.store.HybridClock;
+import dev.tessera.grid.core.time.HybridClock;
 import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.core.store.Record;
 import dev.tessera.grid.core.wire.ClientMessages.ClientOp;
@@ -42,7 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.jgroups.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,9 +60,9 @@ class StaleMessageTest {
     private static final MapConfig NO_BACKUP = MapConfig.builder().backups(0).build();
     private static final MapConfig CONSISTENT = MapConfig.builder().backups(1).splitBrainMode(SplitBrainMode.CONSISTENT).build();
 
-    private final Address p = named("P");
-    private final Address q = named("Q");
-    private final Address r = named("R");
+    private final MemberId p = named("P");
+    private final MemberId q = named("Q");
+    private final MemberId r = named("R");
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
@@ -185,7 +186,7 @@ class StaleMessageTest {
             sent.add(Messages.decode(bytes, ClientOp.class));
             return CompletableFuture.completedFuture(new OpResponse(Status.OK, false, null, 0, 3, null).encode());
         };
-        OperationInvoker invoker = new OperationInvoker(messenger, ts, null, scheduler, 4_000, () -> true);
+        OperationInvoker invoker = new OperationInvoker(messenger, ts, null, scheduler, 4_000, () -> true, TimeSource.SYSTEM);
         long before = System.currentTimeMillis();
         invoker.invoke("m", NO_BACKUP, 0, OpCode.SET, bytes("k"), bytes("v"), null, 0).join();
         long after = System.currentTimeMillis();
@@ -233,7 +234,7 @@ class StaleMessageTest {
         ConcurrentLinkedQueue<CompletableFuture<byte[]>> script = new ConcurrentLinkedQueue<>();
         ScriptedMessenger messenger = new ScriptedMessenger(r, List.of(p, r));
         messenger.onRequest = bytes -> script.remove();
-        OperationInvoker invoker = new OperationInvoker(messenger, ts, null, scheduler, 4_000, () -> true);
+        OperationInvoker invoker = new OperationInvoker(messenger, ts, null, scheduler, 4_000, () -> true, TimeSource.SYSTEM);
 
         script.add(CompletableFuture.completedFuture(OpResponse.status(Status.UNAVAILABLE, 3).encode()));
         assertThat(refusal(invoker).mayHaveBeenApplied()).as("clean refusal").isFalse();
@@ -411,14 +412,14 @@ class StaleMessageTest {
 
     private PrimaryOperations primaryOps(TopologyState ts, LocalStorage storage, Messenger messenger, QuorumTracker quorum,
                                          long timeoutMillis) {
-        return new PrimaryOperations(ts, storage, new Replicator(messenger, scheduler, timeoutMillis),
+        return new PrimaryOperations(ts, storage, new Replicator(messenger, scheduler, timeoutMillis, TimeSource.SYSTEM),
                 new HybridClock(System::currentTimeMillis), quorum, new InvalidationPublisher(messenger, PARTITIONS, scheduler)::changed,
                 new LoadLeases(ts, storage), new dev.tessera.grid.core.serialization.KryoCodec(java.util.List.of()), java.util.Map.of());
     }
 
     /** Every partition owned by {@code owners} in that order. */
-    private static PartitionTable table(long version, Address... owners) {
-        Address[][] rows = new Address[PARTITIONS][];
+    private static PartitionTable table(long version, MemberId... owners) {
+        MemberId[][] rows = new MemberId[PARTITIONS][];
         for (int i = 0; i < PARTITIONS; i++) {
             rows[i] = owners.clone();
         }
@@ -440,7 +441,7 @@ class StaleMessageTest {
         return set(q, tableVersion, config, key, value, deadlineMillis);
     }
 
-    private static ClientOp set(Address origin, long tableVersion, MapConfig config, String key, String value, long deadlineMillis) {
+    private static ClientOp set(MemberId origin, long tableVersion, MapConfig config, String key, String value, long deadlineMillis) {
         return new ClientOp(tableVersion, "m", config, 0, OpCode.SET, bytes(key), bytes(value), null, 0, deadlineMillis, origin);
     }
 
@@ -456,28 +457,28 @@ class StaleMessageTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Address named(String name) {
+    private static MemberId named(String name) {
         UUID a = UUID.randomUUID();
         org.jgroups.util.NameCache.add(a, name);
-        return a;
+        return MemberId.of(a);
     }
 
     /** A {@link Messenger} whose view is set by the test and whose requests answer from a script. */
     private static final class ScriptedMessenger implements Messenger {
-        private final Address self;
+        private final MemberId self;
         private volatile ClusterView view;
         private long viewId;
-        private final java.util.Set<Address> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final java.util.Set<MemberId> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
         volatile Function<byte[], CompletableFuture<byte[]>> onRequest = bytes -> new CompletableFuture<>();
 
-        ScriptedMessenger(Address self, List<Address> members) {
+        ScriptedMessenger(MemberId self, List<MemberId> members) {
             this.self = self;
             setView(members);
         }
 
-        void setView(List<Address> members) {
+        void setView(List<MemberId> members) {
             List<MemberInfo> infos = new ArrayList<>();
-            for (Address a : members) {
+            for (MemberId a : members) {
                 infos.add(new MemberInfo(a, String.valueOf(a), null));
             }
             view = new ClusterView(++viewId, infos, false);
@@ -485,12 +486,12 @@ class StaleMessageTest {
         }
 
         @Override
-        public boolean hasLeft(Address member) {
+        public boolean hasLeft(MemberId member) {
             return seen.contains(member) && !view.contains(member);
         }
 
         @Override
-        public Address self() {
+        public MemberId self() {
             return self;
         }
 
@@ -500,20 +501,20 @@ class StaleMessageTest {
         }
 
         @Override
-        public CompletableFuture<byte[]> request(Address to, byte[] message, long timeoutMillis) {
+        public CompletableFuture<byte[]> request(MemberId to, byte[] message, long timeoutMillis) {
             return onRequest.apply(message);
         }
 
         @Override
-        public CompletableFuture<byte[]> requestBounded(Address to, byte[] message, long timeoutMillis) {
+        public CompletableFuture<byte[]> requestBounded(MemberId to, byte[] message, long timeoutMillis) {
             return onRequest.apply(message);
         }
 
         @Override
-        public void send(Address to, byte[] message) {}
+        public void send(MemberId to, byte[] message) {}
 
         @Override
-        public void forwardReply(Address caller, long requestId, byte[] reply) {}
+        public void forwardReply(MemberId caller, long requestId, byte[] reply) {}
 
         @Override
         public void broadcast(byte[] message) {}

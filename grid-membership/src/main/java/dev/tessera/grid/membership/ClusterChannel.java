@@ -119,13 +119,13 @@ public final class ClusterChannel implements AutoCloseable {
     private volatile boolean inlineReady;
     private final PendingRequests pending;
     private final Semaphore inFlight;
-    private final Map<Address, SerialExecutor> senderQueues = new ConcurrentHashMap<>();
+    private final Map<MemberId, SerialExecutor> senderQueues = new ConcurrentHashMap<>();
     private final MemberDirectory directory = new MemberDirectory(() -> this.view);
     private final FaultHooks faults = new FaultHooks();
     private final NonMemberFilter nonMembers;
     private final ThrottledWarning malformedWarning = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
     private volatile ClusterView view;
-    private volatile Address localAddress;
+    private volatile MemberId localId;
     private volatile MemberInfo localMember;
 
     private ClusterChannel(ChannelSettings settings, ViewListener views, RequestHandler requests,
@@ -196,8 +196,8 @@ public final class ClusterChannel implements AutoCloseable {
             if (refused != null) {
                 throw new SecurityException(refused);
             }
-            c.localAddress = c.channel.getAddress();
-            c.localMember = c.directory.memberInfo(c.localAddress);
+            c.localMember = c.directory.memberInfo(c.channel.getAddress());
+            c.localId = c.localMember.id();
             if (c.view == null) {
                 View v = c.channel.getView();
                 if (v == null) {
@@ -240,8 +240,8 @@ public final class ClusterChannel implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ accessors
 
-    public Address localAddress() {
-        return localAddress;
+    public MemberId localId() {
+        return localId;
     }
 
     public MemberInfo localMember() {
@@ -260,7 +260,7 @@ public final class ClusterChannel implements AutoCloseable {
     /** {@code true} if this member is the coordinator of the current view. */
     public boolean isCoordinator() {
         ClusterView v = view;
-        return v != null && v.coordinator().address().equals(localAddress);
+        return v != null && v.coordinator().id().equals(localId);
     }
 
     /** {@code true} until {@link #close()} or {@link #crash()}. */
@@ -296,7 +296,7 @@ public final class ClusterChannel implements AutoCloseable {
      * timeout for a permit (otherwise the future fails with {@link RequestTimeoutException}, "too many requests in
      * flight ...") and the request gets what is left of the timeout.
      */
-    public CompletableFuture<byte[]> request(Address target, byte[] payload, RequestOptions options) {
+    public CompletableFuture<byte[]> request(MemberId target, byte[] payload, RequestOptions options) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(options, "options");
@@ -330,7 +330,7 @@ public final class ClusterChannel implements AutoCloseable {
         return f;
     }
 
-    private CompletableFuture<byte[]> send(Address target, byte[] payload, long timeoutMillis, boolean inline) {
+    private CompletableFuture<byte[]> send(MemberId target, byte[] payload, long timeoutMillis, boolean inline) {
         if (!isOpen()) {
             return CompletableFuture.failedFuture(closedException());
         }
@@ -340,7 +340,7 @@ public final class ClusterChannel implements AutoCloseable {
             pending.failNow(p, closedException());
             return p.future;
         }
-        if (target.equals(localAddress)) {
+        if (target.equals(localId)) {
             runOnWorker(() -> invokeHandler(target, id, payload, (r, e) -> onReply(p, r, e)));
             return p.future;
         }
@@ -357,8 +357,8 @@ public final class ClusterChannel implements AutoCloseable {
         }
         try {
             Message msg = inline
-                    ? new BytesMessage(target, Frames.frame(Frames.REQUEST_INLINE, id, payload)).setFlag(Message.Flag.OOB, Message.Flag.NO_FC, DirectDataPathPolicy.MARKER)
-                    : new BytesMessage(target, Frames.frame(Frames.REQUEST, id, payload)).setFlag(Message.Flag.OOB);
+                    ? new BytesMessage(target.address(), Frames.frame(Frames.REQUEST_INLINE, id, payload)).setFlag(Message.Flag.OOB, Message.Flag.NO_FC, DirectDataPathPolicy.MARKER)
+                    : new BytesMessage(target.address(), Frames.frame(Frames.REQUEST, id, payload)).setFlag(Message.Flag.OOB);
             channel.send(msg);
         } catch (Exception e) {
             pending.failNow(p, isOpen()
@@ -389,12 +389,12 @@ public final class ClusterChannel implements AutoCloseable {
      * @throws MemberUnreachableException if {@code target} is not in the current view
      * @throws MembershipException        if the channel is closed or the send fails
      */
-    public void send(Address target, byte[] payload) {
+    public void send(MemberId target, byte[] payload) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(payload, "payload");
         ensureOpen();
-        if (target.equals(localAddress)) {
-            Address self = localAddress;
+        if (target.equals(localId)) {
+            MemberId self = localId;
             queueFor(self).execute(() -> deliverMessage(self, payload));
             return;
         }
@@ -403,7 +403,7 @@ public final class ClusterChannel implements AutoCloseable {
             throw new MemberUnreachableException(target, "member " + directory.nameOf(target) + " is not in the current view "
                     + (v == null ? "(none)" : v.viewId()));
         }
-        doSend(new BytesMessage(target, Frames.frame(Frames.MESSAGE, payload)));
+        doSend(new BytesMessage(target.address(), Frames.frame(Frames.MESSAGE, payload)));
     }
 
     /**
@@ -427,19 +427,19 @@ public final class ClusterChannel implements AutoCloseable {
      * an inline reply); a reply to a request the caller no longer waits for is dropped there. Never blocks, never
      * throws: a reply that cannot be sent is the target's timeout or view change to handle, as for any lost reply.
      */
-    public void forwardReply(Address caller, long requestId, byte[] reply) {
+    public void forwardReply(MemberId caller, long requestId, byte[] reply) {
         Objects.requireNonNull(caller, "caller");
         Objects.requireNonNull(reply, "reply");
         if (!delivering()) {
             return;
         }
         byte[] frame = Frames.frame(Frames.REPLY_FORWARDED, requestId, reply);
-        if (caller.equals(localAddress)) {
+        if (caller.equals(localId)) {
             onReplyMessage(caller, Frames.REPLY_FORWARDED, frame, 0, frame.length);
             return;
         }
         try {
-            channel.send(new BytesMessage(caller, frame).setFlag(Message.Flag.OOB, Message.Flag.NO_FC, DirectDataPathPolicy.MARKER));
+            channel.send(new BytesMessage(caller.address(), frame).setFlag(Message.Flag.OOB, Message.Flag.NO_FC, DirectDataPathPolicy.MARKER));
         } catch (Exception e) {
             log.debug("{}: cannot forward reply {} to {}: {}", settings.memberName(), requestId, directory.nameOf(caller), e.toString());
         }
@@ -457,7 +457,7 @@ public final class ClusterChannel implements AutoCloseable {
             if (!isOpen()) {
                 throw closedException();
             }
-            throw new MembershipException("cannot send to " + (msg.getDest() == null ? "all" : directory.nameOf(msg.getDest()))
+            throw new MembershipException("cannot send to " + (msg.getDest() == null ? "all" : directory.nameOf(MemberId.of(msg.getDest())))
                     + ": " + e, e);
         }
     }
@@ -511,15 +511,15 @@ public final class ClusterChannel implements AutoCloseable {
      * dropped per destination on the sending side, so a symmetric split needs every member on both sides to call
      * this (see {@link #partition(List)}).
      */
-    public void isolate(Set<Address> unreachableMembers) {
-        Set<Address> set = new HashSet<>(unreachableMembers);
-        set.remove(localAddress);
+    public void isolate(Set<MemberId> unreachableMembers) {
+        Set<MemberId> set = new HashSet<>(unreachableMembers);
+        set.remove(localId);
         faults.isolate(set);
         log.info("{} isolated from {}", localMember, set);
     }
 
     /** The members {@link #isolate} currently drops traffic to/from. */
-    public Set<Address> isolatedFrom() {
+    public Set<MemberId> isolatedFrom() {
         return faults.isolated();
     }
 
@@ -529,10 +529,10 @@ public final class ClusterChannel implements AutoCloseable {
      */
     public static void partition(List<? extends Collection<ClusterChannel>> sides) {
         for (Collection<ClusterChannel> side : sides) {
-            Set<Address> others = new HashSet<>();
+            Set<MemberId> others = new HashSet<>();
             for (Collection<ClusterChannel> other : sides) {
                 if (other != side) {
-                    other.forEach(c -> others.add(c.localAddress()));
+                    other.forEach(c -> others.add(c.localId()));
                 }
             }
             side.forEach(c -> c.isolate(others));
@@ -598,7 +598,7 @@ public final class ClusterChannel implements AutoCloseable {
     }
 
     /** Invokes the request handler on the current (worker) thread and passes its outcome to {@code reply}. */
-    private void invokeHandler(Address sender, long id, byte[] payload, java.util.function.BiConsumer<byte[], Throwable> reply) {
+    private void invokeHandler(MemberId sender, long id, byte[] payload, java.util.function.BiConsumer<byte[], Throwable> reply) {
         awaitStarted();
         if (!delivering()) {
             return;
@@ -615,11 +615,11 @@ public final class ClusterChannel implements AutoCloseable {
         f.whenComplete(reply);
     }
 
-    private void sendReply(Address to, long id, byte[] result, Throwable error) {
+    private void sendReply(MemberId to, long id, byte[] result, Throwable error) {
         sendReply(to, id, result, error, false);
     }
 
-    private void sendReply(Address to, long id, byte[] result, Throwable error, boolean inline) {
+    private void sendReply(MemberId to, long id, byte[] result, Throwable error, boolean inline) {
         if (!delivering() || (error == null && result == REPLIED_ELSEWHERE)) {
             return;
         }
@@ -634,7 +634,7 @@ public final class ClusterChannel implements AutoCloseable {
             frame = Frames.frame(inline ? Frames.REPLY_INLINE : Frames.REPLY, id, result);
         }
         try {
-            Message reply = new BytesMessage(to, frame).setFlag(Message.Flag.OOB);
+            Message reply = new BytesMessage(to.address(), frame).setFlag(Message.Flag.OOB);
             channel.send(inline ? reply.setFlag(Message.Flag.NO_FC, DirectDataPathPolicy.MARKER) : reply);
         } catch (Exception e) {
             log.debug("{}: cannot send reply {} to {}: {}", settings.memberName(), id, directory.nameOf(to), e.toString());
@@ -672,11 +672,11 @@ public final class ClusterChannel implements AutoCloseable {
         return c;
     }
 
-    private SerialExecutor queueFor(Address sender) {
+    private SerialExecutor queueFor(MemberId sender) {
         return senderQueues.computeIfAbsent(sender, a -> new SerialExecutor(workers));
     }
 
-    private void deliverMessage(Address sender, byte[] body) {
+    private void deliverMessage(MemberId sender, byte[] body) {
         awaitStarted();
         if (!delivering()) {
             return;
@@ -692,7 +692,7 @@ public final class ClusterChannel implements AutoCloseable {
         }
         ClusterView cv = directory.toClusterView(v);
         nonMembers.publish(cv, published -> view = published, (sender, frame) -> dispatch(sender, frame, 0, frame.length));
-        pending.failWhere(p -> !p.target.equals(localAddress) && !cv.contains(p.target),
+        pending.failWhere(p -> !p.target.equals(localId) && !cv.contains(p.target),
                 p -> new MemberUnreachableException(p.target, "member " + directory.nameOf(p.target)
                         + " left the view before replying to request " + p.id + " (view " + cv.viewId() + ")"));
         senderQueues.keySet().removeIf(a -> !cv.contains(a));
@@ -718,8 +718,8 @@ public final class ClusterChannel implements AutoCloseable {
     }
 
     /** Called on a JGroups thread when VERIFY_SUSPECT2 confirmed a suspicion: fail requests to those members. */
-    void onSuspect(Collection<Address> suspects) {
-        pending.failWhere(p -> suspects.contains(p.target) && !p.target.equals(localAddress),
+    void onSuspect(Collection<MemberId> suspects) {
+        pending.failWhere(p -> suspects.contains(p.target) && !p.target.equals(localId),
                 p -> new MemberUnreachableException(p.target, "member " + directory.nameOf(p.target)
                         + " was suspected before replying to request " + p.id));
     }
@@ -743,7 +743,7 @@ public final class ClusterChannel implements AutoCloseable {
         if (!isOpen()) {
             return;
         }
-        Address src = msg.getSrc();
+        MemberId src = MemberId.of(msg.getSrc());
         byte[] buf = msg.getArray();
         int off = msg.getOffset();
         int len = msg.getLength();
@@ -757,7 +757,7 @@ public final class ClusterChannel implements AutoCloseable {
     }
 
     /** Hands a frame from a member of the view to its handler. */
-    private void dispatch(Address src, byte[] buf, int off, int len) {
+    private void dispatch(MemberId src, byte[] buf, int off, int len) {
         byte type = buf[off];
         try {
             switch (type) {
@@ -777,7 +777,7 @@ public final class ClusterChannel implements AutoCloseable {
                 }
                 case Frames.REPLY, Frames.REPLY_INLINE, Frames.REPLY_NULL, Frames.REPLY_ERROR, Frames.REPLY_FORWARDED -> onReplyMessage(src, type, buf, off, len);
                 case Frames.MESSAGE, Frames.BROADCAST -> {
-                    if (src.equals(localAddress)) {
+                    if (src.equals(localId)) {
                         return; // our own broadcast looped back
                     }
                     byte[] body = Arrays.copyOfRange(buf, off + 1, off + len);
@@ -791,7 +791,7 @@ public final class ClusterChannel implements AutoCloseable {
         }
     }
 
-    private void onReplyMessage(Address src, byte type, byte[] buf, int off, int len) {
+    private void onReplyMessage(MemberId src, byte type, byte[] buf, int off, int len) {
         long id = Frames.readId(buf, off, len);
         PendingRequests.Pending p = pending.get(id);
         if (p == null) {
@@ -859,9 +859,9 @@ public final class ClusterChannel implements AutoCloseable {
                 Object arg = evt.getArg();
                 try {
                     if (arg instanceof Collection<?> c) {
-                        owner.onSuspect((Collection<Address>) c);
+                        owner.onSuspect(((Collection<Address>) c).stream().map(MemberId::of).toList());
                     } else if (arg instanceof Address a) {
-                        owner.onSuspect(List.of(a));
+                        owner.onSuspect(List.of(MemberId.of(a)));
                     }
                 } catch (RuntimeException e) {
                     log.debug("suspect handling failed", e);

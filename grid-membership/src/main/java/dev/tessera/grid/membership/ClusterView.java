@@ -2,7 +2,6 @@ package dev.tessera.grid.membership;
 
 import java.util.List;
 import java.util.Optional;
-import org.jgroups.Address;
 
 /**
  * An installed JGroups view, with each member's name and zone.
@@ -28,19 +27,19 @@ public record ClusterView(long viewId, List<MemberInfo> members, boolean merge) 
     }
 
     /** Whether {@code a} is a member; asked on every request sent, so without allocating. */
-    public boolean contains(Address a) {
+    public boolean contains(MemberId a) {
         return indexOf(a) >= 0;
     }
 
-    public Optional<MemberInfo> member(Address a) {
+    public Optional<MemberInfo> member(MemberId a) {
         int i = indexOf(a);
         return i < 0 ? Optional.empty() : Optional.of(members.get(i));
     }
 
-    private int indexOf(Address a) {
+    private int indexOf(MemberId a) {
         if (a != null) {
             for (int i = 0, n = members.size(); i < n; i++) {
-                if (members.get(i).address().equals(a)) {
+                if (members.get(i).id().equals(a)) {
                     return i;
                 }
             }
@@ -48,8 +47,8 @@ public record ClusterView(long viewId, List<MemberInfo> members, boolean merge) 
         return -1;
     }
 
-    public List<Address> addresses() {
-        return members.stream().map(MemberInfo::address).toList();
+    public List<MemberId> ids() {
+        return members.stream().map(MemberInfo::id).toList();
     }
 
     public int size() {

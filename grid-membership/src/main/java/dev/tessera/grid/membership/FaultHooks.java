@@ -1,6 +1,7 @@
 package dev.tessera.grid.membership;
 
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jgroups.Address;
 import org.jgroups.Message;
 import org.jgroups.protocols.DROP;
@@ -13,7 +14,8 @@ import org.jgroups.stack.ProtocolStack;
  * failure detection sees the messages missing as it would on a real network.
  */
 final class FaultHooks {
-    private volatile Set<Address> unreachable = Set.of();
+    private volatile Set<Address> unreachable = Set.of(); // JGroups addresses: compared with each frame's
+    private volatile Set<MemberId> unreachableIds = Set.of();
     private volatile boolean dropAll;
 
     void install(ProtocolStack stack) throws Exception {
@@ -23,12 +25,13 @@ final class FaultHooks {
         stack.insertProtocol(drop, ProtocolStack.Position.ABOVE, TP.class);
     }
 
-    void isolate(Set<Address> members) {
-        unreachable = Set.copyOf(members);
+    void isolate(Set<MemberId> members) {
+        unreachableIds = Set.copyOf(members);
+        unreachable = members.stream().map(MemberId::address).collect(Collectors.toUnmodifiableSet());
     }
 
-    Set<Address> isolated() {
-        return unreachable;
+    Set<MemberId> isolated() {
+        return unreachableIds;
     }
 
     /** From now on nothing goes in or out (a simulated kill -9). */

@@ -64,7 +64,7 @@ final class MemberDirectory {
         if (a instanceof ExtendedUUID ext && ext.keyExists(ATTR_NAME)) {
             byte[] z = ext.get(ATTR_ZONE);
             byte[] c = ext.get(ATTR_COMPATIBILITY);
-            MemberInfo info = new MemberInfo(a, new String(ext.get(ATTR_NAME), StandardCharsets.UTF_8),
+            MemberInfo info = new MemberInfo(MemberId.of(a), new String(ext.get(ATTR_NAME), StandardCharsets.UTF_8),
                     z == null ? null : new String(z, StandardCharsets.UTF_8),
                     c == null ? null : new String(c, StandardCharsets.UTF_8));
             known.put(a, info);
@@ -72,32 +72,32 @@ final class MemberDirectory {
         }
         MemberInfo k = known.get(a);
         if (k != null) {
-            return new MemberInfo(a, k.name(), k.zone(), k.compatibility());
+            return new MemberInfo(MemberId.of(a), k.name(), k.zone(), k.compatibility());
         }
         String logical = NameCache.get(a);
-        return new MemberInfo(a, logical != null ? logical : String.valueOf(a), null);
+        return new MemberInfo(MemberId.of(a), logical != null ? logical : String.valueOf(a), null);
     }
 
     /** The member's name for messages: from the current view, an earlier one, or JGroups' logical name. */
-    String nameOf(Address a) {
+    String nameOf(MemberId id) {
         ClusterView v = currentView.get();
         if (v != null) {
             for (MemberInfo m : v.members()) {
-                if (m.address().equals(a)) {
+                if (m.id().equals(id)) {
                     return m.name();
                 }
             }
         }
-        MemberInfo k = known.get(a);
+        MemberInfo k = known.get(id.address());
         if (k != null) {
             return k.name();
         }
-        String logical = NameCache.get(a);
-        return logical != null ? logical : String.valueOf(a);
+        String logical = NameCache.get(id.address());
+        return logical != null ? logical : String.valueOf(id);
     }
 
     /** Forgets the members {@code v} does not have. */
     void retainMembersOf(ClusterView v) {
-        known.keySet().removeIf(a -> !v.contains(a));
+        known.keySet().removeIf(a -> !v.contains(MemberId.of(a)));
     }
 }

@@ -1,6 +1,5 @@
 package dev.tessera.grid.membership;
 
-import org.jgroups.Address;
 
 /**
  * The target is not in the current view, or left the view / was suspected by failure detection before it replied.
@@ -8,15 +7,15 @@ import org.jgroups.Address;
  */
 public class MemberUnreachableException extends MembershipException {
     private static final long serialVersionUID = 1L;
-    private final transient Address member;
+    private final transient MemberId member;
 
-    public MemberUnreachableException(Address member, String message) {
+    public MemberUnreachableException(MemberId member, String message) {
         super(message);
         this.member = member;
     }
 
     /** The unreachable member. */
-    public Address member() {
+    public MemberId member() {
         return member;
     }
 }

@@ -1,6 +1,5 @@
 package dev.tessera.grid.membership;
 
-import org.jgroups.Address;
 
 /**
  * Receives one-way messages ({@link ClusterChannel#send}, {@link ClusterChannel#broadcast}). Called on a channel
@@ -9,5 +8,5 @@ import org.jgroups.Address;
  */
 @FunctionalInterface
 public interface MessageHandler {
-    void onMessage(Address sender, byte[] message);
+    void onMessage(MemberId sender, byte[] message);
 }

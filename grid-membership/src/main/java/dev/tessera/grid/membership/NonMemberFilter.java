@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.jgroups.Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,7 @@ final class NonMemberFilter {
     }
 
     /** Whether the frame in {@code buf} from {@code src} goes on to its handler now; if not, it is parked or dropped. */
-    boolean admits(Address src, byte type, byte[] buf, int off, int len) {
+    boolean admits(MemberId src, byte type, byte[] buf, int off, int len) {
         ClusterView v = currentView.get();
         if (v != null && v.contains(src)) {
             return true;
@@ -64,7 +63,7 @@ final class NonMemberFilter {
      * Publishes {@code next} (through {@code publish}) after handing the parked frames of its members to
      * {@code deliver} (sender, whole frame), so a sender's later messages, which see the new view, queue behind them.
      */
-    void publish(ClusterView next, Consumer<ClusterView> publish, BiConsumer<Address, byte[]> deliver) {
+    void publish(ClusterView next, Consumer<ClusterView> publish, BiConsumer<MemberId, byte[]> deliver) {
         synchronized (parked) {
             for (Parked p : parked) {
                 if (next.contains(p.sender)) {
@@ -83,13 +82,13 @@ final class NonMemberFilter {
         return rejected.sum();
     }
 
-    private void reject(Address src, String what) {
+    private void reject(MemberId src, String what) {
         rejected.increment();
         ClusterView v = currentView.get();
         warning.warn("{}: dropped a {} from {}, which is not a member of view {}", memberName, what, src,
                 v == null ? "(none yet)" : v.viewId());
     }
 
-    private record Parked(Address sender, byte[] frame) {
+    private record Parked(MemberId sender, byte[] frame) {
     }
 }

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.jgroups.Address;
 
 /**
  * Requests awaiting their reply, by id: registration, completion on the right thread, deadlines, and failing the
@@ -27,7 +26,7 @@ final class PendingRequests {
     }
 
     /** A new request to {@code target}, registered until it completes. */
-    Pending register(Address target, long timeoutMillis, boolean inline) {
+    Pending register(MemberId target, long timeoutMillis, boolean inline) {
         Pending p = new Pending(nextId.incrementAndGet(), target, timeoutMillis, inline);
         pending.put(p.id, p);
         p.future.whenComplete((r, e) -> pending.remove(p.id, p));
@@ -92,14 +91,14 @@ final class PendingRequests {
     /** One request awaiting its reply. */
     static final class Pending {
         final long id;
-        final Address target;
+        final MemberId target;
         final long timeoutMillis;
         /** Complete on the delivering thread instead of a worker. */
         final boolean inline;
         final long deadlineNanos;
         final CompletableFuture<byte[]> future = new CompletableFuture<>();
 
-        private Pending(long id, Address target, long timeoutMillis, boolean inline) {
+        private Pending(long id, MemberId target, long timeoutMillis, boolean inline) {
             this.id = id;
             this.target = target;
             this.timeoutMillis = timeoutMillis;

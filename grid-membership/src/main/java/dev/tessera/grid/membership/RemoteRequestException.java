@@ -1,6 +1,5 @@
 package dev.tessera.grid.membership;
 
-import org.jgroups.Address;
 
 /**
  * The target's {@link RequestHandler} failed. {@link #getMessage()} is the remote exception's message (or its class
@@ -8,17 +7,17 @@ import org.jgroups.Address;
  */
 public class RemoteRequestException extends MembershipException {
     private static final long serialVersionUID = 1L;
-    private final transient Address member;
+    private final transient MemberId member;
     private final String remoteExceptionClass;
 
-    public RemoteRequestException(Address member, String remoteExceptionClass, String message) {
+    public RemoteRequestException(MemberId member, String remoteExceptionClass, String message) {
         super(message);
         this.member = member;
         this.remoteExceptionClass = remoteExceptionClass;
     }
 
     /** The member whose handler failed. */
-    public Address member() {
+    public MemberId member() {
         return member;
     }
 

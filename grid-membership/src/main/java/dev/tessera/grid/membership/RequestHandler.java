@@ -1,7 +1,6 @@
 package dev.tessera.grid.membership;
 
 import java.util.concurrent.CompletableFuture;
-import org.jgroups.Address;
 
 /**
  * Answers requests sent with {@link ClusterChannel#request}. Called on a channel worker thread (never a JGroups
@@ -12,15 +11,15 @@ import org.jgroups.Address;
  */
 @FunctionalInterface
 public interface RequestHandler {
-    CompletableFuture<byte[]> handle(Address sender, byte[] request);
+    CompletableFuture<byte[]> handle(MemberId sender, byte[] request);
 
     /**
-     * {@link #handle(Address, byte[])} with the id the sender gave the request. A handler that passes
+     * {@link #handle(MemberId, byte[])} with the id the sender gave the request. A handler that passes
      * {@code (sender, requestId)} on to another member, which answers the sender with
      * {@link ClusterChannel#forwardReply}, completes its future with {@link ClusterChannel#REPLIED_ELSEWHERE}:
      * this member then sends no reply of its own.
      */
-    default CompletableFuture<byte[]> handle(Address sender, long requestId, byte[] request) {
+    default CompletableFuture<byte[]> handle(MemberId sender, long requestId, byte[] request) {
         return handle(sender, request);
     }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jgroups.Address;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,12 +30,12 @@ class ForwardedReplyTest {
     private static RequestHandler passOnTo(AtomicReference<TestCluster.Member> answerer) {
         return new RequestHandler() {
             @Override
-            public CompletableFuture<byte[]> handle(Address sender, byte[] request) {
+            public CompletableFuture<byte[]> handle(MemberId sender, byte[] request) {
                 throw new AssertionError("the channel passes request ids");
             }
 
             @Override
-            public CompletableFuture<byte[]> handle(Address sender, long requestId, byte[] request) {
+            public CompletableFuture<byte[]> handle(MemberId sender, long requestId, byte[] request) {
                 TestCluster.Member c = answerer.get();
                 if (c != null) {
                     c.channel.forwardReply(sender, requestId, ("c:" + new String(request, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
@@ -57,7 +56,7 @@ class ForwardedReplyTest {
         answerer.set(c);
         awaitViewSize(3, a, b, c);
 
-        byte[] reply = a.channel.request(b.address(), "hello".getBytes(StandardCharsets.UTF_8), new RequestOptions(5_000, inline, false))
+        byte[] reply = a.channel.request(b.id(), "hello".getBytes(StandardCharsets.UTF_8), new RequestOptions(5_000, inline, false))
                 .get(5, TimeUnit.SECONDS);
 
         assertThat(new String(reply, StandardCharsets.UTF_8)).isEqualTo("c:hello");
@@ -73,7 +72,7 @@ class ForwardedReplyTest {
         TestCluster.Member b = cluster.start("b", passOnTo(nobody));
         awaitViewSize(2, a, b);
 
-        CompletableFuture<byte[]> reply = a.channel.request(b.address(), "hello".getBytes(StandardCharsets.UTF_8), RequestOptions.timeout(300).andInline());
+        CompletableFuture<byte[]> reply = a.channel.request(b.id(), "hello".getBytes(StandardCharsets.UTF_8), RequestOptions.timeout(300).andInline());
 
         await().atMost(Duration.ofSeconds(5)).until(reply::isDone);
         assertThat(reply).as("no empty reply from b: only the member it passed the request on to answers")

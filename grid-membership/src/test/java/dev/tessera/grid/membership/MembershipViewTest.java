@@ -36,12 +36,12 @@ class MembershipViewTest {
         for (TestCluster.Member m : all) {
             ClusterView v = m.lastDeliveredView();
             assertThat(v.coordinator().name()).isEqualTo("a");
-            assertThat(v.coordinator().address()).isEqualTo(a.address());
-            assertThat(v.addresses()).containsExactly(a.address(), b.address(), c.address());
-            assertThat(v.member(a.address())).hasValueSatisfying(i -> assertThat(i.zone()).isEqualTo("zone-1"));
-            assertThat(v.member(b.address())).hasValueSatisfying(i -> assertThat(i.zone()).isEqualTo("zone-2"));
-            assertThat(v.member(c.address())).hasValueSatisfying(i -> assertThat(i.zone()).isNull());
-            assertThat(v.contains(m.address())).isTrue();
+            assertThat(v.coordinator().id()).isEqualTo(a.id());
+            assertThat(v.ids()).containsExactly(a.id(), b.id(), c.id());
+            assertThat(v.member(a.id())).hasValueSatisfying(i -> assertThat(i.zone()).isEqualTo("zone-1"));
+            assertThat(v.member(b.id())).hasValueSatisfying(i -> assertThat(i.zone()).isEqualTo("zone-2"));
+            assertThat(v.member(c.id())).hasValueSatisfying(i -> assertThat(i.zone()).isNull());
+            assertThat(v.contains(m.id())).isTrue();
             assertThat(v.merge()).isFalse();
             assertThat(m.channel.currentView()).isEqualTo(v);
             // views come on our own single view thread, never on a JGroups thread
@@ -49,10 +49,10 @@ class MembershipViewTest {
         }
         assertThat(a.channel.isCoordinator()).isTrue();
         assertThat(b.channel.isCoordinator()).isFalse();
-        assertThat(c.channel.localMember()).isEqualTo(new MemberInfo(c.address(), "c", null));
+        assertThat(c.channel.localMember()).isEqualTo(new MemberInfo(c.id(), "c", null));
         // the first view each listener saw already contained the member itself, view ids increase
         for (TestCluster.Member m : all) {
-            assertThat(m.views.get(0).contains(m.address())).isTrue();
+            assertThat(m.views.get(0).contains(m.id())).isTrue();
             assertThat(m.views).extracting(ClusterView::viewId).isSorted();
         }
     }
@@ -149,7 +149,7 @@ class MembershipViewTest {
             assertThat(b.lastViewNames()).containsExactly("a", "b");
             assertThat(c.lastViewNames()).containsExactly("c");
         });
-        assertThat(c.channel.isolatedFrom()).containsExactlyInAnyOrder(a.address(), b.address());
+        assertThat(c.channel.isolatedFrom()).containsExactlyInAnyOrder(a.id(), b.id());
 
         ClusterChannel.healAll(List.of(a.channel, b.channel, c.channel));
 
@@ -164,7 +164,7 @@ class MembershipViewTest {
         ClusterView merged = a.lastDeliveredView();
         assertThat(b.lastDeliveredView()).isEqualTo(merged);
         assertThat(c.lastDeliveredView()).isEqualTo(merged);
-        assertThat(merged.member(c.address())).hasValueSatisfying(i -> assertThat(i.zone()).isEqualTo("z3"));
+        assertThat(merged.member(c.id())).hasValueSatisfying(i -> assertThat(i.zone()).isEqualTo("z3"));
     }
 
     @Test
@@ -179,7 +179,7 @@ class MembershipViewTest {
             assertThat(x1.lastViewNames()).containsExactly("x1", "x2");
             assertThat(x2.lastViewNames()).containsExactly("x1", "x2");
         });
-        assertThat(x2.lastDeliveredView().member(x1.address()))
+        assertThat(x2.lastDeliveredView().member(x1.id()))
                 .hasValueSatisfying(i -> assertThat(i.zone()).isEqualTo("zx"));
     }
 

@@ -40,17 +40,17 @@ class MessagingTest {
         numbered("a", n).forEach(s -> a.channel.broadcast(s.getBytes()));
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            assertThat(b.messagesFrom(a.address())).hasSize(n);
-            assertThat(c.messagesFrom(a.address())).hasSize(n);
-            assertThat(a.messagesFrom(b.address())).hasSize(n);
-            assertThat(c.messagesFrom(b.address())).hasSize(n);
+            assertThat(b.messagesFrom(a.id())).hasSize(n);
+            assertThat(c.messagesFrom(a.id())).hasSize(n);
+            assertThat(a.messagesFrom(b.id())).hasSize(n);
+            assertThat(c.messagesFrom(b.id())).hasSize(n);
         });
-        assertThat(b.messagesFrom(a.address())).containsExactlyElementsOf(numbered("a", n));
-        assertThat(c.messagesFrom(a.address())).containsExactlyElementsOf(numbered("a", n));
-        assertThat(a.messagesFrom(b.address())).containsExactlyElementsOf(numbered("b", n));
-        assertThat(c.messagesFrom(b.address())).containsExactlyElementsOf(numbered("b", n));
-        assertThat(a.messagesFrom(a.address())).isEmpty();
-        assertThat(b.messagesFrom(b.address())).isEmpty();
+        assertThat(b.messagesFrom(a.id())).containsExactlyElementsOf(numbered("a", n));
+        assertThat(c.messagesFrom(a.id())).containsExactlyElementsOf(numbered("a", n));
+        assertThat(a.messagesFrom(b.id())).containsExactlyElementsOf(numbered("b", n));
+        assertThat(c.messagesFrom(b.id())).containsExactlyElementsOf(numbered("b", n));
+        assertThat(a.messagesFrom(a.id())).isEmpty();
+        assertThat(b.messagesFrom(b.id())).isEmpty();
         assertThat(c.messages).hasSize(2 * n); // exactly once: nothing else arrived
         // handlers ran on our worker threads
         assertThat(c.messages).allSatisfy(r -> assertThat(r.thread()).startsWith("tessera-c-worker"));
@@ -66,19 +66,19 @@ class MessagingTest {
                 .allMatch(m -> m.channel.currentView().size() == 3));
         int n = 1000;
 
-        Thread fromC = new Thread(() -> numbered("c", n).forEach(s -> c.channel.send(b.address(), s.getBytes())));
+        Thread fromC = new Thread(() -> numbered("c", n).forEach(s -> c.channel.send(b.id(), s.getBytes())));
         fromC.start();
-        numbered("a", n).forEach(s -> a.channel.send(b.address(), s.getBytes()));
-        a.channel.send(a.address(), "to-self".getBytes());
+        numbered("a", n).forEach(s -> a.channel.send(b.id(), s.getBytes()));
+        a.channel.send(a.id(), "to-self".getBytes());
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            assertThat(b.messagesFrom(a.address())).hasSize(n);
-            assertThat(b.messagesFrom(c.address())).hasSize(n);
+            assertThat(b.messagesFrom(a.id())).hasSize(n);
+            assertThat(b.messagesFrom(c.id())).hasSize(n);
         });
-        assertThat(b.messagesFrom(a.address())).containsExactlyElementsOf(numbered("a", n));
-        assertThat(b.messagesFrom(c.address())).containsExactlyElementsOf(numbered("c", n));
+        assertThat(b.messagesFrom(a.id())).containsExactlyElementsOf(numbered("a", n));
+        assertThat(b.messagesFrom(c.id())).containsExactlyElementsOf(numbered("c", n));
         assertThat(c.messages).isEmpty();
         await().atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(a.messagesFrom(a.address())).containsExactly("to-self"));
+                .untilAsserted(() -> assertThat(a.messagesFrom(a.id())).containsExactly("to-self"));
     }
 }

@@ -84,7 +84,7 @@ class MutualTlsStackTest {
         TestCluster.Member a = cluster.start(member("a", pa, pa, certs.memberPem("a"), trustA), TestCluster.echo("a"));
         TestCluster.Member b = cluster.start(member("b", pb, pa, dir.resolve("b.p12"), trustB), TestCluster.echo("b"));
         await().atMost(Duration.ofSeconds(15)).until(() -> a.lastViewNames().size() == 2 && b.lastViewNames().size() == 2);
-        assertThat(new String(b.channel.request(a.address(), "hi".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("a:hi");
+        assertThat(new String(b.channel.request(a.id(), "hi".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("a:hi");
         TP tp = a.channel.jgroupsChannel().getProtocolStack().getTransport();
         assertThat(tp).isInstanceOf(TCP.class);
         assertThat(((TCP) tp).nonBlockingSends()).isTrue();
@@ -112,7 +112,7 @@ class MutualTlsStackTest {
             }
         });
         await().atMost(Duration.ofSeconds(15)).until(() -> x[0].lastViewNames().size() == 3);
-        assertThat(new String(x[0].channel.request(a.address(), "rotated".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("a:rotated");
-        assertThat(new String(x[0].channel.request(b.address(), "rotated".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("b:rotated");
+        assertThat(new String(x[0].channel.request(a.id(), "rotated".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("a:rotated");
+        assertThat(new String(x[0].channel.request(b.id(), "rotated".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("b:rotated");
     }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jgroups.Address;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +63,7 @@ class RequestResponseTest {
     @Test
     void requestResponseRoundTrip() throws Exception {
         cluster = new TestCluster();
-        AtomicReference<Address> seenSender = new AtomicReference<>();
+        AtomicReference<MemberId> seenSender = new AtomicReference<>();
         AtomicReference<String> handlerThread = new AtomicReference<>();
         TestCluster.Member a = cluster.start("a", TestCluster.echo("a"));
         TestCluster.Member b = cluster.start("b", (sender, req) -> {
@@ -74,13 +73,13 @@ class RequestResponseTest {
         });
         awaitViewSize(2, a, b);
 
-        byte[] reply = a.channel.request(b.address(), bytes("hello"), RequestOptions.timeout(5_000)).get(5, TimeUnit.SECONDS);
+        byte[] reply = a.channel.request(b.id(), bytes("hello"), RequestOptions.timeout(5_000)).get(5, TimeUnit.SECONDS);
 
         assertThat(text(reply)).isEqualTo("b:hello");
-        assertThat(seenSender.get()).isEqualTo(a.address());
+        assertThat(seenSender.get()).isEqualTo(a.id());
         assertThat(handlerThread.get()).startsWith("tessera-b-worker");
         // a request to oneself is answered locally
-        assertThat(text(a.channel.request(a.address(), bytes("me"), RequestOptions.timeout(5_000)).get(5, TimeUnit.SECONDS)))
+        assertThat(text(a.channel.request(a.id(), bytes("me"), RequestOptions.timeout(5_000)).get(5, TimeUnit.SECONDS)))
                 .isEqualTo("a:me");
         assertThat(a.channel.pendingRequests()).isZero();
     }
@@ -95,12 +94,12 @@ class RequestResponseTest {
             return CompletableFuture.completedFuture(bytes("b:" + text(req)));
         });
         awaitViewSize(2, a, b);
-        assertThat(text(a.channel.request(b.address(), bytes("early"), RequestOptions.timeout(5_000).andInline()).get(5, TimeUnit.SECONDS))).isEqualTo("b:early");
+        assertThat(text(a.channel.request(b.id(), bytes("early"), RequestOptions.timeout(5_000).andInline()).get(5, TimeUnit.SECONDS))).isEqualTo("b:early");
         assertThat(handlerThread.get()).as("before the application enables inline handling").startsWith("tessera-b-worker");
         b.channel.enableInlineRequests();
 
         AtomicReference<String> completionThread = new AtomicReference<>();
-        CompletableFuture<byte[]> f = a.channel.request(b.address(), bytes("fast"), RequestOptions.timeout(5_000).andInline());
+        CompletableFuture<byte[]> f = a.channel.request(b.id(), bytes("fast"), RequestOptions.timeout(5_000).andInline());
         byte[] reply = f.whenComplete((r, e) -> completionThread.set(Thread.currentThread().getName())).get(5, TimeUnit.SECONDS);
 
         assertThat(text(reply)).isEqualTo("b:fast");
@@ -108,7 +107,7 @@ class RequestResponseTest {
         assertThat(completionThread.get()).as("completed on the delivering JGroups thread").doesNotContain("worker");
         // a bounded inline request takes and returns a permit like any other
         int permits = a.channel.availableRequestPermits();
-        assertThat(text(a.channel.request(b.address(), bytes("x"), new RequestOptions(5_000, true, true)).get(5, TimeUnit.SECONDS))).isEqualTo("b:x");
+        assertThat(text(a.channel.request(b.id(), bytes("x"), new RequestOptions(5_000, true, true)).get(5, TimeUnit.SECONDS))).isEqualTo("b:x");
         await().atMost(Duration.ofSeconds(5)).until(() -> a.channel.availableRequestPermits() == permits);
         assertThat(a.channel.pendingRequests()).isZero();
     }
@@ -121,8 +120,8 @@ class RequestResponseTest {
                 (sender, req) -> CompletableFuture.completedFuture(req.length == 0 ? null : req));
         awaitViewSize(2, a, b);
 
-        assertThat(a.channel.request(b.address(), new byte[0], RequestOptions.timeout(5_000)).get(5, TimeUnit.SECONDS)).isNull();
-        assertThat(a.channel.request(b.address(), new byte[] {1, 2, 3}, RequestOptions.timeout(5_000)).get(5, TimeUnit.SECONDS))
+        assertThat(a.channel.request(b.id(), new byte[0], RequestOptions.timeout(5_000)).get(5, TimeUnit.SECONDS)).isNull();
+        assertThat(a.channel.request(b.id(), new byte[] {1, 2, 3}, RequestOptions.timeout(5_000)).get(5, TimeUnit.SECONDS))
                 .containsExactly(1, 2, 3);
     }
 
@@ -146,7 +145,7 @@ class RequestResponseTest {
                     TestCluster.Member to = others.get(i % others.size());
                     String payload = from.channel.localMember().name() + "-" + i;
                     String expected = to.channel.localMember().name() + ":" + payload;
-                    mine.add(from.channel.request(to.address(), bytes(payload), RequestOptions.timeout(30_000))
+                    mine.add(from.channel.request(to.id(), bytes(payload), RequestOptions.timeout(30_000))
                             .thenApply(r -> text(r).equals(expected)));
                 }
             });
@@ -191,8 +190,8 @@ class RequestResponseTest {
 
         List<CompletableFuture<byte[]>> all = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            all.add(a.channel.request(b.address(), bytes("outer-b"), RequestOptions.timeout(15_000)));
-            all.add(b.channel.request(a.address(), bytes("outer-a"), RequestOptions.timeout(15_000)));
+            all.add(a.channel.request(b.id(), bytes("outer-b"), RequestOptions.timeout(15_000)));
+            all.add(b.channel.request(a.id(), bytes("outer-a"), RequestOptions.timeout(15_000)));
         }
 
         await().atMost(Duration.ofSeconds(20)).until(() -> all.stream().allMatch(CompletableFuture::isDone));
@@ -220,8 +219,8 @@ class RequestResponseTest {
 
         List<CompletableFuture<byte[]>> all = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            all.add(a.channel.request(b.address(), bytes("outer-b"), RequestOptions.timeout(15_000)));
-            all.add(b.channel.request(a.address(), bytes("outer-a"), RequestOptions.timeout(15_000)));
+            all.add(a.channel.request(b.id(), bytes("outer-b"), RequestOptions.timeout(15_000)));
+            all.add(b.channel.request(a.id(), bytes("outer-a"), RequestOptions.timeout(15_000)));
         }
 
         await().atMost(Duration.ofSeconds(20)).until(() -> all.stream().allMatch(CompletableFuture::isDone));
@@ -242,16 +241,16 @@ class RequestResponseTest {
         });
         awaitViewSize(3, a, b, c);
 
-        CompletableFuture<byte[]> f1 = a.channel.request(b.address(), bytes("throw"), RequestOptions.timeout(5_000));
-        CompletableFuture<byte[]> f2 = a.channel.request(b.address(), bytes("fail"), RequestOptions.timeout(5_000));
-        CompletableFuture<byte[]> f3 = a.channel.request(c.address(), bytes("x"), RequestOptions.timeout(5_000));
+        CompletableFuture<byte[]> f1 = a.channel.request(b.id(), bytes("throw"), RequestOptions.timeout(5_000));
+        CompletableFuture<byte[]> f2 = a.channel.request(b.id(), bytes("fail"), RequestOptions.timeout(5_000));
+        CompletableFuture<byte[]> f3 = a.channel.request(c.id(), bytes("x"), RequestOptions.timeout(5_000));
         await().atMost(Duration.ofSeconds(5)).until(() -> f1.isDone() && f2.isDone() && f3.isDone());
 
         assertThat(failureOf(f1)).isInstanceOf(RemoteRequestException.class).hasMessage("WRONG_OWNER:17")
                 .satisfies(e -> {
                     RemoteRequestException r = (RemoteRequestException) e;
                     assertThat(r.remoteExceptionClass()).isEqualTo(IllegalStateException.class.getName());
-                    assertThat(r.member()).isEqualTo(b.address());
+                    assertThat(r.member()).isEqualTo(b.id());
                 });
         assertThat(failureOf(f2)).isInstanceOf(RemoteRequestException.class).hasMessage("nope");
         assertThat(failureOf(f3)).isInstanceOf(RemoteRequestException.class).hasMessage("thrown directly");
@@ -265,7 +264,7 @@ class RequestResponseTest {
         awaitViewSize(2, a, b);
 
         long start = System.nanoTime();
-        CompletableFuture<byte[]> f = a.channel.request(b.address(), bytes("x"), RequestOptions.timeout(300));
+        CompletableFuture<byte[]> f = a.channel.request(b.id(), bytes("x"), RequestOptions.timeout(300));
         await().atMost(Duration.ofSeconds(5)).until(f::isDone);
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
@@ -280,7 +279,7 @@ class RequestResponseTest {
         TestCluster.Member a = cluster.start("a", null);
         TestCluster.Member b = cluster.start("b", TestCluster.echo("b"));
         awaitViewSize(2, a, b);
-        Address gone = b.address();
+        MemberId gone = b.id();
         b.channel.close();
         awaitViewSize(1, a);
 
@@ -304,7 +303,7 @@ class RequestResponseTest {
         awaitViewSize(2, a, b);
 
         long start = System.nanoTime();
-        CompletableFuture<byte[]> f = a.channel.request(b.address(), bytes("x"), RequestOptions.timeout(60_000));
+        CompletableFuture<byte[]> f = a.channel.request(b.id(), bytes("x"), RequestOptions.timeout(60_000));
         await().atMost(Duration.ofSeconds(5)).until(received::isDone);
         b.channel.crash();
 
@@ -320,12 +319,12 @@ class RequestResponseTest {
         TestCluster.Member b = cluster.start("b", (sender, req) -> new CompletableFuture<>());
         awaitViewSize(2, a, b);
 
-        CompletableFuture<byte[]> f = a.channel.request(b.address(), bytes("x"), RequestOptions.timeout(60_000));
+        CompletableFuture<byte[]> f = a.channel.request(b.id(), bytes("x"), RequestOptions.timeout(60_000));
         a.channel.close();
 
         await().atMost(Duration.ofSeconds(5)).until(f::isDone);
         assertThat(failureOf(f)).isExactlyInstanceOf(MembershipException.class).hasMessageContaining("closed");
-        assertThat(failureOf(a.channel.request(b.address(), bytes("x"), RequestOptions.timeout(1_000))))
+        assertThat(failureOf(a.channel.request(b.id(), bytes("x"), RequestOptions.timeout(1_000))))
                 .isExactlyInstanceOf(MembershipException.class);
     }
 
@@ -341,13 +340,13 @@ class RequestResponseTest {
         });
         awaitViewSize(2, a, b);
 
-        CompletableFuture<byte[]> first = a.channel.request(b.address(), bytes("1"), RequestOptions.timeout(10_000).andBounded());
-        CompletableFuture<byte[]> second = a.channel.request(b.address(), bytes("2"), RequestOptions.timeout(10_000).andBounded());
+        CompletableFuture<byte[]> first = a.channel.request(b.id(), bytes("1"), RequestOptions.timeout(10_000).andBounded());
+        CompletableFuture<byte[]> second = a.channel.request(b.id(), bytes("2"), RequestOptions.timeout(10_000).andBounded());
         await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 2);
         assertThat(a.channel.availableRequestPermits()).isZero();
 
         long start = System.nanoTime();
-        CompletableFuture<byte[]> third = a.channel.request(b.address(), bytes("3"), RequestOptions.timeout(300).andBounded());
+        CompletableFuture<byte[]> third = a.channel.request(b.id(), bytes("3"), RequestOptions.timeout(300).andBounded());
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertThat(elapsedMs).isGreaterThanOrEqualTo(290);
@@ -360,7 +359,7 @@ class RequestResponseTest {
         assertThat(text(second.get(5, TimeUnit.SECONDS))).isEqualTo("ok");
         await().atMost(Duration.ofSeconds(5)).until(() -> a.channel.availableRequestPermits() == 2);
         // permits are back: a new bounded request goes through
-        CompletableFuture<byte[]> fourth = a.channel.request(b.address(), bytes("4"), RequestOptions.timeout(5_000).andBounded());
+        CompletableFuture<byte[]> fourth = a.channel.request(b.id(), bytes("4"), RequestOptions.timeout(5_000).andBounded());
         await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 3);
         held.get(2).complete(bytes("ok4"));
         assertThat(text(fourth.get(5, TimeUnit.SECONDS))).isEqualTo("ok4");

@@ -45,10 +45,10 @@ class SharedSecretStackTest {
         TestCluster.Member b = cluster.start(secured("b", SECRET), TestCluster.echo("b"));
         await().atMost(Duration.ofSeconds(10)).until(() -> a.lastViewNames().size() == 2 && b.lastViewNames().size() == 2);
 
-        byte[] reply = b.channel.request(a.address(), "ping".getBytes(), RequestOptions.timeout(5_000)).join();
+        byte[] reply = b.channel.request(a.id(), "ping".getBytes(), RequestOptions.timeout(5_000)).join();
         assertThat(new String(reply)).isEqualTo("a:ping");
-        a.channel.send(b.address(), "hello".getBytes());
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.messagesFrom(a.address()).contains("hello"));
+        a.channel.send(b.id(), "hello".getBytes());
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.messagesFrom(a.id()).contains("hello"));
         assertThat((Object) a.channel.jgroupsChannel().getProtocolStack().findProtocol(SealedEncrypt.class)).isNotNull();
     }
 
@@ -107,9 +107,9 @@ class SharedSecretStackTest {
         // connected on its own (no join), it sends to the members directly: nothing reaches their handlers
         plain = new JChannel(Stacks.inProcess(cluster.settings("outsider2", null)));
         plain.connect("outsider-" + cluster.clusterName);
-        plain.send(new BytesMessage(a.address(), "forged".getBytes()));
-        a.channel.send(b.address(), "secret-payload".getBytes());
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.messagesFrom(a.address()).contains("secret-payload"));
+        plain.send(new BytesMessage(a.id().address(), "forged".getBytes()));
+        a.channel.send(b.id(), "secret-payload".getBytes());
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.messagesFrom(a.id()).contains("secret-payload"));
         assertThat(a.messages).noneMatch(r -> r.text().contains("forged"));
         assertThat(seen).noneMatch(s -> s.contains("secret-payload"));
         assertThat(a.lastViewNames()).containsExactlyInAnyOrder("a", "b");
@@ -131,15 +131,15 @@ class SharedSecretStackTest {
         TestCluster.Member a1 = a;
         TestCluster.Member b2 = b;
         await().atMost(Duration.ofSeconds(10)).until(() -> a1.lastViewNames().size() == 2 && b2.lastViewNames().size() == 2);
-        assertThat(new String(b2.channel.request(a1.address(), "x".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("a1:x");
-        assertThat(new String(a1.channel.request(b2.address(), "y".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("b2:y");
+        assertThat(new String(b2.channel.request(a1.id(), "x".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("a1:x");
+        assertThat(new String(a1.channel.request(b2.id(), "y".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("b2:y");
         a1.channel.close();
         TestCluster.Member a2 = cluster.start(secured("a2", next, SECRET), TestCluster.echo("a2"));
         // phase 3: the old secret is dropped; a member still on the old secret alone is now refused
         b2.channel.close();
         TestCluster.Member b3 = cluster.start(secured("b3", next), TestCluster.echo("b3"));
         await().atMost(Duration.ofSeconds(10)).until(() -> b3.lastViewNames().size() == 2);
-        assertThat(new String(b3.channel.request(a2.address(), "z".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("a2:z");
+        assertThat(new String(b3.channel.request(a2.id(), "z".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("a2:z");
         a2.channel.close();
         assertThatThrownBy(() -> cluster.start(secured("stale", SECRET), null))
                 .isInstanceOf(MembershipSecurityException.class);

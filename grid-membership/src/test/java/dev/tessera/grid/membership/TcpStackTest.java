@@ -67,11 +67,11 @@ class TcpStackTest {
             assertThat(a.lastViewNames()).containsExactly("a", "b");
             assertThat(b.lastViewNames()).containsExactly("a", "b");
         });
-        assertThat(b.lastDeliveredView().member(a.address()))
+        assertThat(b.lastDeliveredView().member(a.id()))
                 .hasValueSatisfying(i -> assertThat(i.zone()).isEqualTo("zone-a"));
         assertBoundToLoopback(a);
         assertBoundToLoopback(b);
-        byte[] reply = a.channel.request(b.address(), "hi".getBytes(StandardCharsets.UTF_8), RequestOptions.timeout(5_000))
+        byte[] reply = a.channel.request(b.id(), "hi".getBytes(StandardCharsets.UTF_8), RequestOptions.timeout(5_000))
                 .get(5, TimeUnit.SECONDS);
         assertThat(new String(reply, StandardCharsets.UTF_8)).isEqualTo("b:hi");
     }
@@ -99,9 +99,9 @@ class TcpStackTest {
         TestCluster.Member[] m = twoTcpMembers((sender, req) -> req[0] == 2 ? heldReply
                 : CompletableFuture.completedFuture(Thread.currentThread().getName().getBytes(StandardCharsets.UTF_8)));
 
-        String inline = new String(m[0].channel.request(m[1].address(), new byte[] {0}, RequestOptions.timeout(5_000).andInline())
+        String inline = new String(m[0].channel.request(m[1].id(), new byte[] {0}, RequestOptions.timeout(5_000).andInline())
                 .get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
-        String pooled = new String(m[0].channel.request(m[1].address(), new byte[] {1}, RequestOptions.timeout(5_000))
+        String pooled = new String(m[0].channel.request(m[1].id(), new byte[] {1}, RequestOptions.timeout(5_000))
                 .get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
         assertThat(policyOf(m[1]).direct()).isTrue();
         // the selector thread that read the request, not JGroups' thread pool ("jgroups-...") nor our workers
@@ -110,7 +110,7 @@ class TcpStackTest {
 
         // and the reply to an inline request completes the caller's future on the thread that read the reply
         CompletableFuture<Thread> completer = new CompletableFuture<>();
-        m[0].channel.request(m[1].address(), new byte[] {2}, RequestOptions.timeout(5_000).andInline())
+        m[0].channel.request(m[1].id(), new byte[] {2}, RequestOptions.timeout(5_000).andInline())
                 .thenRun(() -> completer.complete(Thread.currentThread()));
         heldReply.complete(new byte[0]);
         assertThat(completer.get(5, TimeUnit.SECONDS).getName()).startsWith(NIO_READER_THREAD);
@@ -132,7 +132,7 @@ class TcpStackTest {
         List<CompletableFuture<byte[]>> replies = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             for (int side = 0; side < 2; side++) {
-                replies.add(m[side].channel.request(m[1 - side].address(), new byte[] {(byte) replies.size()}, RequestOptions.timeout(60_000).andInline()));
+                replies.add(m[side].channel.request(m[1 - side].id(), new byte[] {(byte) replies.size()}, RequestOptions.timeout(60_000).andInline()));
             }
         }
         for (int i = 0; i < replies.size(); i++) {

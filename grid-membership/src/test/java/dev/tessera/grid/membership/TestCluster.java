@@ -7,13 +7,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.jgroups.Address;
 
 /** Starts members for one test and closes them all afterwards. */
 final class TestCluster implements AutoCloseable {
 
     /** A message as a handler saw it. */
-    record Received(Address sender, String text, String thread) {
+    record Received(MemberId sender, String text, String thread) {
     }
 
     /** One started member with everything its handlers saw. */
@@ -31,8 +30,8 @@ final class TestCluster implements AutoCloseable {
             this.messages = messages;
         }
 
-        Address address() {
-            return channel.localAddress();
+        MemberId id() {
+            return channel.localId();
         }
 
         ClusterView lastDeliveredView() {
@@ -44,7 +43,7 @@ final class TestCluster implements AutoCloseable {
             return v == null ? List.of() : v.names();
         }
 
-        List<String> messagesFrom(Address sender) {
+        List<String> messagesFrom(MemberId sender) {
             return messages.stream().filter(r -> r.sender().equals(sender)).map(Received::text).toList();
         }
     }

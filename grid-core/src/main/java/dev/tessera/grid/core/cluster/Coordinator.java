@@ -24,7 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,8 +78,8 @@ public final class Coordinator {
     private final OwnershipAssigner assigner;
     private final ScheduledExecutorService executor;
     private final Function<PartitionTable, CompletableFuture<Long>> localMergeOut;
-    private final Set<Address> leaving = new HashSet<>();
-    private volatile List<Address> side = List.of();
+    private final Set<MemberId> leaving = new HashSet<>();
+    private volatile List<MemberId> side = List.of();
     private boolean mergePending;
     private ClusterView view;
     private PartitionTable published;
@@ -99,7 +99,7 @@ public final class Coordinator {
     }
 
     /** This member's side: the members of its last view that was not a merge. */
-    public List<Address> side() {
+    public List<MemberId> side() {
         return side;
     }
 
@@ -108,24 +108,24 @@ public final class Coordinator {
     }
 
     /** A partition's primary reports it copied the partition to its target. */
-    public void onTransferDone(Address sender, TransferDone done) {
+    public void onTransferDone(MemberId sender, TransferDone done) {
         executor.execute(() -> handleDone(sender, done));
     }
 
-    public void onLeaveRequest(Address member) {
+    public void onLeaveRequest(MemberId member) {
         executor.execute(() -> handleLeave(member));
     }
 
     private void handleView(ClusterView v) {
         view = v;
         generation++;
-        leaving.retainAll(v.addresses());
+        leaving.retainAll(v.ids());
         if (v.merge()) {
             mergePending = true;
         } else if (!mergePending) {
-            side = List.copyOf(v.addresses());
+            side = List.copyOf(v.ids());
         }
-        if (!messenger.self().equals(v.coordinator().address())) {
+        if (!messenger.self().equals(v.coordinator().id())) {
             active = false;
             mergePending = false;
             return;
@@ -142,7 +142,7 @@ public final class Coordinator {
         List<CompletableFuture<TableMessage>> answers = new ArrayList<>();
         byte[] query = new TableQuery().encode();
         answers.add(CompletableFuture.completedFuture(new TableMessage(MessageType.TABLE_RESPONSE, topology.table(), side)));
-        for (Address a : view.addresses()) {
+        for (MemberId a : view.ids()) {
             if (!a.equals(messenger.self())) {
                 answers.add(messenger.request(a, query, QUERY_TIMEOUT_MS)
                         .thenApply(reply -> Messages.decode(reply, TableMessage.class)));
@@ -164,8 +164,8 @@ public final class Coordinator {
             List<TableMessage> tables = new ArrayList<>();
             answers.forEach(a -> tables.add(a.join()));
             if (mergePending) {
-                Set<Address> winners = winningSide(tables);
-                if (winners.size() < view.addresses().size()) {
+                Set<MemberId> winners = winningSide(tables);
+                if (winners.size() < view.ids().size()) {
                     mergeSides(gen, tables, winners);
                     return;
                 }
@@ -186,15 +186,15 @@ public final class Coordinator {
     }
 
     /** The largest reported side, as members of the current view; ties go to the side of the oldest member. */
-    private Set<Address> winningSide(List<TableMessage> tables) {
-        List<Address> order = view.addresses();
-        Set<Address> best = Set.of();
+    private Set<MemberId> winningSide(List<TableMessage> tables) {
+        List<MemberId> order = view.ids();
+        Set<MemberId> best = Set.of();
         int bestFirst = Integer.MAX_VALUE;
         for (TableMessage t : tables) {
-            Set<Address> s = new HashSet<>(t.side());
+            Set<MemberId> s = new HashSet<>(t.side());
             s.retainAll(order);
             int first = order.size();
-            for (Address a : s) {
+            for (MemberId a : s) {
                 first = Math.min(first, order.indexOf(a));
             }
             if (s.size() > best.size() || (s.size() == best.size() && first < bestFirst)) {
@@ -205,7 +205,7 @@ public final class Coordinator {
         return best.isEmpty() ? new HashSet<>(order) : best;
     }
 
-    private void mergeSides(long gen, List<TableMessage> tables, Set<Address> winners) {
+    private void mergeSides(long gen, List<TableMessage> tables, Set<MemberId> winners) {
         long maxVersion = 0;
         PartitionTable winning = null;
         for (TableMessage t : tables) {
@@ -220,32 +220,32 @@ public final class Coordinator {
         if (winning == null) {
             winning = PartitionTable.initial(topology.table().partitionCount());
         }
-        Set<Address> drop = new HashSet<>(winning.members());
+        Set<MemberId> drop = new HashSet<>(winning.members());
         drop.removeAll(winners);
         PartitionTable base = drop.isEmpty() ? winning : withoutDeparted(winning, drop);
-        List<Address> winnerOrder = new ArrayList<>();
-        for (Address a : view.addresses()) {
+        List<MemberId> winnerOrder = new ArrayList<>();
+        for (MemberId a : view.ids()) {
             if (winners.contains(a)) {
                 winnerOrder.add(a);
             }
         }
-        Address[][] owners = ownersOf(base);
-        Address[][] fresh = assigner.assign(owners, winnerOrder, zonesOf(winnerOrder));
-        Address[][] targets = new Address[owners.length][];
+        MemberId[][] owners = ownersOf(base);
+        MemberId[][] fresh = assigner.assign(owners, winnerOrder, zonesOf(winnerOrder));
+        MemberId[][] targets = new MemberId[owners.length][];
         for (int p = 0; p < owners.length; p++) {
             if (owners[p].length == 0) {
                 owners[p] = fresh[p];
             } else if (base.isMigrating(p)) {
-                targets[p] = base.target(p).toArray(Address[]::new);
+                targets[p] = base.target(p).toArray(MemberId[]::new);
             }
         }
         PartitionTable merged = new PartitionTable(maxVersion + TAKEOVER_VERSION_GAP, owners, targets);
-        List<Address> losers = new ArrayList<>(view.addresses());
+        List<MemberId> losers = new ArrayList<>(view.ids());
         losers.removeAll(winners);
         log.info("Merging split sides: {} members keep table lineage {}, {} rejoin after pushing their data", winners.size(),
                 winning.version(), losers);
         byte[] update = new TableMessage(MessageType.TABLE_UPDATE, merged).encode();
-        for (Address w : winnerOrder) {
+        for (MemberId w : winnerOrder) {
             if (w.equals(messenger.self())) {
                 topology.apply(merged);
             } else {
@@ -254,7 +254,7 @@ public final class Coordinator {
         }
         List<CompletableFuture<Long>> pushes = new ArrayList<>();
         byte[] mergeOut = new TopologyMessages.MergeOut(merged).encode();
-        for (Address l : losers) {
+        for (MemberId l : losers) {
             pushes.add(l.equals(messenger.self()) ? localMergeOut.apply(merged)
                     : messenger.request(l, mergeOut, MERGE_OUT_TIMEOUT_MS)
                             .thenApply(reply -> Messages.decode(reply, TopologyMessages.MergeOutDone.class).entries()));
@@ -267,7 +267,7 @@ public final class Coordinator {
                 published = merged;
                 active = true;
                 mergePending = false;
-                side = List.copyOf(view.addresses());
+                side = List.copyOf(view.ids());
                 rebalance();
             }
             return null;
@@ -286,10 +286,10 @@ public final class Coordinator {
      * backups, and had their data before if it was an owner that an earlier view cut (two members dying
      * in two quick views). In-progress targets are dropped and recomputed.
      */
-    static PartitionTable withoutDeparted(PartitionTable base, Set<Address> gone) {
-        Address[][] owners = new Address[base.partitionCount()][];
+    static PartitionTable withoutDeparted(PartitionTable base, Set<MemberId> gone) {
+        MemberId[][] owners = new MemberId[base.partitionCount()][];
         for (int p = 0; p < owners.length; p++) {
-            List<Address> list = base.owners(p);
+            List<MemberId> list = base.owners(p);
             int firstGone = -1;
             for (int i = 0; i < list.size() && firstGone < 0; i++) {
                 if (gone.contains(list.get(i))) {
@@ -297,15 +297,15 @@ public final class Coordinator {
                 }
             }
             if (firstGone < 0) {
-                owners[p] = list.toArray(Address[]::new);
+                owners[p] = list.toArray(MemberId[]::new);
             } else if (firstGone > 0) {
-                owners[p] = list.subList(0, firstGone).toArray(Address[]::new);
+                owners[p] = list.subList(0, firstGone).toArray(MemberId[]::new);
             } else {
                 owners[p] = Stream.concat(list.stream(), base.target(p).stream())
-                        .filter(a -> !gone.contains(a)).limit(1).toArray(Address[]::new);
+                        .filter(a -> !gone.contains(a)).limit(1).toArray(MemberId[]::new);
             }
         }
-        return new PartitionTable(base.version(), owners, new Address[owners.length][]);
+        return new PartitionTable(base.version(), owners, new MemberId[owners.length][]);
     }
 
     /**
@@ -313,17 +313,17 @@ public final class Coordinator {
      * backup slots the holders come before members that hold nothing yet, in their old order. A second
      * failure before the migration ends then promotes a holder ({@link #withoutDeparted}), not a newcomer.
      */
-    static Address[][] assignAfterDeparture(OwnershipAssigner assigner, PartitionTable base, PartitionTable current,
-                                            Set<Address> gone, List<Address> staying, Map<Address, String> zones) {
-        Address[][] holders = holdersOf(base, current, gone);
-        Address[][] target = assigner.assign(holders, staying, zones);
+    static MemberId[][] assignAfterDeparture(OwnershipAssigner assigner, PartitionTable base, PartitionTable current,
+                                            Set<MemberId> gone, List<MemberId> staying, Map<MemberId, String> zones) {
+        MemberId[][] holders = holdersOf(base, current, gone);
+        MemberId[][] target = assigner.assign(holders, staying, zones);
         for (int p = 0; p < target.length; p++) {
-            List<Address> held = List.of(holders[p]);
-            List<Address> row = new ArrayList<>(List.of(target[p]));
-            Address primary = row.remove(0);
+            List<MemberId> held = List.of(holders[p]);
+            List<MemberId> row = new ArrayList<>(List.of(target[p]));
+            MemberId primary = row.remove(0);
             row.sort(Comparator.comparingInt(a -> held.contains(a) ? held.indexOf(a) : held.size()));
             row.add(0, primary);
-            target[p] = row.toArray(Address[]::new);
+            target[p] = row.toArray(MemberId[]::new);
         }
         return target;
     }
@@ -333,41 +333,41 @@ public final class Coordinator {
      * surviving owners of {@code base} that {@link #withoutDeparted} cut, in slot order. They still hold
      * the data of the maps with enough backups, so the target keeps them rather than copying to others.
      */
-    static Address[][] holdersOf(PartitionTable base, PartitionTable current, Set<Address> gone) {
-        Address[][] holders = new Address[current.partitionCount()][];
+    static MemberId[][] holdersOf(PartitionTable base, PartitionTable current, Set<MemberId> gone) {
+        MemberId[][] holders = new MemberId[current.partitionCount()][];
         for (int p = 0; p < holders.length; p++) {
-            List<Address> row = new ArrayList<>(current.owners(p));
+            List<MemberId> row = new ArrayList<>(current.owners(p));
             if (!row.isEmpty()) {
-                for (Address a : base.owners(p)) {
+                for (MemberId a : base.owners(p)) {
                     if (!gone.contains(a) && !row.contains(a)) {
                         row.add(a);
                     }
                 }
             }
-            holders[p] = row.toArray(Address[]::new);
+            holders[p] = row.toArray(MemberId[]::new);
         }
         return holders;
     }
 
-    private static Address[][] ownersOf(PartitionTable t) {
-        Address[][] owners = new Address[t.partitionCount()][];
+    private static MemberId[][] ownersOf(PartitionTable t) {
+        MemberId[][] owners = new MemberId[t.partitionCount()][];
         for (int p = 0; p < owners.length; p++) {
-            owners[p] = t.owners(p).toArray(Address[]::new);
+            owners[p] = t.owners(p).toArray(MemberId[]::new);
         }
         return owners;
     }
 
-    private Map<Address, String> zonesOf(List<Address> members) {
-        Map<Address, String> zones = new HashMap<>();
+    private Map<MemberId, String> zonesOf(List<MemberId> members) {
+        Map<MemberId, String> zones = new HashMap<>();
         for (MemberInfo m : view.members()) {
-            if (m.zone() != null && members.contains(m.address())) {
-                zones.put(m.address(), m.zone());
+            if (m.zone() != null && members.contains(m.id())) {
+                zones.put(m.id(), m.zone());
             }
         }
         return zones;
     }
 
-    private void handleLeave(Address member) {
+    private void handleLeave(MemberId member) {
         if (!active || view == null || !view.contains(member)) {
             return;
         }
@@ -377,21 +377,21 @@ public final class Coordinator {
 
     private void rebalance() {
         PartitionTable base = published;
-        Set<Address> inView = new HashSet<>(view.addresses());
-        Set<Address> gone = new HashSet<>(base.members());
+        Set<MemberId> inView = new HashSet<>(view.ids());
+        Set<MemberId> gone = new HashSet<>(base.members());
         gone.removeAll(inView);
         PartitionTable current = gone.isEmpty() ? base : withoutDeparted(base, gone);
 
-        List<Address> staying = new ArrayList<>(view.addresses());
+        List<MemberId> staying = new ArrayList<>(view.ids());
         staying.removeAll(leaving);
         if (staying.isEmpty()) {
             return; // everyone is leaving: nobody to hand over to
         }
         int partitions = current.partitionCount();
-        Address[][] owners = ownersOf(current);
-        Address[][] target = gone.isEmpty() ? assigner.assign(owners, staying, zonesOf(staying))
+        MemberId[][] owners = ownersOf(current);
+        MemberId[][] target = gone.isEmpty() ? assigner.assign(owners, staying, zonesOf(staying))
                 : assignAfterDeparture(assigner, base, current, gone, staying, zonesOf(staying));
-        Address[][] targets = new Address[partitions][];
+        MemberId[][] targets = new MemberId[partitions][];
         int migrating = 0;
         for (int p = 0; p < partitions; p++) {
             if (owners[p].length > 0 && gone.containsAll(base.owners(p))) {
@@ -416,7 +416,7 @@ public final class Coordinator {
         publish(next);
     }
 
-    private void handleDone(Address sender, TransferDone done) {
+    private void handleDone(MemberId sender, TransferDone done) {
         if (!active || published == null) {
             return;
         }

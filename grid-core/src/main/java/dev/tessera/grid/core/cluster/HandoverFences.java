@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +45,10 @@ public final class HandoverFences {
 
     /** Table listener: holds back the partitions this member gained from a live predecessor and asks it to stop. */
     public void onTable(PartitionTable prev, PartitionTable next) {
-        Address self = topology.self();
-        Map<Address, List<Integer>> gained = new HashMap<>();
+        MemberId self = topology.self();
+        Map<MemberId, List<Integer>> gained = new HashMap<>();
         for (int p = 0; p < next.partitionCount(); p++) {
-            Address before = prev.primary(p);
+            MemberId before = prev.primary(p);
             if (self.equals(next.primary(p)) && before != null && !self.equals(before) && messenger.isMember(before)) {
                 topology.awaitHandover(p, before);
                 gained.computeIfAbsent(before, a -> new ArrayList<>()).add(p);
@@ -64,7 +64,7 @@ public final class HandoverFences {
     public void onView(ClusterView view) {
         PartitionTable t = topology.table();
         for (int p = 0; p < t.partitionCount(); p++) {
-            Address from = topology.awaitedHandover(p);
+            MemberId from = topology.awaitedHandover(p);
             if (from != null && !view.contains(from)) {
                 topology.handoverConfirmed(p, from);
             }
@@ -77,7 +77,7 @@ public final class HandoverFences {
         return new ReplicateResponse(Status.OK, topology.table().version()).encode();
     }
 
-    private void ask(Address from, long tableVersion, int[] partitions) {
+    private void ask(MemberId from, long tableVersion, int[] partitions) {
         if (!stillAwaited(from, partitions)) {
             return;
         }
@@ -96,7 +96,7 @@ public final class HandoverFences {
         });
     }
 
-    private boolean stillAwaited(Address from, int[] partitions) {
+    private boolean stillAwaited(MemberId from, int[] partitions) {
         for (int p : partitions) {
             if (from.equals(topology.awaitedHandover(p))) {
                 return true;
@@ -105,7 +105,7 @@ public final class HandoverFences {
         return false;
     }
 
-    private void release(Address from, int[] partitions) {
+    private void release(MemberId from, int[] partitions) {
         for (int p : partitions) {
             topology.handoverConfirmed(p, from);
         }

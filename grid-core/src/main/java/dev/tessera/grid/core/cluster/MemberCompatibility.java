@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.cluster;
 
+import dev.tessera.grid.core.time.TimeSource;
 import dev.tessera.grid.GridIncompatibleMemberException;
 import dev.tessera.grid.core.wire.CompatibilityInfo;
 import dev.tessera.grid.core.wire.MessageType;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,19 +50,22 @@ public final class MemberCompatibility {
     private final CompatibilityInfo local;
     private final String fingerprint;
     private final Supplier<ClusterView> currentView;
-    private final Set<Address> refused = ConcurrentHashMap.newKeySet();
-    private final ArrayDeque<Address> refusedOrder = new ArrayDeque<>(); // guarded by itself
+    private final Set<MemberId> refused = ConcurrentHashMap.newKeySet();
+    private final ArrayDeque<MemberId> refusedOrder = new ArrayDeque<>(); // guarded by itself
     private final LongAdder refusedMembers = new LongAdder();
     private final LongAdder refusedMessages = new LongAdder();
     private volatile Filtered last = new Filtered(null, null);
-    private long logWindowStart = System.nanoTime(); // guarded by this
+    private final TimeSource time;
+    private long logWindowStart; // guarded by this
     private int loggedInWindow; // guarded by this
     private int suppressed; // guarded by this
 
     private record Filtered(ClusterView raw, ClusterView compatible) {}
 
     /** @param currentView the channel's latest installed view ({@code null} before the channel started) */
-    public MemberCompatibility(CompatibilityInfo local, Supplier<ClusterView> currentView) {
+    public MemberCompatibility(CompatibilityInfo local, Supplier<ClusterView> currentView, TimeSource time) {
+        this.time = time;
+        this.logWindowStart = time.nanoTime();
         this.local = Objects.requireNonNull(local, "local");
         this.fingerprint = local.fingerprint();
         this.currentView = currentView;
@@ -111,7 +115,7 @@ public final class MemberCompatibility {
     }
 
     /** Whether a message from {@code sender} may be applied: {@code false} for a refused member. */
-    public boolean admits(Address sender) {
+    public boolean admits(MemberId sender) {
         ClusterView v = currentView.get();
         if (v != null) {
             compatibleView(v); // a joiner's first message may come before the view reached the grid
@@ -120,7 +124,7 @@ public final class MemberCompatibility {
     }
 
     /** Counts a message of a refused member that was dropped; the exception is its answer if it was a request. */
-    public IllegalStateException dropped(Address sender) {
+    public IllegalStateException dropped(MemberId sender) {
         refusedMessages.increment();
         if (mayLog()) {
             log.warn("Ignored a message from {}, a member refused for an incompatible configuration", sender);
@@ -139,7 +143,7 @@ public final class MemberCompatibility {
      *
      * @throws dev.tessera.grid.core.wire.MalformedMessageException if the query cannot be decoded
      */
-    public byte[] answer(Address sender, byte[] query) {
+    public byte[] answer(MemberId sender, byte[] query) {
         CompatibilityInfo theirs = Messages.decode(query, CompatibilityInfo.class);
         List<String> differences = CompatibilityDiff.between(theirs, local);
         if (!differences.isEmpty() && mayLog()) {
@@ -155,10 +159,10 @@ public final class MemberCompatibility {
      * @param ask sends a request to a member, returns its answer
      * @throws GridIncompatibleMemberException naming each difference (or why they could not be named)
      */
-    public void checkJoin(ClusterView view, Address self, String clusterName,
-                          BiFunction<Address, byte[], CompletableFuture<byte[]>> ask, long timeoutMillis) {
+    public void checkJoin(ClusterView view, MemberId self, String clusterName,
+                          BiFunction<MemberId, byte[], CompletableFuture<byte[]>> ask, long timeoutMillis) {
         MemberInfo coordinator = view.coordinator();
-        if (coordinator.address().equals(self) || fingerprint.equals(coordinator.compatibility())) {
+        if (coordinator.id().equals(self) || fingerprint.equals(coordinator.compatibility())) {
             return;
         }
         String intro = "Member " + local.member() + " cannot join cluster '" + clusterName + "': its data would be"
@@ -172,7 +176,7 @@ public final class MemberCompatibility {
         }
         CompatibilityInfo theirs;
         try {
-            byte[] reply = ask.apply(coordinator.address(), local.encode()).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            byte[] reply = ask.apply(coordinator.id(), local.encode()).get(timeoutMillis, TimeUnit.MILLISECONDS);
             theirs = Messages.decode(reply, CompatibilityInfo.class);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -192,12 +196,12 @@ public final class MemberCompatibility {
     }
 
     private void refuse(MemberInfo m) {
-        if (!refused.add(m.address())) {
+        if (!refused.add(m.id())) {
             return;
         }
         refusedMembers.increment();
         synchronized (refusedOrder) {
-            refusedOrder.addLast(m.address());
+            refusedOrder.addLast(m.id());
             if (refusedOrder.size() > MAX_REMEMBERED) {
                 refused.remove(refusedOrder.removeFirst());
             }
@@ -205,13 +209,13 @@ public final class MemberCompatibility {
         if (mayLog()) {
             log.warn("Refusing member {} ({}): its compatibility fingerprint {} differs from this member's {} (registered"
                     + " types, partitionCount or wire format version); it gets no partitions and its messages are"
-                    + " ignored", m.name(), m.address(), m.compatibility(), fingerprint);
+                    + " ignored", m.name(), m.id(), m.compatibility(), fingerprint);
         }
     }
 
     /** At most {@link #LOG_BURST} lines a minute; the first line after a quiet spell says how many were left out. */
     private synchronized boolean mayLog() {
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         if (now - logWindowStart > LOG_WINDOW_NANOS) {
             if (suppressed > 0) {
                 log.warn("{} refusal log lines were left out in the last minute", suppressed);

@@ -4,7 +4,7 @@ import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.membership.ClusterView;
 import java.util.HashSet;
 import java.util.Set;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * Whether this member's side of the cluster holds a majority of the last stable membership, for
@@ -15,11 +15,11 @@ import org.jgroups.Address;
  * minority can never promote itself into a majority by rebalancing among its own members.
  */
 public final class QuorumTracker {
-    private volatile Set<Address> stable = Set.of();
-    private volatile Set<Address> view = Set.of();
+    private volatile Set<MemberId> stable = Set.of();
+    private volatile Set<MemberId> view = Set.of();
 
     public synchronized void onView(ClusterView v, PartitionTable current) {
-        view = Set.copyOf(v.addresses());
+        view = Set.copyOf(v.ids());
         considerStable(current);
     }
 
@@ -35,19 +35,19 @@ public final class QuorumTracker {
     }
 
     public boolean hasQuorum() {
-        Set<Address> s = stable;
+        Set<MemberId> s = stable;
         if (s.isEmpty()) {
             return true;
         }
-        Set<Address> present = new HashSet<>(s);
+        Set<MemberId> present = new HashSet<>(s);
         present.retainAll(view);
         return present.size() * 2 > s.size();
     }
 
     /** For messages: "2 of 5". */
     public String describe() {
-        Set<Address> s = stable;
-        Set<Address> present = new HashSet<>(s);
+        Set<MemberId> s = stable;
+        Set<MemberId> present = new HashSet<>(s);
         present.retainAll(view);
         return present.size() + " of the " + s.size() + " members of the last stable membership";
     }

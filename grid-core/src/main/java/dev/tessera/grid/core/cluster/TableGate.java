@@ -6,7 +6,7 @@ import dev.tessera.grid.membership.ThrottledWarning;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +37,7 @@ public final class TableGate {
     }
 
     /** A table update from {@code sender}: applied, held for the next view, or rejected. */
-    public synchronized void onTable(Address sender, PartitionTable next) {
+    public synchronized void onTable(MemberId sender, PartitionTable next) {
         decide(sender, next, view.get());
     }
 
@@ -50,7 +50,7 @@ public final class TableGate {
         }
     }
 
-    private void decide(Address sender, PartitionTable next, ClusterView v) {
+    private void decide(MemberId sender, PartitionTable next, ClusterView v) {
         PartitionTable current = topology.table();
         String problem = problem(sender, next, current, v);
         if (problem != null) {
@@ -61,7 +61,7 @@ public final class TableGate {
         if (next.version() <= current.version()) {
             return; // stale or repeated: tables are whole states, a newer one was applied already
         }
-        List<Address> strangers = next.members().stream().filter(a -> !v.contains(a)).toList();
+        List<MemberId> strangers = next.members().stream().filter(a -> !v.contains(a)).toList();
         if (!strangers.isEmpty()) {
             if (held == null || held.table.version() < next.version()) {
                 held = new Held(sender, next);
@@ -73,11 +73,11 @@ public final class TableGate {
     }
 
     /** Why {@code next} must never be applied, or {@code null}. */
-    static String problem(Address sender, PartitionTable next, PartitionTable current, ClusterView v) {
+    static String problem(MemberId sender, PartitionTable next, PartitionTable current, ClusterView v) {
         if (v == null || !v.contains(sender)) {
             return "the sender is not a member of this member's view";
         }
-        if (!v.coordinator().address().equals(sender)) {
+        if (!v.coordinator().id().equals(sender)) {
             return "the sender is not the coordinator of view " + v.viewId() + " (" + v.coordinator().name() + " is)";
         }
         if (next.partitionCount() != current.partitionCount()) {
@@ -92,6 +92,6 @@ public final class TableGate {
         return null;
     }
 
-    private record Held(Address sender, PartitionTable table) {
+    private record Held(MemberId sender, PartitionTable table) {
     }
 }

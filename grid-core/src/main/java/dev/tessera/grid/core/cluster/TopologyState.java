@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * The partition table this member has applied, and the per-partition write versions of the
@@ -32,7 +32,7 @@ import org.jgroups.Address;
  * its primary made with an older table was made under another primaryship (a previous term of the
  * same member, or the other lineage of a split, whose messages the transport may deliver late, after
  * the heal) and must not be applied, whatever its versions say. Likewise it remembers
- * {@link #departedAt(Address)}, the last table in which a member dropped out of the table: an
+ * {@link #departedAt(MemberId)}, the last table in which a member dropped out of the table: an
  * operation that member routed with an older table was sent before it was cut off (from the other
  * side of a split, delivered after the heal) and must not run.
  *
@@ -43,7 +43,7 @@ import org.jgroups.Address;
  * fences and table changes optimistically ({@link #optimisticRead()}), without taking a lock.
  */
 public final class TopologyState {
-    private final Address self;
+    private final MemberId self;
     private final StampedLock lock = new StampedLock();
     private final long[] epochs;
     private final AtomicLongArray sequences;
@@ -51,13 +51,13 @@ public final class TopologyState {
     /** Don't act as primary of p with a table older than this: a successor asked us to stop. */
     private final AtomicLongArray fencedUntil;
     /** The previous primary of p whose confirmation that it stopped serving p we await, or null. */
-    private final AtomicReferenceArray<Address> handoverFrom;
-    private final Map<Address, Long> departedAt = new ConcurrentHashMap<>();
+    private final AtomicReferenceArray<MemberId> handoverFrom;
+    private final Map<MemberId, Long> departedAt = new ConcurrentHashMap<>();
     private final List<BiConsumer<PartitionTable, PartitionTable>> listeners = new CopyOnWriteArrayList<>();
     private volatile PartitionTable table;
     private volatile long frozenThrough = -1;
 
-    public TopologyState(Address self, int partitionCount) {
+    public TopologyState(MemberId self, int partitionCount) {
         this.self = self;
         this.table = PartitionTable.initial(partitionCount);
         this.epochs = new long[partitionCount];
@@ -67,7 +67,7 @@ public final class TopologyState {
         this.handoverFrom = new AtomicReferenceArray<>(partitionCount);
     }
 
-    public Address self() {
+    public MemberId self() {
         return self;
     }
 
@@ -97,7 +97,7 @@ public final class TopologyState {
                         + "; every member must be started with the same partitionCount");
             }
             for (int p = 0; p < next.partitionCount(); p++) {
-                Address primary = next.primary(p);
+                MemberId primary = next.primary(p);
                 if (!Objects.equals(primary, prev.primary(p))) {
                     primarySince.set(p, next.version());
                     if (self.equals(primary)) {
@@ -107,7 +107,7 @@ public final class TopologyState {
                     handoverFrom.set(p, null);
                 }
             }
-            for (Address a : prev.members()) {
+            for (MemberId a : prev.members()) {
                 if (!next.members().contains(a)) {
                     departedAt.merge(a, next.version(), Math::max);
                 }
@@ -138,7 +138,7 @@ public final class TopologyState {
      * operation {@code member} routed with an older table was sent before that and may be delivered
      * only now, by a transport that retransmits what a split dropped once it heals.
      */
-    public long departedAt(Address member) {
+    public long departedAt(MemberId member) {
         Long v = departedAt.get(member);
         return v == null ? 0 : v;
     }
@@ -182,17 +182,17 @@ public final class TopologyState {
      * Records that this member, new primary of {@code p}, must not serve it until {@code previous}
      * confirmed it stopped ({@link #handoverConfirmed}) or left. Call from a table listener.
      */
-    public void awaitHandover(int p, Address previous) {
+    public void awaitHandover(int p, MemberId previous) {
         handoverFrom.set(p, previous);
     }
 
     /** The member whose handover of {@code p} this member awaits, or {@code null}. */
-    public Address awaitedHandover(int p) {
+    public MemberId awaitedHandover(int p) {
         return handoverFrom.get(p);
     }
 
     /** {@code previous} confirmed it stopped serving {@code p}, or left. */
-    public void handoverConfirmed(int p, Address previous) {
+    public void handoverConfirmed(int p, MemberId previous) {
         handoverFrom.compareAndSet(p, previous, null);
     }
 

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +56,7 @@ public final class EntryEventService {
 
     private final Messenger messenger;
     private final KryoCodec codec;
-    private final Function<Address, Member> memberOf;
+    private final Function<MemberId, Member> memberOf;
     private final long timeoutMillis;
     private final EventStats stats = new EventStats();
     private final LocalListeners local = new LocalListeners();
@@ -66,9 +66,9 @@ public final class EntryEventService {
     private final ExecutorService lanes;
     private final EventPublisher publisher;
     private long sequence;
-    private Set<Address> lastView = Set.of();
+    private Set<MemberId> lastView = Set.of();
 
-    public EntryEventService(Messenger messenger, KryoCodec codec, Function<Address, Member> memberOf, long timeoutMillis,
+    public EntryEventService(Messenger messenger, KryoCodec codec, Function<MemberId, Member> memberOf, long timeoutMillis,
                              String memberName) {
         this.messenger = messenger;
         this.codec = codec;
@@ -115,13 +115,13 @@ public final class EntryEventService {
     }
 
     /** A member's snapshot sent as a request: taken, and answered with ours. */
-    public byte[] onInterestsRequest(Address sender, ListenerInterests m) {
+    public byte[] onInterestsRequest(MemberId sender, ListenerInterests m) {
         onInterests(sender, m);
         return snapshot().encode();
     }
 
     /** A member's snapshot, sent one-way after a view change or as the answer to ours. */
-    public void onInterests(Address sender, ListenerInterests m) {
+    public void onInterests(MemberId sender, ListenerInterests m) {
         if (messenger.hasLeft(sender)) {
             return; // a late message from a member that is gone must not bring its listeners back
         }
@@ -131,7 +131,7 @@ public final class EntryEventService {
     }
 
     /** Events from the primary {@code sender}: for this member's cluster-wide listeners. */
-    public void onEvents(Address sender, EntryEvents m) {
+    public void onEvents(MemberId sender, EntryEvents m) {
         Member source = memberOf.apply(sender);
         for (ListenerDelivery d : local.of(m.map())) {
             if (d.clusterWide()) {
@@ -155,9 +155,9 @@ public final class EntryEventService {
     }
 
     private void applyView(ClusterView view) {
-        Set<Address> current = new HashSet<>(view.addresses());
-        List<Address> joined = new ArrayList<>();
-        for (Address a : current) {
+        Set<MemberId> current = new HashSet<>(view.ids());
+        List<MemberId> joined = new ArrayList<>();
+        for (MemberId a : current) {
             if (!lastView.contains(a) && !a.equals(messenger.self())) {
                 joined.add(a);
             }
@@ -170,7 +170,7 @@ public final class EntryEventService {
             return;
         }
         byte[] snapshot = snapshot().encode();
-        for (Address a : joined) {
+        for (MemberId a : joined) {
             try {
                 messenger.send(a, snapshot);
                 stats.messagesSent.increment();
@@ -185,7 +185,7 @@ public final class EntryEventService {
         byte[] snapshot = snapshot().encode();
         List<CompletableFuture<Void>> answers = new ArrayList<>();
         AtomicInteger failed = new AtomicInteger();
-        for (Address a : messenger.view().addresses()) {
+        for (MemberId a : messenger.view().ids()) {
             if (a.equals(messenger.self())) {
                 continue;
             }

@@ -21,7 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,7 +120,7 @@ final class EventPublisher implements ChangeObserver {
     }
 
     private void publish(List<Change> batch) {
-        Map<Address, Map<String, List<Event>>> byTarget = new LinkedHashMap<>();
+        Map<MemberId, Map<String, List<Event>>> byTarget = new LinkedHashMap<>();
         for (Change c : batch) {
             for (Route route : c.routes()) {
                 byTarget.computeIfAbsent(route.target(), t -> new LinkedHashMap<>())
@@ -128,7 +128,7 @@ final class EventPublisher implements ChangeObserver {
                         .add(route.values() ? c.event() : c.withoutValues());
             }
         }
-        Address self = messenger.self();
+        MemberId self = messenger.self();
         byTarget.forEach((target, byMap) -> {
             if (target.equals(self)) {
                 byMap.forEach(toLocalListeners);

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * Per map, where this member's changes as primary must go: itself (if it has listeners of the map)
@@ -15,15 +15,15 @@ import org.jgroups.Address;
  */
 final class EventRoutes {
     /** One destination; {@code values}: whether events to it carry values. */
-    record Route(Address target, boolean values) {}
+    record Route(MemberId target, boolean values) {}
 
     /** Routes of one map; {@code values}: whether any route wants values (else none are captured). */
     record Routes(Route[] routes, boolean values) {}
 
-    private final Address self;
+    private final MemberId self;
     private final Map<String, Routes> byMap = new ConcurrentHashMap<>();
 
-    EventRoutes(Address self) {
+    EventRoutes(MemberId self) {
         this.self = self;
     }
 

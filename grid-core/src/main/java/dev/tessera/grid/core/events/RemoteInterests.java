@@ -8,7 +8,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * What this member knows of the other members' cluster-wide listeners: per member, its latest
@@ -17,10 +17,10 @@ import org.jgroups.Address;
 final class RemoteInterests {
     private record Known(long sequence, Map<String, Boolean> valuesByMap) {}
 
-    private final Map<Address, Known> byMember = new ConcurrentHashMap<>();
+    private final Map<MemberId, Known> byMember = new ConcurrentHashMap<>();
 
     /** Takes {@code snapshot} as {@code member}'s unless a newer one is known; returns whether it was taken. */
-    boolean apply(Address member, ListenerInterests snapshot) {
+    boolean apply(MemberId member, ListenerInterests snapshot) {
         Map<String, Boolean> maps = new HashMap<>();
         for (Interest i : snapshot.interests()) {
             maps.put(i.map(), i.values());
@@ -31,13 +31,13 @@ final class RemoteInterests {
     }
 
     /** Forgets members not in {@code current}; returns whether any was forgotten. */
-    boolean retain(Collection<Address> current) {
+    boolean retain(Collection<MemberId> current) {
         return byMember.keySet().retainAll(new HashSet<>(current));
     }
 
     /** The members that listen to {@code map}, each with whether it wants values. */
-    Map<Address, Boolean> listenersOf(String map) {
-        Map<Address, Boolean> out = new HashMap<>();
+    Map<MemberId, Boolean> listenersOf(String map) {
+        Map<MemberId, Boolean> out = new HashMap<>();
         byMember.forEach((member, known) -> {
             Boolean values = known.valuesByMap.get(map);
             if (values != null) {

@@ -69,7 +69,7 @@ public final class Evictor implements ChangeObserver {
         }
 
         /** Partitions this member is primary of in {@code t}, recomputed only when the table changes. */
-        int[] primaries(PartitionTable t, org.jgroups.Address self) {
+        int[] primaries(PartitionTable t, dev.tessera.grid.membership.MemberId self) {
             if (primariesOfTable != t.version()) {
                 primaries = java.util.stream.IntStream.range(0, t.partitionCount()).filter(p -> self.equals(t.primary(p))).toArray();
                 primariesOfTable = t.version();
@@ -190,7 +190,7 @@ public final class Evictor implements ChangeObserver {
     /** Samples the partition from its cursor and removes the chosen entry. */
     private void evictOne(MapEviction m, int p, EvictionConfig config) {
         PartitionStore store = m.map.peek(p);
-        long now = System.currentTimeMillis();
+        long now = m.map.nowMillis();
         Iterator<Record> it = m.cursors[p];
         Record victim = null;
         boolean restarted = false;
@@ -213,11 +213,11 @@ public final class Evictor implements ChangeObserver {
             if (LiveEntries.isRemovable(m.map, r, now)) {
                 m.cursors[p] = it;
                 primary.removeAsPrimary(m.map, p, Bytes.wrap(r.key()), r.version(),
-                        cur -> LiveEntries.isRemovable(m.map, cur, System.currentTimeMillis()), ChangeCause.EXPIRED);
+                        cur -> LiveEntries.isRemovable(m.map, cur, m.map.nowMillis()), ChangeCause.EXPIRED);
                 return;
             }
             sampled++;
-            if (victim == null || evictsFirst(config.policy(), r, victim)) {
+            if (victim == null || evictsFirst(config.policy(), r, victim, now)) {
                 victim = r;
             }
         }
@@ -228,10 +228,10 @@ public final class Evictor implements ChangeObserver {
     }
 
     /** Whether {@code a} is a better victim than {@code b} under {@code policy}. */
-    static boolean evictsFirst(EvictionPolicy policy, Record a, Record b) {
+    static boolean evictsFirst(EvictionPolicy policy, Record a, Record b, long nowMillis) {
         if (policy == EvictionPolicy.LFU) {
-            int fa = a.frequency();
-            int fb = b.frequency();
+            int fa = a.frequency(nowMillis);
+            int fb = b.frequency(nowMillis);
             if (fa != fb) {
                 return fa < fb;
             }

@@ -14,7 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * Removes expired entries that nobody reads, so memory does not hold dead entries: each
@@ -56,8 +56,8 @@ public final class ExpirySweeper {
     /** Examines up to the per-tick budget of entries and removes the expired ones. */
     public void tick() {
         PartitionTable t = topology.table();
-        Address self = topology.self();
-        long now = System.currentTimeMillis();
+        MemberId self = topology.self();
+        long now = storage.time().wallMillis();
         int seen = 0;
         while (seen < maxExaminedPerTick) {
             if (cursor == null || !cursor.hasNext()) {
@@ -72,7 +72,7 @@ public final class ExpirySweeper {
             if (LiveEntries.isRemovable(map, r, now)) {
                 removals.increment();
                 primary.removeAsPrimary(map, partition, Bytes.wrap(r.key()), r.version(),
-                        cur -> LiveEntries.isRemovable(map, cur, System.currentTimeMillis()), ChangeCause.EXPIRED);
+                        cur -> LiveEntries.isRemovable(map, cur, map.nowMillis()), ChangeCause.EXPIRED);
             }
         }
         examined.add(seen);
@@ -83,7 +83,7 @@ public final class ExpirySweeper {
     }
 
     /** Moves the cursor to the next non-empty partition this member is primary of; false at the end of a round. */
-    private boolean advance(PartitionTable t, Address self) {
+    private boolean advance(PartitionTable t, MemberId self) {
         if (cursor == null && round.isEmpty()) {
             startRound();
             if (round.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.loading;
 
+import dev.tessera.grid.core.time.TimeSource;
 import dev.tessera.grid.GridLoadException;
 import dev.tessera.grid.LoadOptions;
 import dev.tessera.grid.MapConfig;
@@ -54,7 +55,10 @@ public final class LoadFlow {
     private final KryoCodec codec;
     private final Caller caller;
 
-    public LoadFlow(String map, MapConfig config, KryoCodec codec, Caller caller) {
+    private final TimeSource time;
+
+    public LoadFlow(String map, MapConfig config, KryoCodec codec, Caller caller, TimeSource time) {
+        this.time = time;
         this.map = map;
         this.config = config;
         this.codec = codec;
@@ -122,7 +126,7 @@ public final class LoadFlow {
     /** Runs the loader under lease {@code lease} and stores (or reports) the outcome. */
     private <K, V> V load(K key, byte[] k, int p, long lease, LoadOptions options, Function<? super K, ? extends V> loader,
                           boolean ownFailureAsIs) {
-        long start = System.nanoTime();
+        long start = time.nanoTime();
         V loaded;
         byte[] bytes;
         try {
@@ -165,7 +169,7 @@ public final class LoadFlow {
         if (options.timeToLive() == null && config.timeToLive() == null) {
             return 0;
         }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        long ms = TimeUnit.NANOSECONDS.toMillis(time.nanoTime() - startNanos);
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, ms));
     }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +56,7 @@ public final class LoadLeases {
     private final AtomicInteger parked = new AtomicInteger();
     private final LongAdder granted = new LongAdder();
     /** The last view's members; {@code null} until the first view: nobody is known to have left. */
-    private volatile Set<Address> members;
+    private volatile Set<MemberId> members;
 
     public LoadLeases(TopologyState topology, LocalStorage storage) {
         this.topology = topology;
@@ -114,7 +114,7 @@ public final class LoadLeases {
     }
 
     private CompletableFuture<OpResponse> leaseOrWait(ClientOp op, MapContainer map, long tableVersion) {
-        long now = System.currentTimeMillis();
+        long now = storage.time().wallMillis();
         LeaseKey key = new LeaseKey(map.name(), op.partition(), Bytes.wrap(op.key()));
         double beta = Double.longBitsToDouble(op.expectedVersion());
         double u = 1 - ThreadLocalRandom.current().nextDouble(); // (0, 1]
@@ -189,7 +189,7 @@ public final class LoadLeases {
         if (leases.isEmpty()) {
             return;
         }
-        long now = System.currentTimeMillis();
+        long now = storage.time().wallMillis();
         List<Runnable> after = new ArrayList<>();
         for (LeaseKey key : leases.keySet()) {
             leases.computeIfPresent(key, (k, lease) -> {
@@ -213,10 +213,10 @@ public final class LoadLeases {
     }
 
     /** A new view: leases of members that left pass to a parked caller; parked callers that left are dropped. */
-    public void onMembers(Collection<Address> view) {
-        Set<Address> current = Set.copyOf(view);
+    public void onMembers(Collection<MemberId> view) {
+        Set<MemberId> current = Set.copyOf(view);
         members = current;
-        long now = System.currentTimeMillis();
+        long now = storage.time().wallMillis();
         List<Runnable> after = new ArrayList<>();
         for (LeaseKey key : leases.keySet()) {
             leases.computeIfPresent(key, (k, lease) -> {
@@ -244,7 +244,7 @@ public final class LoadLeases {
         if (leases.isEmpty()) {
             return;
         }
-        Address self = topology.self();
+        MemberId self = topology.self();
         List<Waiter> moved = new ArrayList<>();
         for (LeaseKey key : leases.keySet()) {
             if (self.equals(next.primary(key.partition))) {
@@ -288,7 +288,7 @@ public final class LoadLeases {
             parked.addAndGet(-ended.waiters.size());
             return null;
         }
-        Set<Address> view = members;
+        Set<MemberId> view = members;
         Waiter next;
         while ((next = ended.waiters.poll()) != null) {
             parked.decrementAndGet();
@@ -321,7 +321,7 @@ public final class LoadLeases {
         return leases.size();
     }
 
-    private Address originOf(ClientOp op) {
+    private MemberId originOf(ClientOp op) {
         return op.origin() != null ? op.origin() : topology.self();
     }
 
@@ -340,12 +340,12 @@ public final class LoadLeases {
     /** One outstanding load; {@link #waiters} is only touched inside the table's compute for its key. */
     private static final class Lease {
         final long id;
-        final Address holder;
+        final MemberId holder;
         final long grantedAt;
         final long baseVersion;
         final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
-        Lease(long id, Address holder, long grantedAt, long baseVersion) {
+        Lease(long id, MemberId holder, long grantedAt, long baseVersion) {
             this.id = id;
             this.holder = holder;
             this.grantedAt = grantedAt;

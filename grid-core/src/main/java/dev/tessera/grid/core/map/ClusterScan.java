@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * Cluster-wide reads of a whole map: its size (each member counts the partitions it is primary of)
@@ -34,7 +34,7 @@ final class ClusterScan {
     long size() {
         List<CompletableFuture<Long>> counts = new ArrayList<>();
         byte[] query = new SizeQuery(map).encode();
-        for (Address member : ctx.messenger().view().addresses()) {
+        for (MemberId member : ctx.messenger().view().ids()) {
             if (member.equals(ctx.messenger().self())) {
                 counts.add(CompletableFuture.completedFuture(MapQueries.localSize(ctx, map)));
             } else {
@@ -52,12 +52,12 @@ final class ClusterScan {
 
     /** Serialized (keys, values) of one partition, read at its primary; retried while ownership moves. */
     EntriesResponse partitionEntries(int p) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.timeoutMillis());
+        long deadline = ctx.time().nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.timeoutMillis());
         int attempt = 0;
         while (true) {
             ctx.ensureOpen().run();
             PartitionTable t = ctx.topology().table();
-            Address owner = t.primary(p);
+            MemberId owner = t.primary(p);
             EntriesResponse r = null;
             if (ctx.messenger().self().equals(owner)) {
                 r = MapQueries.localEntries(ctx, new EntriesQuery(t.version(), map, p), false);
@@ -73,7 +73,7 @@ final class ClusterScan {
             if (r != null && r.status() == Status.OK) {
                 return r;
             }
-            if (System.nanoTime() - deadline > 0) {
+            if (ctx.time().nanoTime() - deadline > 0) {
                 throw new GridTimeoutException("Reading partition " + p + " of map '" + map + "' did not complete in time", p,
                         String.valueOf(owner));
             }

@@ -61,7 +61,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         this.local = ctx.storage().getOrCreate(name, config);
         this.scan = new ClusterScan(name, ctx);
         this.nearCache = config.nearCache() == null ? null : ctx.nearCaches().create(name, config.nearCache());
-        this.loads = new LoadFlow(name, config, ctx.codec(), this::call);
+        this.loads = new LoadFlow(name, config, ctx.codec(), this::call, ctx.time());
     }
 
     @Override
@@ -594,7 +594,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
                 return null; // its latest write is not on the backups yet: the primary path waits for it
             }
         } else if (isBackupReadable(t, p)) {
-            long now = System.currentTimeMillis();
+            long now = local.nowMillis();
             if (BackupReads.mustAskPrimary(local, p, key, now)) {
                 return null;
             }

@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.map;
 
+import dev.tessera.grid.core.time.TimeSource;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.core.cluster.TopologyState;
@@ -10,7 +11,7 @@ import dev.tessera.grid.core.routing.OperationInvoker;
 import dev.tessera.grid.core.serialization.KryoCodec;
 import dev.tessera.grid.core.store.LocalStorage;
 import java.util.function.Function;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * The member's services a map needs, shared by every map of a grid.
@@ -24,5 +25,11 @@ import org.jgroups.Address;
  */
 public record MapContext(KryoCodec codec, KeyPartitioner partitioner, TopologyState topology, LocalStorage storage,
                          OperationInvoker invoker, Messenger messenger, NearCacheRegistry nearCaches, Runnable ensureOpen,
-                         Function<Address, Member> memberOf, long timeoutMillis,
-                         EntryEventService entryEvents, int maxValueBytes, MapDestroyer destroyer) {}
+                         Function<MemberId, Member> memberOf, long timeoutMillis,
+                         EntryEventService entryEvents, int maxValueBytes, MapDestroyer destroyer) {
+
+    /** The member's time: what deadlines, expiry and load durations are measured with. */
+    public TimeSource time() {
+        return storage.time();
+    }
+}

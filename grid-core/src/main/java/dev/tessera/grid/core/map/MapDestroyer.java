@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * {@code GridMap.destroy()}: drops a map on this member and asks every other member of the view to
@@ -36,7 +36,7 @@ public final class MapDestroyer {
         destroyLocally.accept(map);
         byte[] request = new DestroyMap(map).encode();
         List<CompletableFuture<Void>> acks = new ArrayList<>();
-        for (Address member : messenger.view().addresses()) {
+        for (MemberId member : messenger.view().ids()) {
             if (!member.equals(messenger.self())) {
                 acks.add(messenger.request(member, request, timeoutMillis).handle((reply, error) -> check(map, member, error)));
             }
@@ -50,7 +50,7 @@ public final class MapDestroyer {
         return new ReplicationMessages.ReplicateResponse(Status.OK, 0).encode();
     }
 
-    private Void check(String map, Address member, Throwable error) {
+    private Void check(String map, MemberId member, Throwable error) {
         if (error == null) {
             return null;
         }

@@ -22,7 +22,7 @@ public final class MapQueries {
         }
         PartitionTable t = ctx.topology().table();
         boolean mayExpire = LiveEntries.mayExpire(c);
-        long now = System.currentTimeMillis();
+        long now = c.nowMillis();
         long n = 0;
         for (int p = 0; p < t.partitionCount(); p++) {
             if (ctx.messenger().self().equals(t.primary(p))) {
@@ -49,7 +49,7 @@ public final class MapQueries {
         MapContainer c = ctx.storage().get(q.map());
         if (c != null) {
             PartitionStore store = c.peek(q.partition());
-            long now = System.currentTimeMillis();
+            long now = c.nowMillis();
             store.forEach((k, r) -> {
                 if (LiveEntries.isVisible(c, r, now)) {
                     keys.add(k.array());

@@ -5,7 +5,6 @@ import dev.tessera.grid.GridLoadException;
 import dev.tessera.grid.MapStore;
 import dev.tessera.grid.core.serialization.KryoCodec;
 import dev.tessera.grid.core.store.Bytes;
-import dev.tessera.grid.core.wire.StoreErrors;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -40,7 +39,7 @@ final class BoundStore {
         try {
             value = store.load(codec.deserialize(key));
         } catch (RuntimeException e) {
-            throw new GridLoadException(StoreErrors.LOAD_FAILED + " " + describe(e), e);
+            throw new GridLoadException("load failed: " + describe(e), e);
         }
         return value == null ? null : codec.serialize(value);
     }

@@ -30,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,12 +100,12 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
                                                Function<ClientOp, CompletableFuture<OpResponse>> apply) {
         int p = op.partition();
         Bytes key = Bytes.wrap(op.key());
-        if (map.readLive(p, key, System.currentTimeMillis(), false) != null || b.pending(p, key)) {
+        if (map.readLive(p, key, map.nowMillis(), false) != null || b.pending(p, key)) {
             return apply.apply(op);
         }
         return reads.ensureLoaded(b, map, p, key, apply)
                 .handle((x, e) -> e)
-                .thenCompose(e -> e == null ? apply.apply(op) : done(error(messageOf(e))));
+                .thenCompose(e -> e == null ? apply.apply(op) : done(failed(e)));
     }
 
     private CompletableFuture<OpResponse> writeThrough(StoreBinding b, MapContainer map, ClientOp op,
@@ -117,7 +117,7 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
             return CompletableFuture.supplyAsync(() -> op.code() == OpCode.CLEAR_PARTITION
                     ? writes.clear(b, map, op, apply) : writes.execute(b, map, op, apply), stripe);
         } catch (RejectedExecutionException rejected) {
-            return done(error(StoreThreads.describe(rejected, b.config.storeName(), stripe)));
+            return done(refused(StoreThreads.describe(rejected, b.config.storeName(), stripe)));
         }
     }
 
@@ -130,13 +130,13 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
         int p = op.partition();
         Bytes key = Bytes.wrap(op.key());
         if (!b.queue.admits(key)) {
-            return done(error("map '" + map.name() + "': its write-behind queue on this member is full (writeQueueCapacity "
+            return done(refused("map '" + map.name() + "': its write-behind queue on this member is full (writeQueueCapacity "
                     + b.queue.capacity() + "); MapStore '" + b.config.storeName() + "' is not keeping up. The write was not applied"));
         }
-        if (Outcome.needsPrevious(op.code()) && map.readLive(p, key, System.currentTimeMillis(), false) == null && !b.pending(p, key)) {
+        if (Outcome.needsPrevious(op.code()) && map.readLive(p, key, map.nowMillis(), false) == null && !b.pending(p, key)) {
             return reads.ensureLoaded(b, map, p, key, apply)
                     .handle((x, e) -> e)
-                    .thenCompose(e -> e == null ? apply.apply(op) : done(error(messageOf(e))));
+                    .thenCompose(e -> e == null ? apply.apply(op) : done(failed(e)));
         }
         return apply.apply(op);
     }
@@ -156,7 +156,7 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
         if (cause == ChangeCause.LOADED) {
             b.loaded.add(new Pending(key, partition, after.version(), null, 0)); // the store holds it already
         } else {
-            b.queue.offer(key, partition, after.version(), after.value(), System.currentTimeMillis());
+            b.queue.offer(key, partition, after.version(), after.value(), storage.time().wallMillis());
         }
     }
 
@@ -175,7 +175,7 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
     }
 
     /** A primary stored these keys: their marks up to those versions go. */
-    public void onFlushed(Address sender, WriteBehindFlushed m) {
+    public void onFlushed(MemberId sender, WriteBehindFlushed m) {
         StoreBinding b = bindings.get(m.map());
         if (b == null || !b.writeBehind() || m.partition() < 0 || m.partition() >= topology.table().partitionCount()) {
             return;
@@ -200,8 +200,8 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
      * partition forgets its marks.
      */
     private void handOver(PartitionTable previous, PartitionTable next) {
-        Address self = topology.self();
-        long now = System.currentTimeMillis();
+        MemberId self = topology.self();
+        long now = storage.time().wallMillis();
         for (StoreBinding b : bindings.values()) {
             MapContainer map = storage.get(b.mapName);
             if (!b.writeBehind() || map == null) {
@@ -239,7 +239,7 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
     }
 
     private void flushAll() {
-        long now = System.currentTimeMillis();
+        long now = storage.time().wallMillis();
         for (StoreBinding b : bindings.values()) {
             if (b.writeBehind()) {
                 try {
@@ -296,9 +296,15 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
         return new OpResponse(Status.ERROR, false, null, 0, 0, message);
     }
 
-    private static String messageOf(Throwable e) {
+    /** A bound of this member refused the operation before anything was applied. */
+    private static OpResponse refused(String message) {
+        return new OpResponse(Status.LIMIT, false, null, 0, 0, message);
+    }
+
+    /** The store's failure, with its kind ({@link Status#ofFailure}) and message. */
+    private static OpResponse failed(Throwable e) {
         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-        return cause.getMessage();
+        return new OpResponse(Status.ofFailure(cause), false, null, 0, 0, cause.getMessage());
     }
 
     private static CompletableFuture<OpResponse> done(OpResponse r) {

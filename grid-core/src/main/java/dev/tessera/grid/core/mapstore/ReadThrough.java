@@ -80,7 +80,7 @@ final class ReadThrough {
      * the store. The local apply is done on return; its replication may still be in flight.
      */
     void loadNow(StoreBinding b, MapContainer map, int p, Bytes key, Function<ClientOp, CompletableFuture<OpResponse>> apply) {
-        long now = System.currentTimeMillis();
+        long now = map.nowMillis();
         if (map.readLive(p, key, now, false) != null || b.pending(p, key)) {
             return;
         }

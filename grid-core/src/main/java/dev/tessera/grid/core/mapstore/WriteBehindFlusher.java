@@ -13,7 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,13 +47,13 @@ final class WriteBehindFlusher {
             if (batch.isEmpty()) {
                 return;
             }
-            if (!storeBatch(b, batch)) {
+            if (!storeBatch(b, batch, nowMillis)) {
                 return;
             }
         }
     }
 
-    private boolean storeBatch(StoreBinding b, List<Pending> batch) {
+    private boolean storeBatch(StoreBinding b, List<Pending> batch, long nowMillis) {
         Map<Bytes, byte[]> stores = new LinkedHashMap<>();
         Set<Bytes> deletes = new LinkedHashSet<>();
         for (Pending p : batch) {
@@ -74,7 +74,7 @@ final class WriteBehindFlusher {
             batch.forEach(b.queue::offerIfAbsent);
             b.failures++;
             long backoff = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(b.failures - 1, 16));
-            b.retryAt = System.currentTimeMillis() + backoff;
+            b.retryAt = nowMillis + backoff;
             log.warn("Write-behind of map '{}' failed ({} entries, attempt {}), retrying in {} ms: {}", b.mapName, batch.size(),
                     b.failures, backoff, e.getMessage());
             return false;
@@ -103,9 +103,9 @@ final class WriteBehindFlusher {
             byPartition.computeIfAbsent(p.partition(), x -> new ArrayList<>()).add(new WriteBehindFlushed.Key(p.key().array(), p.version()));
         }
         PartitionTable t = topology.table();
-        Address self = topology.self();
+        MemberId self = topology.self();
         byPartition.forEach((p, keys) -> {
-            Set<Address> holders = new LinkedHashSet<>(t.owners(p));
+            Set<MemberId> holders = new LinkedHashSet<>(t.owners(p));
             holders.addAll(t.target(p));
             holders.remove(self);
             if (!holders.isEmpty()) {

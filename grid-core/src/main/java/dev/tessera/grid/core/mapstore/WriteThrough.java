@@ -40,14 +40,14 @@ final class WriteThrough {
         int p = op.partition();
         Bytes key = Bytes.wrap(op.key());
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Record live = map.readLive(p, key, System.currentTimeMillis(), false);
+            Record live = map.readLive(p, key, map.nowMillis(), false);
             if (live == null && Outcome.needsPrevious(op.code())) {
                 try {
                     reads.loadNow(b, map, p, key, apply);
                 } catch (GridException e) {
                     return MapStoreService.error(e.getMessage());
                 }
-                live = map.readLive(p, key, System.currentTimeMillis(), false);
+                live = map.readLive(p, key, map.nowMillis(), false);
             }
             Outcome o = Outcome.decide(op, live);
             if (!o.changes()) {

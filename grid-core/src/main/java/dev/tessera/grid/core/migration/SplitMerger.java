@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +53,7 @@ public final class SplitMerger {
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (MapContainer map : storage.all()) {
             for (int p = 0; p < map.partitionCount(); p++) {
-                Address primary = target.primary(p);
+                MemberId primary = target.primary(p);
                 if (primary == null || map.peek(p).isEmpty() || primary.equals(topology.self())) {
                     continue;
                 }
@@ -75,7 +75,7 @@ public final class SplitMerger {
         });
     }
 
-    private CompletableFuture<Void> push(long tableVersion, MapContainer map, int p, Address primary,
+    private CompletableFuture<Void> push(long tableVersion, MapContainer map, int p, MemberId primary,
                                          Iterator<Map.Entry<Bytes, Record>> entries, AtomicLong pushed) {
         MigrationChunk chunk = MigrationChunk.take(entries);
         if (chunk.isEmpty()) {
@@ -83,7 +83,7 @@ public final class SplitMerger {
         }
         pushed.addAndGet(chunk.size());
         Replicate body = chunk.toReplicate(tableVersion, map, p);
-        return replicator.sendReliably(primary, new MergeEntries(body).encode(), System.nanoTime() + CHUNK_TIMEOUT_NANOS)
+        return replicator.sendReliably(primary, new MergeEntries(body).encode(), storage.time().nanoTime() + CHUNK_TIMEOUT_NANOS)
                 .thenComposeAsync(x -> push(tableVersion, map, p, primary, entries, pushed), executor);
     }
 }

@@ -5,7 +5,7 @@ import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.PartitionStore;
 import dev.tessera.grid.core.replication.ReplicaTargets;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 public final class StorageJanitor {
     private static final Logger log = LoggerFactory.getLogger(StorageJanitor.class);
     private final LocalStorage storage;
-    private final Address self;
+    private final MemberId self;
 
-    public StorageJanitor(LocalStorage storage, Address self) {
+    public StorageJanitor(LocalStorage storage, MemberId self) {
         this.storage = storage;
         this.self = self;
     }
@@ -55,7 +55,7 @@ public final class StorageJanitor {
 
     /** Removes tombstones older than {@code ageMillis}; returns how many. */
     public int purgeTombstones(long ageMillis) {
-        long cutoff = System.currentTimeMillis() - ageMillis;
+        long cutoff = storage.time().wallMillis() - ageMillis;
         int purged = 0;
         for (MapContainer map : storage.all()) {
             for (int p = 0; p < map.partitionCount(); p++) {

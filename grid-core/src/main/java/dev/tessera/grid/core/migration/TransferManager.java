@@ -15,7 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +45,10 @@ public final class TransferManager {
     private final Consumer<TransferDone> doneSink;
     private final ScheduledExecutorService executor;
     private final Map<Integer, PartitionTransfer> running = new HashMap<>();
-    private final Map<Integer, List<Address>> completed = new HashMap<>();
+    private final Map<Integer, List<MemberId>> completed = new HashMap<>();
     private final ArrayDeque<PartitionTransfer> queue = new ArrayDeque<>();
     /** Per member, the newest table version it confirmed having applied (it accepted a copy made with it). */
-    private final Map<Address, Long> applied = new HashMap<>();
+    private final Map<MemberId, Long> applied = new HashMap<>();
     private final AtomicLong partitionsCopied = new AtomicLong();
     private final AtomicLong entriesCopied = new AtomicLong();
     private final AtomicLong committedWithoutCopy = new AtomicLong();
@@ -96,7 +96,7 @@ public final class TransferManager {
         if (t.version() < topology.table().version()) {
             return; // a newer table is queued behind us
         }
-        Address self = topology.self();
+        MemberId self = topology.self();
         for (int p = 0; p < t.partitionCount(); p++) {
             PartitionTransfer current = running.get(p);
             if (!t.isMigrating(p) || !self.equals(t.primary(p))) {
@@ -107,7 +107,7 @@ public final class TransferManager {
                 completed.remove(p);
                 continue;
             }
-            List<Address> target = t.target(p);
+            List<MemberId> target = t.target(p);
             if (target.equals(completed.get(p))) {
                 doneSink.accept(new TransferDone(t.version(), p, target)); // the coordinator may have missed it
                 continue;
@@ -167,12 +167,12 @@ public final class TransferManager {
     /** Copies one partition's data to the target members that lack it, map by map, chunk by chunk. */
     private final class PartitionTransfer {
         final int partition;
-        final List<Address> target;
+        final List<MemberId> target;
         final PartitionTable startTable;
         volatile boolean cancelled;
         long sent;
 
-        PartitionTransfer(int partition, List<Address> target, PartitionTable startTable) {
+        PartitionTransfer(int partition, List<MemberId> target, PartitionTable startTable) {
             this.partition = partition;
             this.target = target;
             this.startTable = startTable;
@@ -180,7 +180,7 @@ public final class TransferManager {
 
         CompletableFuture<Void> run() {
             CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-            for (Address dest : target) {
+            for (MemberId dest : target) {
                 if (dest.equals(topology.self())) {
                     continue;
                 }
@@ -196,7 +196,7 @@ public final class TransferManager {
 
         /** Whether some target member lacks data this member holds for the partition. */
         boolean copiesData() {
-            for (Address dest : target) {
+            for (MemberId dest : target) {
                 if (dest.equals(topology.self())) {
                     continue;
                 }
@@ -210,7 +210,7 @@ public final class TransferManager {
         }
 
         /** Whether {@code dest} lacks this map's data: it moves into a data slot from outside one. */
-        boolean needs(MapContainer map, Address dest) {
+        boolean needs(MapContainer map, MemberId dest) {
             int replicas = map.replicas();
             int newSlot = target.indexOf(dest);
             int oldSlot = startTable.slotOf(partition, dest);
@@ -225,13 +225,13 @@ public final class TransferManager {
      * copy is sent until it is accepted. Once a member confirmed a table, transfers of that table or
      * an older one skip the probe.
      */
-    private CompletableFuture<Void> awaitTable(PartitionTransfer transfer, MapContainer map, Address dest) {
+    private CompletableFuture<Void> awaitTable(PartitionTransfer transfer, MapContainer map, MemberId dest) {
         long version = transfer.startTable.version();
         if (transfer.cancelled || applied.getOrDefault(dest, -1L) >= version) {
             return CompletableFuture.completedFuture(null);
         }
         byte[] probe = MigrationChunk.empty().encode(version, map, transfer.partition);
-        return replicator.sendReliably(dest, probe, System.nanoTime() + CHUNK_TIMEOUT_NANOS)
+        return replicator.sendReliably(dest, probe, storage.time().nanoTime() + CHUNK_TIMEOUT_NANOS)
                 .thenApplyAsync(x -> {
                     applied.merge(dest, version, Math::max);
                     return null;
@@ -242,10 +242,10 @@ public final class TransferManager {
     private final class ChunkSender {
         private final PartitionTransfer transfer;
         private final MapContainer map;
-        private final Address dest;
+        private final MemberId dest;
         private final java.util.Iterator<Map.Entry<dev.tessera.grid.core.store.Bytes, dev.tessera.grid.core.store.Record>> entries;
 
-        ChunkSender(PartitionTransfer transfer, MapContainer map, Address dest) {
+        ChunkSender(PartitionTransfer transfer, MapContainer map, MemberId dest) {
             this.transfer = transfer;
             this.map = map;
             this.dest = dest;
@@ -266,7 +266,7 @@ public final class TransferManager {
             // The target is the same in both (a changed target cancels this transfer), and the receiver
             // still checks that it is a target and the sender the primary by its own, current table.
             byte[] message = chunk.encode(transfer.startTable.version(), map, transfer.partition);
-            return replicator.sendReliably(dest, message, System.nanoTime() + CHUNK_TIMEOUT_NANOS)
+            return replicator.sendReliably(dest, message, storage.time().nanoTime() + CHUNK_TIMEOUT_NANOS)
                     .thenComposeAsync(x -> next(), executor);
         }
     }

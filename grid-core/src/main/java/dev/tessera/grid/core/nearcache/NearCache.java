@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.nearcache;
 
+import dev.tessera.grid.core.time.TimeSource;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -37,10 +38,13 @@ public final class NearCache {
     /** @param expiresAt wall-clock millis after which the primary no longer has the entry; 0 for never */
     private record Cached(Object value, int partition, long expiresAt) {}
 
-    public NearCache(NearCacheConfig config, int partitionCount) {
+    private final TimeSource time;
+
+    public NearCache(NearCacheConfig config, int partitionCount, TimeSource time) {
+        this.time = time;
         long ttlNanos = config.timeToLive() == null ? Long.MAX_VALUE : config.timeToLive().toNanos();
         // maintenance on the calling thread: no hand-off to the common pool per write (2 cores, many small operations)
-        this.cache = Caffeine.newBuilder().maximumSize(config.maxEntries()).expireAfter(new EntryExpiry(ttlNanos))
+        this.cache = Caffeine.newBuilder().maximumSize(config.maxEntries()).expireAfter(new EntryExpiry(ttlNanos, time)).ticker(time::nanoTime)
                 .executor(Runnable::run).build();
         this.quiet = cache.policy();
         this.invalidationCounts = new AtomicLongArray(partitionCount);
@@ -75,7 +79,7 @@ public final class NearCache {
     /** @param expiresAt when the primary said the entry expires (wall-clock millis), 0 for never */
     public void putIfUnchanged(Bytes key, Object value, int partition, long stamp, long expiresAt) {
         if (value == null || invalidationCounts.get(partition) != stamp
-                || (expiresAt != 0 && expiresAt <= System.currentTimeMillis())) {
+                || (expiresAt != 0 && expiresAt <= time.wallMillis())) {
             return;
         }
         cache.put(key, new Cached(value, partition, expiresAt));
@@ -109,13 +113,13 @@ public final class NearCache {
     }
 
     /** Write time plus the near cache's time-to-live, capped at the entry's own expiry; reads do not extend it. */
-    private record EntryExpiry(long ttlNanos) implements Expiry<Bytes, Cached> {
+    private record EntryExpiry(long ttlNanos, TimeSource time) implements Expiry<Bytes, Cached> {
         @Override
         public long expireAfterCreate(Bytes key, Cached c, long currentTime) {
             if (c.expiresAt == 0) {
                 return ttlNanos;
             }
-            long left = TimeUnit.MILLISECONDS.toNanos(Math.max(0, c.expiresAt - System.currentTimeMillis()));
+            long left = TimeUnit.MILLISECONDS.toNanos(Math.max(0, c.expiresAt - time.wallMillis()));
             return Math.min(ttlNanos, left);
         }
 

@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.nearcache;
 
+import dev.tessera.grid.core.time.TimeSource;
 import dev.tessera.grid.GridIntrospection.NearCacheStats;
 import dev.tessera.grid.NearCacheConfig;
 import dev.tessera.grid.core.partition.PartitionTable;
@@ -9,7 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * This member's near caches, by map name, and the receiving side of invalidation: applies each
@@ -25,20 +26,23 @@ public final class NearCacheRegistry {
     /** Per map: last sequence and its sender, per partition. */
     private static final class Tracker {
         final long[] last;
-        final Address[] sender;
+        final MemberId[] sender;
 
         Tracker(int partitions) {
             last = new long[partitions];
-            sender = new Address[partitions];
+            sender = new MemberId[partitions];
         }
     }
 
-    public NearCacheRegistry(int partitionCount) {
+    private final TimeSource time;
+
+    public NearCacheRegistry(int partitionCount, TimeSource time) {
         this.partitionCount = partitionCount;
+        this.time = time;
     }
 
     public NearCache create(String map, NearCacheConfig config) {
-        return caches.computeIfAbsent(map, m -> new NearCache(config, partitionCount));
+        return caches.computeIfAbsent(map, m -> new NearCache(config, partitionCount, time));
     }
 
     /** Drops the near cache of a destroyed map and its sequence tracking. */
@@ -51,7 +55,7 @@ public final class NearCacheRegistry {
     }
 
     /** Applies a batch from {@code sender}; entries are in sequence order per partition. */
-    public void onInvalidations(Address sender, Invalidations batch) {
+    public void onInvalidations(MemberId sender, Invalidations batch) {
         NearCache cache = caches.get(batch.map());
         if (cache == null) {
             return;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * The working state and phases of one {@link OwnershipAssigner#assign} call; see that class for the
@@ -48,9 +48,9 @@ final class AssignmentRun {
   /** Above this many members co-location (N² ints) is not tracked. */
   private static final int MAX_COLOCATION_TRACKED = 1024;
 
-  private final Address[][] current;
-  private final Address[] addr;
-  private final Map<Address, Integer> indexOf;
+  private final MemberId[][] current;
+  private final MemberId[] addr;
+  private final Map<MemberId, Integer> indexOf;
   private final int n;
   private final int r;
   private final int pc;
@@ -97,15 +97,15 @@ final class AssignmentRun {
   private int[] viaSlot;
   private boolean[] settled;
 
-  AssignmentRun(Address[][] current, List<Address> members, Map<Address, String> zones, int r) {
+  AssignmentRun(MemberId[][] current, List<MemberId> members, Map<MemberId, String> zones, int r) {
     this.current = current;
     this.n = members.size();
     this.r = r;
     this.pc = current.length;
-    this.addr = new Address[n];
+    this.addr = new MemberId[n];
     this.indexOf = new HashMap<>(n * 2);
     for (int m = 0; m < n; m++) {
-      Address a = Objects.requireNonNull(members.get(m), "members holds null");
+      MemberId a = Objects.requireNonNull(members.get(m), "members holds null");
       if (indexOf.put(a, m) != null) {
         throw new IllegalArgumentException("members holds " + a + " twice: " + members);
       }
@@ -147,12 +147,12 @@ final class AssignmentRun {
     int[] seenIn = new int[n];
     Arrays.fill(seenIn, -1);
     for (int p = 0; p < pc; p++) {
-      Address[] row = current[p];
+      MemberId[] row = current[p];
       int size = 0;
       boolean first = true;
       prevPrimary[p] = -1;
       if (row != null) {
-        for (Address a : row) {
+        for (MemberId a : row) {
           if (a == null) {
             continue;
           }
@@ -886,8 +886,8 @@ final class AssignmentRun {
   // ------------------------------------------------------------------------------------------
   // Helpers
 
-  Address[][] result() {
-    Address[][] out = new Address[pc][r];
+  MemberId[][] result() {
+    MemberId[][] out = new MemberId[pc][r];
     for (int p = 0; p < pc; p++) {
       for (int s = 0; s < r; s++) {
         out[p][s] = addr[cur[p][s]];

@@ -3,7 +3,7 @@ package dev.tessera.grid.core.partition;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * Computes who owns which partition: a pure, deterministic function of (current owners, members in
@@ -153,8 +153,8 @@ public final class OwnershipAssigner {
    * @throws IllegalArgumentException if {@code members} is empty or holds an address twice
    * @throws NullPointerException if an argument or a member is null
    */
-  public Address[][] assign(
-      Address[][] current, List<Address> members, Map<Address, String> zones) {
+  public MemberId[][] assign(
+      MemberId[][] current, List<MemberId> members, Map<MemberId, String> zones) {
     Objects.requireNonNull(current, "current");
     Objects.requireNonNull(members, "members");
     Objects.requireNonNull(zones, "zones");

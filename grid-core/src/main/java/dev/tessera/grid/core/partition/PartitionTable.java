@@ -12,8 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.jgroups.Address;
-import org.jgroups.util.Util;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * An immutable, versioned assignment of partitions to members.
@@ -50,9 +49,9 @@ public final class PartitionTable {
   static final byte CODEC_FORMAT = 1;
 
   private final long version;
-  private final List<List<Address>> owners;
-  private final List<List<Address>> targets;
-  private final Set<Address> members;
+  private final List<List<MemberId>> owners;
+  private final List<List<MemberId>> targets;
+  private final Set<MemberId> members;
   private final int migratingCount;
 
   /**
@@ -69,7 +68,7 @@ public final class PartitionTable {
    *     member twice
    * @throws NullPointerException if {@code owners} or an address in a row is null
    */
-  public PartitionTable(long version, Address[][] owners, Address[][] targets) {
+  public PartitionTable(long version, MemberId[][] owners, MemberId[][] targets) {
     Objects.requireNonNull(owners, "owners");
     checkPartitionCount(owners.length);
     if (targets != null && targets.length != owners.length) {
@@ -79,11 +78,11 @@ public final class PartitionTable {
     if (version < 0) {
       throw new IllegalArgumentException("version must be >= 0 but was " + version);
     }
-    List<List<Address>> o = new ArrayList<>(owners.length);
-    List<List<Address>> t = new ArrayList<>(owners.length);
+    List<List<MemberId>> o = new ArrayList<>(owners.length);
+    List<List<MemberId>> t = new ArrayList<>(owners.length);
     for (int p = 0; p < owners.length; p++) {
-      List<Address> row = replicaList(owners[p], p, "owners");
-      List<Address> target = replicaList(targets == null ? null : targets[p], p, "targets");
+      List<MemberId> row = replicaList(owners[p], p, "owners");
+      List<MemberId> target = replicaList(targets == null ? null : targets[p], p, "targets");
       o.add(row);
       t.add(target.equals(row) ? List.of() : target);
     }
@@ -95,10 +94,10 @@ public final class PartitionTable {
   }
 
   /** Private fast path for tables derived from an existing one: the rows are already valid. */
-  private PartitionTable(long version, List<List<Address>> owners, List<List<Address>> targets) {
-    List<List<Address>> t = new ArrayList<>(targets.size());
+  private PartitionTable(long version, List<List<MemberId>> owners, List<List<MemberId>> targets) {
+    List<List<MemberId>> t = new ArrayList<>(targets.size());
     for (int p = 0; p < owners.size(); p++) {
-      List<Address> target = targets.get(p);
+      List<MemberId> target = targets.get(p);
       t.add(target.equals(owners.get(p)) ? List.of() : target);
     }
     this.version = version;
@@ -116,7 +115,7 @@ public final class PartitionTable {
    */
   public static PartitionTable initial(int partitionCount) {
     checkPartitionCount(partitionCount);
-    return new PartitionTable(0, new Address[partitionCount][], null);
+    return new PartitionTable(0, new MemberId[partitionCount][], null);
   }
 
   /** The version of this table; members apply tables in increasing version order. */
@@ -130,18 +129,18 @@ public final class PartitionTable {
   }
 
   /** The primary of partition {@code p}, or {@code null} if it has no owner. */
-  public Address primary(int p) {
-    List<Address> row = owners.get(p);
+  public MemberId primary(int p) {
+    List<MemberId> row = owners.get(p);
     return row.isEmpty() ? null : row.get(0);
   }
 
   /** The replicas of partition {@code p} in order (index 0 = primary); unmodifiable, maybe empty. */
-  public List<Address> owners(int p) {
+  public List<MemberId> owners(int p) {
     return owners.get(p);
   }
 
   /** The owner list partition {@code p} is migrating to; unmodifiable, empty if not migrating. */
-  public List<Address> target(int p) {
+  public List<MemberId> target(int p) {
     return targets.get(p);
   }
 
@@ -151,12 +150,12 @@ public final class PartitionTable {
   }
 
   /** The replica index of {@code a} in partition {@code p}'s owners (0 = primary), or -1. */
-  public int slotOf(int p, Address a) {
+  public int slotOf(int p, MemberId a) {
     return owners.get(p).indexOf(a);
   }
 
   /** The replica index of {@code a} in partition {@code p}'s target, or -1 (also if none). */
-  public int targetSlotOf(int p, Address a) {
+  public int targetSlotOf(int p, MemberId a) {
     return targets.get(p).indexOf(a);
   }
 
@@ -169,7 +168,7 @@ public final class PartitionTable {
    * Every address that appears in some owner list or target, in order of first appearance
    * (partition 0's owners, then its target, then partition 1's ...); unmodifiable.
    */
-  public Set<Address> members() {
+  public Set<MemberId> members() {
     return members;
   }
 
@@ -187,13 +186,13 @@ public final class PartitionTable {
    * target that loses members stays a target (its migration goes on with the survivors) unless it
    * becomes empty or equal to the owners. The version is unchanged.
    */
-  public PartitionTable withoutMembers(Set<Address> gone) {
+  public PartitionTable withoutMembers(Set<MemberId> gone) {
     Objects.requireNonNull(gone, "gone");
     if (gone.isEmpty()) {
       return this;
     }
-    List<List<Address>> o = new ArrayList<>(owners.size());
-    List<List<Address>> t = new ArrayList<>(owners.size());
+    List<List<MemberId>> o = new ArrayList<>(owners.size());
+    List<List<MemberId>> t = new ArrayList<>(owners.size());
     for (int p = 0; p < owners.size(); p++) {
       o.add(without(owners.get(p), gone));
       t.add(without(targets.get(p), gone));
@@ -208,12 +207,12 @@ public final class PartitionTable {
    * @throws IllegalStateException if {@code p} is not migrating
    */
   public PartitionTable commitTarget(int p) {
-    List<Address> target = targets.get(p);
+    List<MemberId> target = targets.get(p);
     if (target.isEmpty()) {
       throw new IllegalStateException("partition " + p + " is not migrating in " + this);
     }
-    List<List<Address>> o = new ArrayList<>(owners);
-    List<List<Address>> t = new ArrayList<>(targets);
+    List<List<MemberId>> o = new ArrayList<>(owners);
+    List<List<MemberId>> t = new ArrayList<>(targets);
     o.set(p, target);
     t.set(p, List.of());
     return new PartitionTable(version, o, t);
@@ -226,13 +225,13 @@ public final class PartitionTable {
    * @throws IllegalArgumentException if {@code newTargets} does not have one row per partition or
    *     a row holds a member twice
    */
-  public PartitionTable withTargets(Address[][] newTargets) {
+  public PartitionTable withTargets(MemberId[][] newTargets) {
     Objects.requireNonNull(newTargets, "newTargets");
     if (newTargets.length != owners.size()) {
       throw new IllegalArgumentException(
           "newTargets has " + newTargets.length + " rows but the table has " + owners.size());
     }
-    List<List<Address>> t = new ArrayList<>(owners.size());
+    List<List<MemberId>> t = new ArrayList<>(owners.size());
     for (int p = 0; p < newTargets.length; p++) {
       t.add(replicaList(newTargets[p], p, "newTargets"));
     }
@@ -240,10 +239,10 @@ public final class PartitionTable {
   }
 
   /** The owners as arrays, one row per partition (a copy; rows of length 0 for no owner). */
-  public Address[][] ownersArray() {
-    Address[][] result = new Address[owners.size()][];
+  public MemberId[][] ownersArray() {
+    MemberId[][] result = new MemberId[owners.size()][];
     for (int p = 0; p < result.length; p++) {
-      result[p] = owners.get(p).toArray(new Address[0]);
+      result[p] = owners.get(p).toArray(new MemberId[0]);
     }
     return result;
   }
@@ -252,7 +251,7 @@ public final class PartitionTable {
   // Binary codec
   //
   // format byte, version (long), P (varint), A = distinct addresses (varint), A addresses
-  // (Util.writeAddress), then per partition: owner count (varint) + owner indexes (varint),
+  // (MemberId.writeTo), then per partition: owner count (varint) + owner indexes (varint),
   // target count (varint, 0 = not migrating) + target indexes (varint). Indexes point into the
   // address list, so a 271-partition, 3-backup table of 12 members costs about 12 * 17 + 271 * 6
   // bytes instead of 271 * 4 * 17.
@@ -260,8 +259,8 @@ public final class PartitionTable {
 
   /** Writes this table in the compact binary form read by {@link #readFrom(DataInput)}. */
   public void writeTo(DataOutput out) throws IOException {
-    Map<Address, Integer> index = new HashMap<>();
-    List<Address> addresses = new ArrayList<>(members);
+    Map<MemberId, Integer> index = new HashMap<>();
+    List<MemberId> addresses = new ArrayList<>(members);
     for (int i = 0; i < addresses.size(); i++) {
       index.put(addresses.get(i), i);
     }
@@ -269,8 +268,8 @@ public final class PartitionTable {
     out.writeLong(version);
     writeVarInt(out, owners.size());
     writeVarInt(out, addresses.size());
-    for (Address a : addresses) {
-      Util.writeAddress(a, out);
+    for (MemberId a : addresses) {
+      a.writeTo(out);
     }
     for (int p = 0; p < owners.size(); p++) {
       writeRow(out, owners.get(p), index);
@@ -304,19 +303,15 @@ public final class PartitionTable {
       throw new IOException(
           "address count " + addressCount + " outside [0, " + MAX_PARTITION_COUNT + "]");
     }
-    Address[] addresses = new Address[addressCount];
+    MemberId[] addresses = new MemberId[addressCount];
     for (int i = 0; i < addressCount; i++) {
-      try {
-        addresses[i] = Util.readAddress(in);
-      } catch (ClassNotFoundException e) {
-        throw new IOException("unknown address class in partition table: " + e.getMessage(), e);
-      }
+      addresses[i] = MemberId.readFrom(in);
       if (addresses[i] == null) {
         throw new IOException("null address at index " + i + " of the partition table");
       }
     }
-    Address[][] owners = new Address[partitionCount][];
-    Address[][] targets = new Address[partitionCount][];
+    MemberId[][] owners = new MemberId[partitionCount][];
+    MemberId[][] targets = new MemberId[partitionCount][];
     for (int p = 0; p < partitionCount; p++) {
       owners[p] = readRow(in, addresses, p);
       targets[p] = readRow(in, addresses, p);
@@ -328,22 +323,22 @@ public final class PartitionTable {
     }
   }
 
-  private static void writeRow(DataOutput out, List<Address> row, Map<Address, Integer> index)
+  private static void writeRow(DataOutput out, List<MemberId> row, Map<MemberId, Integer> index)
       throws IOException {
     writeVarInt(out, row.size());
-    for (Address a : row) {
+    for (MemberId a : row) {
       writeVarInt(out, index.get(a));
     }
   }
 
-  private static Address[] readRow(DataInput in, Address[] addresses, int p) throws IOException {
+  private static MemberId[] readRow(DataInput in, MemberId[] addresses, int p) throws IOException {
     int size = readVarInt(in);
     if (size < 0 || size > addresses.length) {
       throw new IOException(
           "partition " + p + " lists " + size + " replicas but the table has "
               + addresses.length + " addresses");
     }
-    Address[] row = new Address[size];
+    MemberId[] row = new MemberId[size];
     for (int i = 0; i < size; i++) {
       int idx = readVarInt(in);
       if (idx < 0 || idx >= addresses.length) {
@@ -385,7 +380,7 @@ public final class PartitionTable {
     }
   }
 
-  private static List<Address> replicaList(Address[] row, int p, String what) {
+  private static List<MemberId> replicaList(MemberId[] row, int p, String what) {
     if (row == null || row.length == 0) {
       return List.of();
     }
@@ -401,11 +396,11 @@ public final class PartitionTable {
     return List.of(row);
   }
 
-  private static List<Address> without(List<Address> row, Set<Address> gone) {
-    for (Address a : row) {
+  private static List<MemberId> without(List<MemberId> row, Set<MemberId> gone) {
+    for (MemberId a : row) {
       if (gone.contains(a)) {
-        List<Address> kept = new ArrayList<>(row.size());
-        for (Address b : row) {
+        List<MemberId> kept = new ArrayList<>(row.size());
+        for (MemberId b : row) {
           if (!gone.contains(b)) {
             kept.add(b);
           }
@@ -416,9 +411,9 @@ public final class PartitionTable {
     return row;
   }
 
-  private static Set<Address> collectMembers(
-      List<List<Address>> owners, List<List<Address>> targets) {
-    Set<Address> all = new LinkedHashSet<>();
+  private static Set<MemberId> collectMembers(
+      List<List<MemberId>> owners, List<List<MemberId>> targets) {
+    Set<MemberId> all = new LinkedHashSet<>();
     for (int p = 0; p < owners.size(); p++) {
       all.addAll(owners.get(p));
       all.addAll(targets.get(p));

@@ -3,7 +3,7 @@ package dev.tessera.grid.core.replication;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.loading.LoadStamp;
 import dev.tessera.grid.core.store.Bytes;
-import dev.tessera.grid.core.store.HybridClock;
+import dev.tessera.grid.core.time.HybridClock;
 import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.Record;
 import dev.tessera.grid.core.store.UncommittedWrites;
@@ -58,7 +58,7 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
         this.topology = topology;
         this.clock = clock;
         this.observer = observer;
-        this.now = System.currentTimeMillis();
+        this.now = map.nowMillis();
     }
 
     @Override

@@ -4,7 +4,7 @@ import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.MergePolicy;
 import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.serialization.KryoCodec;
-import dev.tessera.grid.core.store.HybridClock;
+import dev.tessera.grid.core.time.HybridClock;
 import dev.tessera.grid.core.store.Record;
 import dev.tessera.grid.core.wire.ReplicationMessages.ReplicaEntry;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package dev.tessera.grid.core.replication;
 
 import dev.tessera.grid.GridLimitException;
-import dev.tessera.grid.GridTimeoutException;
 import dev.tessera.grid.MergePolicy;
 import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.serialization.KryoCodec;
@@ -11,7 +10,7 @@ import dev.tessera.grid.core.loading.LoadLeases;
 import dev.tessera.grid.core.partition.KeyPartitioner;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.store.Bytes;
-import dev.tessera.grid.core.store.HybridClock;
+import dev.tessera.grid.core.time.HybridClock;
 import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.PartitionStore;
@@ -35,7 +34,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * Executes single-key operations on this member as the partition's primary: checks ownership at the
@@ -127,21 +126,21 @@ public final class PrimaryOperations {
      * backup once it applied the copy ({@link Replicator#replicateAndForward}); the future then completes with
      * {@link #ANSWERED_BY_REPLICA} and this member must not answer. Otherwise it completes with the answer.
      */
-    public CompletableFuture<OpResponse> execute(ClientOp op, Address caller, long requestId) {
+    public CompletableFuture<OpResponse> execute(ClientOp op, MemberId caller, long requestId) {
         return execute(op, true, true, caller, requestId);
     }
 
-    /** What {@link #execute(ClientOp, Address, long)} completes with when the backup answered the caller. */
+    /** What {@link #execute(ClientOp, MemberId, long)} completes with when the backup answered the caller. */
     public static final OpResponse ANSWERED_BY_REPLICA = OpResponse.status(Status.OK, -1);
 
     /**
      * @param viaStore whether a map with a MapStore hands the operation to the {@link StoreHook}
      * @param caller   where the backup may send the answer to a write, or {@code null}: this member answers
      */
-    private CompletableFuture<OpResponse> execute(ClientOp op, boolean remote, boolean viaStore, Address caller, long requestId) {
+    private CompletableFuture<OpResponse> execute(ClientOp op, boolean remote, boolean viaStore, MemberId caller, long requestId) {
         long readStamp = topology.optimisticRead();
         PartitionTable t = topology.table();
-        if (remote && System.currentTimeMillis() - CLOCK_SKEW_MILLIS > op.deadlineMillis()) { // no overflow at MAX_VALUE
+        if (remote && storage.time().wallMillis() - CLOCK_SKEW_MILLIS > op.deadlineMillis()) { // no overflow at MAX_VALUE
             return done(OpResponse.status(Status.RETRY, t.version()));
         }
         if (remote && op.origin() != null && op.tableVersion() < topology.departedAt(op.origin())) {
@@ -150,7 +149,7 @@ public final class PrimaryOperations {
         if ((remote && op.tableVersion() > t.version()) || topology.isFrozen()) {
             return done(OpResponse.status(Status.RETRY, t.version()));
         }
-        Address self = topology.self();
+        MemberId self = topology.self();
         if (!topology.servesAsPrimary(t, op.partition())) {
             return done(OpResponse.status(self.equals(t.primary(op.partition())) ? Status.RETRY : Status.WRONG_OWNER, t.version()));
         }
@@ -162,7 +161,7 @@ public final class PrimaryOperations {
         try {
             map = storage.getOrCreate(op.map(), op.config());
         } catch (IllegalArgumentException | GridLimitException e) {
-            return done(new OpResponse(Status.ERROR, false, null, 0, t.version(), e.getMessage()));
+            return done(new OpResponse(Status.ofFailure(e), false, null, 0, t.version(), e.getMessage()));
         }
         if (op.code() == OpCode.LOAD_OR_LEASE || op.code() == OpCode.LOAD_FAILED) {
             return loads.execute(op, map, t.version());
@@ -372,7 +371,7 @@ public final class PrimaryOperations {
 
     /** @param map {@code null} for a map this member holds nothing of */
     private static OpResponse read(MapContainer map, ClientOp op, Bytes key, long tableVersion) {
-        long now = System.currentTimeMillis();
+        long now = map == null ? 0 : map.nowMillis(); // nothing to expire in a map this member does not hold
         Record r = map == null ? null : map.readLive(op.partition(), key, now, true);
         long expiresAt = r == null ? 0 : map.expiresAtIfIdle(r, now); // a near cache must not outlive the entry
         return switch (op.code()) {
@@ -463,7 +462,7 @@ public final class PrimaryOperations {
                     long hlc = clock.after(cur.hlc());
                     removed.add(new ReplicaEntry(k.array(), null, v, hlc));
                     Record tombstone = new Record(k, null, v, hlc);
-                    if (!map.isExpired(cur, System.currentTimeMillis())) {
+                    if (!map.isExpired(cur, map.nowMillis())) {
                         observers.onChange(map, p, k, cur, tombstone, ChangeCause.WRITE);
                     }
                     store.uncommitted().add(k, commit);
@@ -552,8 +551,7 @@ public final class PrimaryOperations {
             // the caller retries with a newer table; our copy of the write stays in our store
             return OpResponse.appliedThenRefused(Status.WRONG_OWNER, tableVersion, cause.getMessage());
         }
-        String kind = cause instanceof GridTimeoutException ? "timeout: " : "";
-        return new OpResponse(Status.ERROR, false, null, 0, tableVersion, kind + cause.getMessage());
+        return new OpResponse(Status.ofFailure(cause), false, null, 0, tableVersion, cause.getMessage());
     }
 
     /** The failure inside a {@link CompletionException}, which dependent stages wrap around it. */

@@ -10,7 +10,7 @@ import dev.tessera.grid.core.wire.ReplicationMessages.ReplicaEntry;
 import dev.tessera.grid.core.wire.ReplicationMessages.Replicate;
 import dev.tessera.grid.core.wire.ReplicationMessages.ReplicateResponse;
 import dev.tessera.grid.core.wire.Status;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +47,7 @@ public final class ReplicaReceiver {
         this.listener = listener;
     }
 
-    public ReplicateResponse apply(Address sender, Replicate r) {
+    public ReplicateResponse apply(MemberId sender, Replicate r) {
         long stamp = topology.readLock();
         try {
             PartitionTable t = topology.table();

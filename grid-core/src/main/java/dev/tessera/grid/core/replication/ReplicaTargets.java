@@ -4,7 +4,7 @@ import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.core.partition.PartitionTable;
 import java.util.ArrayList;
 import java.util.List;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * Which members a primary copies a map's writes to. A map with {@code b} backups keeps its data in
@@ -16,30 +16,30 @@ public final class ReplicaTargets {
     private ReplicaTargets() {}
 
     /** Members that must apply a write before it is acknowledged. */
-    public static List<Address> sync(PartitionTable t, int p, Address self, MapConfig config) {
+    public static List<MemberId> sync(PartitionTable t, int p, MemberId self, MapConfig config) {
         return collect(t, p, self, 1, 1 + config.backups(), List.of());
     }
 
     /** Members updated without waiting. */
-    public static List<Address> async(PartitionTable t, int p, Address self, MapConfig config, List<Address> sync) {
+    public static List<MemberId> async(PartitionTable t, int p, MemberId self, MapConfig config, List<MemberId> sync) {
         int from = 1 + config.backups();
         return collect(t, p, self, from, from + config.asyncBackups(), sync);
     }
 
     /** Whether {@code member} holds (or is receiving) this map's data for partition {@code p}. */
-    public static boolean isReplica(PartitionTable t, int p, Address member, int replicas) {
+    public static boolean isReplica(PartitionTable t, int p, MemberId member, int replicas) {
         int slot = t.slotOf(p, member);
         int targetSlot = t.targetSlotOf(p, member);
         return (slot >= 0 && slot < replicas) || (targetSlot >= 0 && targetSlot < replicas);
     }
 
-    private static List<Address> collect(PartitionTable t, int p, Address self, int ownerFrom, int until, List<Address> exclude) {
-        List<Address> out = new ArrayList<>(until);
-        List<Address> owners = t.owners(p);
+    private static List<MemberId> collect(PartitionTable t, int p, MemberId self, int ownerFrom, int until, List<MemberId> exclude) {
+        List<MemberId> out = new ArrayList<>(until);
+        List<MemberId> owners = t.owners(p);
         for (int i = ownerFrom; i < Math.min(until, owners.size()); i++) {
             add(out, owners.get(i), self, exclude);
         }
-        List<Address> target = t.target(p);
+        List<MemberId> target = t.target(p);
         // Target slots below ownerFrom (the future primary, future sync backups) also get the copies.
         for (int i = ownerFrom == 1 ? 0 : ownerFrom; i < Math.min(until, target.size()); i++) {
             add(out, target.get(i), self, exclude);
@@ -47,7 +47,7 @@ public final class ReplicaTargets {
         return out;
     }
 
-    private static void add(List<Address> out, Address a, Address self, List<Address> exclude) {
+    private static void add(List<MemberId> out, MemberId a, MemberId self, List<MemberId> exclude) {
         if (a != null && !a.equals(self) && !out.contains(a) && !exclude.contains(a)) {
             out.add(a);
         }

@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.replication;
 
+import dev.tessera.grid.core.time.TimeSource;
 import dev.tessera.grid.GridTimeoutException;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.core.cluster.Messenger;
@@ -16,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,10 @@ public final class Replicator {
     private final ScheduledExecutorService scheduler;
     private final long timeoutNanos;
 
-    public Replicator(Messenger messenger, ScheduledExecutorService scheduler, long timeoutMillis) {
+    private final TimeSource time;
+
+    public Replicator(Messenger messenger, ScheduledExecutorService scheduler, long timeoutMillis, TimeSource time) {
+        this.time = time;
         this.messenger = messenger;
         this.scheduler = scheduler;
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -46,14 +50,14 @@ public final class Replicator {
 
     /** Copies {@code entries} to the map's replicas per {@code table}; completes when the sync ones applied them. */
     public CompletableFuture<?> replicate(PartitionTable table, String map, MapConfig config, int p, List<ReplicaEntry> entries) {
-        Address self = messenger.self();
-        List<Address> sync = ReplicaTargets.sync(table, p, self, config);
-        List<Address> async = ReplicaTargets.async(table, p, self, config, sync);
+        MemberId self = messenger.self();
+        List<MemberId> sync = ReplicaTargets.sync(table, p, self, config);
+        List<MemberId> async = ReplicaTargets.async(table, p, self, config, sync);
         if (sync.isEmpty() && async.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         byte[] message = new Replicate(table.version(), map, config, p, entries).encode();
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = time.nanoTime() + timeoutNanos;
         copyToAsync(async, message, deadline, p);
         if (sync.size() == 1) {
             return send(sync.get(0), message, deadline, true);
@@ -75,21 +79,21 @@ public final class Replicator {
      */
     public CompletableFuture<Boolean> replicateAndForward(PartitionTable table, String map, MapConfig config, int p,
                                                           List<ReplicaEntry> entries, ReplicationMessages.ForwardedReply reply) {
-        Address self = messenger.self();
-        List<Address> sync = ReplicaTargets.sync(table, p, self, config);
+        MemberId self = messenger.self();
+        List<MemberId> sync = ReplicaTargets.sync(table, p, self, config);
         if (sync.size() != 1) {
             return replicate(table, map, config, p, entries).thenApply(x -> false);
         }
-        List<Address> async = ReplicaTargets.async(table, p, self, config, sync);
-        long deadline = System.nanoTime() + timeoutNanos;
+        List<MemberId> async = ReplicaTargets.async(table, p, self, config, sync);
+        long deadline = time.nanoTime() + timeoutNanos;
         if (!async.isEmpty()) {
             copyToAsync(async, new Replicate(table.version(), map, config, p, entries).encode(), deadline, p);
         }
         return send(sync.get(0), new Replicate(table.version(), map, config, p, entries, reply).encode(), deadline, true);
     }
 
-    private void copyToAsync(List<Address> async, byte[] message, long deadline, int p) {
-        for (Address a : async) {
+    private void copyToAsync(List<MemberId> async, byte[] message, long deadline, int p) {
+        for (MemberId a : async) {
             send(a, message, deadline, true).exceptionally(e -> {
                 log.debug("async backup of partition {} to {} failed: {}", p, a, e.toString());
                 return null;
@@ -101,7 +105,7 @@ public final class Replicator {
      * Sends one {@link Replicate} message until it is applied, the receiver is gone, or the deadline passes.
      * Completes with {@code true} if the receiver applied it, {@code false} if it left first.
      */
-    public CompletableFuture<Boolean> sendReliably(Address to, byte[] message, long deadlineNanos) {
+    public CompletableFuture<Boolean> sendReliably(MemberId to, byte[] message, long deadlineNanos) {
         return send(to, message, deadlineNanos, false);
     }
 
@@ -110,14 +114,14 @@ public final class Replicator {
      *               ({@link Messenger#requestInline}): for the copies of single writes, whose continuations
      *               (the write's reply) never block; not for migration chunks, which are big and flow-controlled
      */
-    private CompletableFuture<Boolean> send(Address to, byte[] message, long deadlineNanos, boolean inline) {
+    private CompletableFuture<Boolean> send(MemberId to, byte[] message, long deadlineNanos, boolean inline) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         attempt(to, message, deadlineNanos, 0, done, inline);
         return done;
     }
 
-    private void attempt(Address to, byte[] message, long deadline, int attempt, CompletableFuture<Boolean> done, boolean inline) {
-        long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    private void attempt(MemberId to, byte[] message, long deadline, int attempt, CompletableFuture<Boolean> done, boolean inline) {
+        long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - time.nanoTime());
         if (remaining <= 0) {
             done.completeExceptionally(new GridTimeoutException("Backup copy to " + to + " not acknowledged in time", -1, String.valueOf(to)));
             return;
@@ -160,7 +164,7 @@ public final class Replicator {
         });
     }
 
-    private void retryLater(Address to, byte[] message, long deadline, int attempt, CompletableFuture<Boolean> done, boolean inline) {
+    private void retryLater(MemberId to, byte[] message, long deadline, int attempt, CompletableFuture<Boolean> done, boolean inline) {
         long delay = Math.min(50, 1L << Math.min(attempt, 6));
         try {
             scheduler.schedule(() -> attempt(to, message, deadline, attempt + 1, done, inline), delay, TimeUnit.MILLISECONDS);

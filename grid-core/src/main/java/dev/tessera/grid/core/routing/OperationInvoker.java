@@ -1,8 +1,8 @@
 package dev.tessera.grid.core.routing;
 
+import dev.tessera.grid.core.time.TimeSource;
 import dev.tessera.grid.GridException;
 import dev.tessera.grid.GridLimitException;
-import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.GridLoadException;
 import dev.tessera.grid.GridTimeoutException;
 import dev.tessera.grid.GridUnavailableException;
@@ -16,7 +16,6 @@ import dev.tessera.grid.core.wire.ClientMessages.ClientOp;
 import dev.tessera.grid.core.wire.ClientMessages.OpResponse;
 import dev.tessera.grid.core.wire.OpCode;
 import dev.tessera.grid.core.wire.Status;
-import dev.tessera.grid.core.wire.StoreErrors;
 import dev.tessera.grid.membership.MemberUnreachableException;
 import dev.tessera.grid.membership.MembershipException;
 import dev.tessera.grid.membership.RemoteRequestException;
@@ -27,7 +26,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * Sends an operation to its partition's primary and retries transparently while ownership moves:
@@ -56,10 +55,11 @@ public final class OperationInvoker {
     private final long timeoutNanos;
     private final long timeoutMillis;
     private final BooleanSupplier running;
+    private final TimeSource time;
 
     /** @param running whether this member still runs: once it stopped, failures are reported as such */
     public OperationInvoker(Messenger messenger, TopologyState topology, PrimaryOperations primary,
-                            ScheduledExecutorService scheduler, long timeoutMillis, BooleanSupplier running) {
+                            ScheduledExecutorService scheduler, long timeoutMillis, BooleanSupplier running, TimeSource time) {
         this.messenger = messenger;
         this.topology = topology;
         this.primary = primary;
@@ -67,6 +67,7 @@ public final class OperationInvoker {
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         this.timeoutMillis = timeoutMillis;
         this.running = running;
+        this.time = time;
     }
 
     /** Runs {@code code} on the primary of {@code partition}; completes with the primary's OK response. */
@@ -78,17 +79,17 @@ public final class OperationInvoker {
     /** {@link #invoke(String, MapConfig, int, OpCode, byte[], byte[], byte[], long)} with a write's time-to-live (0: the map's). */
     public CompletableFuture<OpResponse> invoke(String map, MapConfig config, int partition, OpCode code,
                                                 byte[] key, byte[] value, byte[] expected, long expectedVersion, long ttlMillis) {
-        Call call = new Call(map, config, partition, code, key, value, expected, expectedVersion, System.nanoTime() + timeoutNanos,
-                System.currentTimeMillis() + timeoutMillis, ttlMillis);
+        Call call = new Call(map, config, partition, code, key, value, expected, expectedVersion, time.nanoTime() + timeoutNanos,
+                time.wallMillis() + timeoutMillis, ttlMillis);
         attempt(call, true);
         return call.result;
     }
 
     private void attempt(Call call, boolean callerThread) {
         PartitionTable t = topology.table();
-        Address owner = t.primary(call.partition);
+        MemberId owner = t.primary(call.partition);
         call.lastOwner = owner;
-        long remainingMs = TimeUnit.NANOSECONDS.toMillis(call.deadline - System.nanoTime());
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(call.deadline - time.nanoTime());
         if (remainingMs <= 0) {
             call.result.completeExceptionally(timeout(call));
             return;
@@ -143,22 +144,20 @@ public final class OperationInvoker {
                 case OK -> call.result.complete(r);
                 case WRONG_OWNER, RETRY, REJECTED -> retryLater(call);
                 case UNAVAILABLE -> call.result.completeExceptionally(unavailable(call, r));
-                default -> call.result.completeExceptionally(r.error() != null && r.error().startsWith("timeout")
-                        ? timeout(call)
-                        : r.error() != null && r.error().startsWith(LocalStorage.LIMIT_REFUSAL)
-                        ? new GridLimitException("Operation " + call.code + " on map '" + call.map + "' refused by "
-                                + call.lastOwner + ": " + r.error().substring(LocalStorage.LIMIT_REFUSAL.length()))
-                        : r.error() != null && r.error().startsWith(StoreErrors.LOAD_FAILED)
-                        ? new GridLoadException("Operation " + call.code + " on map '" + call.map + "': " + r.error())
-                        : new GridException("Operation " + call.code + " on partition " + call.partition + " failed at "
-                                + call.lastOwner + ": " + r.error()));
+                case TIMEOUT -> call.result.completeExceptionally(timeout(call));
+                case LIMIT -> call.result.completeExceptionally(new GridLimitException("Operation " + call.code + " on map '"
+                        + call.map + "' refused by " + call.lastOwner + ": " + r.error()));
+                case LOAD_FAILED -> call.result.completeExceptionally(new GridLoadException("Operation " + call.code
+                        + " on map '" + call.map + "': " + r.error()));
+                case ERROR -> call.result.completeExceptionally(new GridException("Operation " + call.code + " on partition "
+                        + call.partition + " failed at " + call.lastOwner + ": " + r.error()));
             }
         });
     }
 
     private void retryLater(Call call) {
         long delayMs = Math.min(50, 1L << Math.min(call.attempts++, 6));
-        if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) - call.deadline > 0) {
+        if (time.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) - call.deadline > 0) {
             call.result.completeExceptionally(timeout(call));
             return;
         }
@@ -198,7 +197,7 @@ public final class OperationInvoker {
         final long wallDeadline;
         final long ttlMillis;
         final CompletableFuture<OpResponse> result = new CompletableFuture<>();
-        volatile Address lastOwner;
+        volatile MemberId lastOwner;
         volatile int attempts;
         /** Whether an earlier attempt may have been applied (see the class comment). */
         volatile boolean mayHaveBeenApplied;

@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.store;
 
+import dev.tessera.grid.core.time.TimeSource;
 import dev.tessera.grid.GridLimitException;
 import dev.tessera.grid.MapConfig;
 import java.util.Collection;
@@ -12,19 +13,26 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LocalStorage {
     /** Starts the error text of a refusal by the map limit: a caller that gets it from a peer raises {@link GridLimitException}. */
-    public static final String LIMIT_REFUSAL = "map limit: ";
 
     private final int partitionCount;
     private final int maxMaps;
+    private final TimeSource time;
     private final ConcurrentHashMap<String, MapContainer> maps = new ConcurrentHashMap<>();
 
     public LocalStorage(int partitionCount) {
-        this(partitionCount, Integer.MAX_VALUE);
+        this(partitionCount, Integer.MAX_VALUE, TimeSource.SYSTEM);
     }
 
-    public LocalStorage(int partitionCount, int maxMaps) {
+    /** @param time what the maps' expiry reads as "now" */
+    public LocalStorage(int partitionCount, int maxMaps, TimeSource time) {
         this.partitionCount = partitionCount;
         this.maxMaps = maxMaps;
+        this.time = time;
+    }
+
+    /** The time this member's stored entries expire by. */
+    public TimeSource time() {
+        return time;
     }
 
     /**
@@ -68,11 +76,11 @@ public final class LocalStorage {
             return c;
         }
         if (maps.size() >= limit) {
-            throw new GridLimitException(LIMIT_REFUSAL + "cannot create map '" + name + "': this member holds " + maps.size()
+            throw new GridLimitException("cannot create map '" + name + "': this member holds " + maps.size()
                     + " maps, the limit (GridBuilder.maxMaps) is " + maxMaps
                     + "; destroy maps that are no longer needed (GridMap.destroy()) or raise the limit on every member");
         }
-        c = new MapContainer(name, config, partitionCount);
+        c = new MapContainer(name, config, partitionCount, time);
         maps.put(name, c);
         return c;
     }

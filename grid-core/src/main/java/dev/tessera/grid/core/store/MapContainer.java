@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.store;
 
+import dev.tessera.grid.core.time.TimeSource;
 import dev.tessera.grid.MapConfig;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -37,7 +38,14 @@ public final class MapContainer {
     private final LongAdder evictions = new LongAdder();
     private final LongAdder expirations = new LongAdder();
 
+    private final TimeSource time;
+
     public MapContainer(String name, MapConfig config, int partitionCount) {
+        this(name, config, partitionCount, TimeSource.SYSTEM);
+    }
+
+    public MapContainer(String name, MapConfig config, int partitionCount, TimeSource time) {
+        this.time = time;
         this.name = name;
         this.config = config;
         this.tracked = config.tracksEntries();
@@ -183,7 +191,12 @@ public final class MapContainer {
                 return r; // the common case: no expiry anywhere, no clock read
             }
         }
-        return readLive(p, key, System.currentTimeMillis(), touch);
+        return readLive(p, key, time.wallMillis(), touch);
+    }
+
+    /** Now, as this map's expiry sees it (wall-clock milliseconds). */
+    public long nowMillis() {
+        return time.wallMillis();
     }
 
     /** Counts an entry this member evicted as primary. */

@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.store;
 
+import dev.tessera.grid.core.time.HybridClock;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.function.BiConsumer;

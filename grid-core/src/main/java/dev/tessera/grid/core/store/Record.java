@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.store;
 
+import dev.tessera.grid.core.time.HybridClock;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
@@ -217,8 +218,8 @@ public class Record {
         return HybridClock.millisOf(hlc);
     }
 
-    /** Decaying access frequency, for LFU eviction; 0 if untracked. */
-    public int frequency() {
+    /** Decaying access frequency at {@code nowMillis}, for LFU eviction; 0 if untracked. */
+    public int frequency(long nowMillis) {
         return 0;
     }
 

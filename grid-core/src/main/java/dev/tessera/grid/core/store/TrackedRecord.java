@@ -1,5 +1,7 @@
 package dev.tessera.grid.core.store;
 
+import dev.tessera.grid.core.time.HybridClock;
+
 /**
  * A {@link Record} of a map with expiry or eviction: when it expires, and when and how often it was
  * last used. Access fields are racy by design (last writer wins): they steer expiry of idle entries
@@ -49,14 +51,14 @@ final class TrackedRecord extends Record {
     }
 
     @Override
-    public int frequency() {
-        long idleMinutes = (System.currentTimeMillis() - lastAccess) / DECAY_MILLIS;
+    public int frequency(long nowMillis) {
+        long idleMinutes = (nowMillis - lastAccess) / DECAY_MILLIS;
         return (int) Math.max(0, frequency - idleMinutes);
     }
 
     @Override
     public void touch(long nowMillis) {
-        int f = frequency();
+        int f = frequency(nowMillis);
         if (f < MAX_FREQUENCY && java.util.concurrent.ThreadLocalRandom.current().nextInt(f * LOG_FACTOR + 1) == 0) {
             f++;
         }

@@ -12,7 +12,7 @@ import static dev.tessera.grid.core.wire.FieldCodecs.writeString;
 import dev.tessera.grid.MapConfig;
 import java.io.DataInput;
 import java.io.IOException;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * The client-op protocol: a caller sends a single-key operation ({@link OpCode}) to the partition's
@@ -34,11 +34,11 @@ public final class ClientMessages {
      */
     public record ClientOp(long tableVersion, String map, MapConfig config, int partition, OpCode code,
                            byte[] key, byte[] value, byte[] expected, long expectedVersion, long deadlineMillis,
-                           Address origin, long ttlMillis) {
+                           MemberId origin, long ttlMillis) {
         /** An operation with the map's default time-to-live. */
         public ClientOp(long tableVersion, String map, MapConfig config, int partition, OpCode code,
                         byte[] key, byte[] value, byte[] expected, long expectedVersion, long deadlineMillis,
-                        Address origin) {
+                        MemberId origin) {
             this(tableVersion, map, config, partition, code, key, value, expected, expectedVersion, deadlineMillis, origin, 0);
         }
 
@@ -70,7 +70,7 @@ public final class ClientMessages {
             byte[] expected = readBytes(in);
             long expectedVersion = in.readLong();
             long deadline = in.readLong();
-            Address origin = readAddress(in, "origin address", MessageType.CLIENT_OP);
+            MemberId origin = readAddress(in, "origin address", MessageType.CLIENT_OP);
             return new ClientOp(tv, map, config, partition, code, key, value, expected, expectedVersion, deadline,
                     origin, in.readLong());
         }

@@ -13,11 +13,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import org.jgroups.Address;
-import org.jgroups.util.ByteArrayDataOutputStream;
-import org.jgroups.util.Util;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * The field encodings every message shares: the message frame, length-prefixed bytes and strings,
@@ -43,14 +40,14 @@ final class FieldCodecs {
 
     /** The message: {@code type}'s id byte, then {@code body}; {@code sizeHint} sizes the buffer. */
     static byte[] write(MessageType type, int sizeHint, Body body) {
-        ByteArrayDataOutputStream out = new ByteArrayDataOutputStream(Math.max(16, sizeHint), true);
+        WireOutput out = new WireOutput(Math.max(16, sizeHint));
         try {
             out.writeByte(type.id);
             body.write(out);
         } catch (IOException e) {
             throw new IllegalStateException("in-memory encoding failed", e);
         }
-        return out.position() == out.buffer().length ? out.buffer() : Arrays.copyOf(out.buffer(), out.position());
+        return out.toByteArray();
     }
 
     /** The length of a nullable byte array field's content, for size hints. */
@@ -104,30 +101,49 @@ final class FieldCodecs {
 
     // ---- addresses ----
 
-    static void writeAddress(DataOutput out, Address a) throws IOException {
-        Util.writeAddress(a, out);
+    static void writeAddress(DataOutput out, MemberId a) throws IOException {
+        MemberId.writeNullable(a, out);
     }
 
     /** @throws MalformedMessageException "bad {@code field} in {@code type}" for an unknown address class */
-    static Address readAddress(DataInput in, String field, MessageType type) throws IOException {
+    static MemberId readAddress(DataInput in, String field, MessageType type) throws IOException {
         try {
-            return Util.readAddress(in);
-        } catch (ClassNotFoundException e) {
+            return MemberId.readFrom(in);
+        } catch (IOException e) {
             throw new MalformedMessageException("bad " + field + " in " + type, e);
         }
     }
 
-    static void writeAddresses(DataOutput out, List<Address> addresses) throws IOException {
-        Util.writeAddresses(addresses, out);
+    static void writeAddresses(DataOutput out, List<MemberId> addresses) throws IOException {
+        if (addresses == null) {
+            out.writeShort(-1);
+            return;
+        }
+        out.writeShort(addresses.size());
+        for (MemberId a : addresses) {
+            MemberId.writeNullable(a, out);
+        }
     }
 
     /** An immutable list. @throws MalformedMessageException "bad address in {@code type}" for an unknown address class */
-    static List<Address> readAddresses(DataInput in, MessageType type) throws IOException {
-        try {
-            return List.copyOf(Util.readAddresses(in, ArrayList::new));
-        } catch (ClassNotFoundException e) {
-            throw new MalformedMessageException("bad address in " + type, e);
+    static List<MemberId> readAddresses(DataInput in, MessageType type) throws IOException {
+        short n = in.readShort();
+        if (n < 0) {
+            throw new MalformedMessageException("no address list in " + type);
         }
+        List<MemberId> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            try {
+                MemberId a = MemberId.readFrom(in);
+                if (a == null) {
+                    throw new MalformedMessageException("null address in " + type);
+                }
+                out.add(a);
+            } catch (IOException e) {
+                throw new MalformedMessageException("bad address in " + type, e);
+            }
+        }
+        return List.copyOf(out);
     }
 
     // ---- the map header: name and configuration ----

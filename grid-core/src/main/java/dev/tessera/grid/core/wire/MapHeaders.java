@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import org.jgroups.util.ByteArrayDataInputStream;
-import org.jgroups.util.ByteArrayDataOutputStream;
 
 /**
  * The map header (name and configuration) that every operation and copy carries, cached both ways:
@@ -32,16 +30,16 @@ final class MapHeaders {
         int slot = System.identityHashCode(config) & (SLOTS - 1);
         Header h = ENCODED.get(slot);
         if (h == null || h.config() != config || !h.map().equals(map)) {
-            ByteArrayDataOutputStream fields = new ByteArrayDataOutputStream(64, true);
+            WireOutput fields = new WireOutput(64);
             FieldCodecs.writeMapHeaderFields(fields, map, config);
-            h = new Header(map, config, Arrays.copyOf(fields.buffer(), fields.position()));
+            h = new Header(map, config, fields.toByteArray());
             ENCODED.set(slot, h);
         }
         out.write(h.bytes());
     }
 
     static Header read(DataInput in) throws IOException {
-        if (!(in instanceof ByteArrayDataInputStream b)) {
+        if (!(in instanceof WireInput b)) {
             return new Header(FieldCodecs.readString(in), FieldCodecs.readConfig(in), null);
         }
         byte[] buf = b.buffer();

@@ -1,8 +1,6 @@
 package dev.tessera.grid.core.wire;
 
-import dev.tessera.grid.core.wire.TopologyMessages.TableQuery;
 import java.io.IOException;
-import org.jgroups.util.ByteArrayDataInputStream;
 
 /**
  * Decoding of the messages members exchange. A message is a {@link MessageType} byte, then the fields,
@@ -26,10 +24,7 @@ public final class Messages {
     /** Decodes any message; the result's class tells its type. */
     public static Object decode(byte[] message) {
         MessageType type = typeOf(message);
-        if (type == MessageType.TABLE_QUERY && message.length == 1) {
-            return new TableQuery(); // JGroups' input stream rejects an empty window
-        }
-        ByteArrayDataInputStream in = new ByteArrayDataInputStream(message, 1, message.length - 1);
+        WireInput in = new WireInput(message, 1, message.length - 1);
         try {
             Object m = type.decode(in);
             if (in.available() != 0) {

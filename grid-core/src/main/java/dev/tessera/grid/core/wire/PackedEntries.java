@@ -3,8 +3,6 @@ package dev.tessera.grid.core.wire;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.jgroups.util.ByteArrayDataInputStream;
-import org.jgroups.util.ByteArrayDataOutputStream;
 
 /**
  * The key/value pairs of one partition that a {@link OpCode#PUT_ALL} carries in its value field:
@@ -15,7 +13,7 @@ public final class PackedEntries {
 
     /** @param keysAndValues key, value, key, value, ... (no nulls) */
     public static byte[] encode(List<byte[]> keysAndValues, int sizeHint) {
-        ByteArrayDataOutputStream out = new ByteArrayDataOutputStream(Math.max(16, sizeHint), true);
+        WireOutput out = new WireOutput(Math.max(16, sizeHint));
         try {
             out.writeInt(keysAndValues.size() / 2);
             for (byte[] b : keysAndValues) {
@@ -24,7 +22,7 @@ public final class PackedEntries {
         } catch (IOException e) {
             throw new IllegalStateException("in-memory encoding failed", e);
         }
-        return java.util.Arrays.copyOf(out.buffer(), out.position());
+        return out.toByteArray();
     }
 
     /** Key, value, key, value, ... @throws MalformedMessageException for anything malformed */
@@ -32,7 +30,7 @@ public final class PackedEntries {
         if (packed == null) {
             throw new MalformedMessageException("PUT_ALL without entries");
         }
-        ByteArrayDataInputStream in = new ByteArrayDataInputStream(packed);
+        WireInput in = new WireInput(packed);
         try {
             int n = FieldCodecs.readCount(in, FieldCodecs.MAX_ENTRIES);
             List<byte[]> out = new ArrayList<>(2 * n);

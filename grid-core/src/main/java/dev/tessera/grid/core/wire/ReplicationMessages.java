@@ -17,8 +17,7 @@ import java.io.DataInput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.jgroups.Address;
-import org.jgroups.util.ByteArrayDataInputStream;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * The replication protocol: a primary copies writes to its replicas ({@link Replicate}, acknowledged
@@ -96,7 +95,7 @@ public final class ReplicationMessages {
                 return -1;
             }
             try {
-                return new ByteArrayDataInputStream(message, 1, 8).readLong();
+                return new WireInput(message, 1, 8).readLong();
             } catch (IOException e) {
                 return -1;
             }
@@ -120,7 +119,7 @@ public final class ReplicationMessages {
             }
             ForwardedReply reply = null;
             if (in.readBoolean()) {
-                Address caller = readAddress(in, "caller address", MessageType.REPLICATE);
+                MemberId caller = readAddress(in, "caller address", MessageType.REPLICATE);
                 long requestId = in.readLong();
                 byte[] bytes = readBytes(in);
                 if (caller == null || bytes == null) {
@@ -142,7 +141,7 @@ public final class ReplicationMessages {
      * network cuts backup and caller apart but neither from the primary), the caller gets no answer and its
      * operation times out: {@code GridTimeoutException}, an unknown outcome, for a write that was applied.
      */
-    public record ForwardedReply(Address caller, long requestId, byte[] reply) {
+    public record ForwardedReply(MemberId caller, long requestId, byte[] reply) {
     }
 
     /** Reply to {@link Replicate}, {@link Fence} and {@link DestroyMap}. */

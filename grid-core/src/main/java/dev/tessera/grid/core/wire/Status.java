@@ -1,5 +1,9 @@
 package dev.tessera.grid.core.wire;
 
+import dev.tessera.grid.GridLimitException;
+import dev.tessera.grid.GridLoadException;
+import dev.tessera.grid.GridTimeoutException;
+
 /** Outcome of a request at its receiver. Ids are wire format: append only. */
 public enum Status {
     /** Applied (or read). */
@@ -13,7 +17,13 @@ public enum Status {
     /** The request failed at the receiver; the response carries a message. */
     ERROR(4),
     /** A CONSISTENT map refuses the write: this side of a split holds no majority. */
-    UNAVAILABLE(5);
+    UNAVAILABLE(5),
+    /** The primary gave up waiting (for its backups): the caller reports a timeout. */
+    TIMEOUT(6),
+    /** A bound refused the operation (map count, write-behind queue, store threads); the message names it. */
+    LIMIT(7),
+    /** The map store's loader failed; the message names its exception. */
+    LOAD_FAILED(8);
 
     private static final Status[] BY_ID = values();
 
@@ -21,6 +31,20 @@ public enum Status {
 
     Status(int id) {
         this.id = (byte) id;
+    }
+
+    /** The status that tells the caller which failure {@code cause} was: its exception's type travels, not its text. */
+    public static Status ofFailure(Throwable cause) {
+        if (cause instanceof GridTimeoutException) {
+            return TIMEOUT;
+        }
+        if (cause instanceof GridLimitException) {
+            return LIMIT;
+        }
+        if (cause instanceof GridLoadException) {
+            return LOAD_FAILED;
+        }
+        return ERROR;
     }
 
     public static Status of(byte id) {

@@ -11,7 +11,7 @@ import dev.tessera.grid.core.wire.ReplicationMessages.Replicate;
 import java.io.DataInput;
 import java.io.IOException;
 import java.util.List;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * The topology protocol: the coordinator publishes partition tables and collects them after a merge,
@@ -25,7 +25,7 @@ public final class TopologyMessages {
      * A partition table published by the coordinator, or returned to a coordinator that asked; in
      * the latter case with the sender's side: the members of its last view before any merge.
      */
-    public record TableMessage(MessageType type, PartitionTable table, List<Address> side) {
+    public record TableMessage(MessageType type, PartitionTable table, List<MemberId> side) {
         public TableMessage(MessageType type, PartitionTable table) {
             this(type, table, List.of());
         }
@@ -63,7 +63,7 @@ public final class TopologyMessages {
     }
 
     /** The primary of {@code partition} copied everything to the members of {@code target}. */
-    public record TransferDone(long tableVersion, int partition, List<Address> target) {
+    public record TransferDone(long tableVersion, int partition, List<MemberId> target) {
         public byte[] encode() {
             return write(MessageType.TRANSFER_DONE, 64, out -> {
                 out.writeLong(tableVersion);
@@ -80,7 +80,7 @@ public final class TopologyMessages {
     }
 
     /** A member asks the coordinator to move its partitions away before it leaves. */
-    public record LeaveRequest(Address member) {
+    public record LeaveRequest(MemberId member) {
         public byte[] encode() {
             return write(MessageType.LEAVE_REQUEST, 40, out -> writeAddress(out, member));
         }

@@ -8,8 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jgroups.Address;
-import org.jgroups.util.UUID;
+import dev.tessera.grid.membership.MemberId;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,16 +18,16 @@ import org.junit.jupiter.api.Test;
  */
 class DepartedOwnersTest {
     private static final int PARTITIONS = 271;
-    private final Address a = UUID.randomUUID();
-    private final Address b = UUID.randomUUID();
-    private final Address c = UUID.randomUUID();
-    private final Address d = UUID.randomUUID();
-    private final Address e = UUID.randomUUID();
+    private final MemberId a = MemberId.random();
+    private final MemberId b = MemberId.random();
+    private final MemberId c = MemberId.random();
+    private final MemberId d = MemberId.random();
+    private final MemberId e = MemberId.random();
     private final OwnershipAssigner assigner = new OwnershipAssigner(3);
 
     @Test
     void secondDeathInAQuickSecondView_promotesTheCutThirdReplica_notAnEmptyMember() {
-        PartitionTable t1 = new PartitionTable(5, assigner.assign(new Address[PARTITIONS][], List.of(a, b, c, d, e), Map.of()), null);
+        PartitionTable t1 = new PartitionTable(5, assigner.assign(new MemberId[PARTITIONS][], List.of(a, b, c, d, e), Map.of()), null);
 
         // view 1: A is gone
         PartitionTable t2 = next(t1, Set.of(a), List.of(b, c, d, e));
@@ -48,7 +47,7 @@ class DepartedOwnersTest {
         PartitionTable cut = Coordinator.withoutDeparted(t2, Set.of(b));
         int kept = 0;
         for (int p = 0; p < PARTITIONS; p++) {
-            List<Address> before = t1.owners(p);
+            List<MemberId> before = t1.owners(p);
             if (before.get(0).equals(a) && before.get(1).equals(b)) {
                 assertThat(cut.owners(p)).as("partition %d: its third replica becomes primary", p).containsExactly(before.get(2));
                 kept++;
@@ -60,11 +59,11 @@ class DepartedOwnersTest {
 
     @Test
     void aPartitionWhoseOwnersAndTargetsAllLeftHasNoOwner() {
-        Address[][] owners = new Address[PARTITIONS][];
-        Address[][] targets = new Address[PARTITIONS][];
+        MemberId[][] owners = new MemberId[PARTITIONS][];
+        MemberId[][] targets = new MemberId[PARTITIONS][];
         for (int p = 0; p < PARTITIONS; p++) {
-            owners[p] = new Address[] {a};
-            targets[p] = p == 0 ? new Address[] {a, b} : null;
+            owners[p] = new MemberId[] {a};
+            targets[p] = p == 0 ? new MemberId[] {a, b} : null;
         }
         PartitionTable t = new PartitionTable(3, owners, targets);
         assertThat(Coordinator.withoutDeparted(t, Set.of(a)).owners(0)).containsExactly(b);
@@ -73,13 +72,13 @@ class DepartedOwnersTest {
     }
 
     /** What the coordinator publishes after a view without {@code gone}: cut owners, targets from the holders. */
-    private PartitionTable next(PartitionTable base, Set<Address> gone, List<Address> staying) {
+    private PartitionTable next(PartitionTable base, Set<MemberId> gone, List<MemberId> staying) {
         PartitionTable current = Coordinator.withoutDeparted(base, gone);
-        Address[][] target = Coordinator.assignAfterDeparture(assigner, base, current, gone, staying, Map.of());
-        Address[][] owners = new Address[PARTITIONS][];
-        Address[][] targets = new Address[PARTITIONS][];
+        MemberId[][] target = Coordinator.assignAfterDeparture(assigner, base, current, gone, staying, Map.of());
+        MemberId[][] owners = new MemberId[PARTITIONS][];
+        MemberId[][] targets = new MemberId[PARTITIONS][];
         for (int p = 0; p < PARTITIONS; p++) {
-            owners[p] = current.owners(p).toArray(Address[]::new);
+            owners[p] = current.owners(p).toArray(MemberId[]::new);
             targets[p] = Arrays.equals(owners[p], target[p]) ? null : target[p];
         }
         return new PartitionTable(base.version() + 1, owners, targets);

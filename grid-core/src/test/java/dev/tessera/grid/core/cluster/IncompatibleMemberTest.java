@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,18 +152,18 @@ class IncompatibleMemberTest {
         try (ClusterChannel rogue = ClusterChannel.start(
                 ChannelSettings.inProcess(clusterName, "rogue", null).withCompatibility("0123456789abcdef"),
                 null, null, null)) {
-            Address self = rogue.localAddress();
+            MemberId self = rogue.localId();
             await().atMost(WAIT).until(() -> before.members.stream()
                     .allMatch(g -> g.introspection().refusedMembers() == 1 && g.channel().currentView().contains(self)));
 
             int partitions = before.table.partitionCount();
-            Address[][] owners = new Address[partitions][];
+            MemberId[][] owners = new MemberId[partitions][];
             for (int p = 0; p < partitions; p++) {
-                owners[p] = new Address[] {self};
+                owners[p] = new MemberId[] {self};
             }
             rogue.broadcast(new TableMessage(MessageType.TABLE_UPDATE,
-                    new PartitionTable(1_000_000_000L, owners, new Address[partitions][])).encode());
-            Address m1 = before.members.get(0).topology().self();
+                    new PartitionTable(1_000_000_000L, owners, new MemberId[partitions][])).encode());
+            MemberId m1 = before.members.get(0).topology().self();
             assertThatThrownBy(() -> rogue.request(m1, new QueryMessages.EntriesQuery(0, "orders", 10_000).encode(), RequestOptions.timeout(5_000))
                     .get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).hasMessageContaining("refuses");
@@ -224,7 +224,7 @@ class IncompatibleMemberTest {
         return loader.loadClass(ShapedValue.class.getName());
     }
 
-    private static Set<Address> tableMembers(TesseraGrid g) {
+    private static Set<MemberId> tableMembers(TesseraGrid g) {
         return new HashSet<>(g.topology().table().members());
     }
 }

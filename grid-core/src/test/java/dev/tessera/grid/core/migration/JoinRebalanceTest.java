@@ -10,7 +10,7 @@ import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.testkit.TestCluster;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,14 +47,14 @@ class JoinRebalanceTest {
             TesseraGrid newcomer = cluster.addMember();
             cluster.awaitStable();
 
-            Address n = newcomer.topology().self();
+            MemberId n = newcomer.topology().self();
             PartitionTable after = cluster.member(0).topology().table();
             int gainedDataSlots = 0;
             int tailOnly = 0;
             for (int p = 0; p < after.partitionCount(); p++) {
-                List<Address> dataBefore = before.owners(p).subList(0, 2);
-                List<Address> dataAfter = after.owners(p).subList(0, 2);
-                for (Address a : dataAfter) {
+                List<MemberId> dataBefore = before.owners(p).subList(0, 2);
+                List<MemberId> dataAfter = after.owners(p).subList(0, 2);
+                for (MemberId a : dataAfter) {
                     if (!dataBefore.contains(a)) {
                         assertThat(a).as("only the newcomer enters a data slot (partition %d)", p).isEqualTo(n);
                         gainedDataSlots++;

@@ -1,69 +1,62 @@
 package dev.tessera.grid.core.nearcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.tessera.grid.NearCacheConfig;
 import dev.tessera.grid.core.store.Bytes;
+import dev.tessera.grid.core.testkit.ManualTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
  * A near-cached value is served neither past the near cache's time-to-live nor past the expiry its primary gave:
- * every read checks, also the ones that do not update Caffeine's eviction policy.
+ * every read checks, also the ones that do not update Caffeine's eviction policy. Time is a frozen
+ * {@link ManualTime}, so the bounds are checked to the millisecond without waiting.
  */
 class NearCacheExpiryTest {
     private static final Bytes KEY = Bytes.wrap("k".getBytes(StandardCharsets.UTF_8));
-    /** Reads at most this late still count as in time: the clocks are read before and after each get. */
-    private static final long SLACK_MILLIS = 2;
+    /** More reads than the one-in-N sampling of Caffeine's policy: the quiet reads are checked too. */
+    private static final int READS = 64;
+
+    private final ManualTime time = ManualTime.frozen();
 
     @Test
     void theNearCachesTimeToLive_endsServingAnEntryThatIsNotReadAgainFromItsPrimary() {
-        NearCache cache = new NearCache(new NearCacheConfig(100, Duration.ofMillis(300)), 1);
-        long cachedAt = System.nanoTime();
+        NearCache cache = new NearCache(new NearCacheConfig(100, Duration.ofMillis(300)), 1, time);
         cache.putIfUnchanged(KEY, "v", 0, cache.stamp(0));
-        assertThat(cache.get(KEY)).isEqualTo("v");
 
-        int[] wrong = readUntilGone(cache, () -> (System.nanoTime() - cachedAt) / 1_000_000 - 300);
-
-        assertThat(wrong[0]).as("reads that missed before the time-to-live").isZero();
-        assertThat(wrong[1]).as("reads served after the time-to-live").isZero();
+        time.advance(Duration.ofMillis(299));
+        assertThat(readsServed(cache)).as("reads served 1 ms before the time-to-live").isEqualTo(READS);
+        time.advance(Duration.ofMillis(1));
+        assertThat(readsServed(cache)).as("reads served at the time-to-live").isZero();
     }
 
     @Test
     void theExpiryItsPrimaryGave_endsServingAnEntry_evenWithoutANearCacheTimeToLive() {
-        NearCache cache = new NearCache(NearCacheConfig.of(100), 1);
-        long expiresAt = System.currentTimeMillis() + 300;
-        cache.putIfUnchanged(KEY, "v", 0, cache.stamp(0), expiresAt);
-        assertThat(cache.get(KEY)).isEqualTo("v");
+        NearCache cache = new NearCache(NearCacheConfig.of(100), 1, time);
+        cache.putIfUnchanged(KEY, "v", 0, cache.stamp(0), time.wallMillis() + 300);
 
-        int[] wrong = readUntilGone(cache, () -> System.currentTimeMillis() - expiresAt);
-
-        assertThat(wrong[0]).as("reads that missed before the primary's expiry").isZero();
-        assertThat(wrong[1]).as("reads served after the primary's expiry").isZero();
+        time.advance(Duration.ofMillis(299));
+        assertThat(readsServed(cache)).as("reads served 1 ms before the primary's expiry").isEqualTo(READS);
+        time.advance(Duration.ofMillis(1));
+        assertThat(readsServed(cache)).as("reads served at the primary's expiry").isZero();
     }
 
-    /**
-     * Reads every millisecond until the entry is gone past the bound; returns how many reads missed it before the
-     * bound and how many returned it past the bound.
-     */
-    private static int[] readUntilGone(NearCache cache, LongSupplier millisPastBound) {
-        AtomicInteger early = new AtomicInteger();
-        AtomicInteger late = new AtomicInteger();
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> {
-            boolean pastBefore = millisPastBound.getAsLong() > SLACK_MILLIS;
-            Object v = cache.get(KEY);
-            boolean pastAfter = millisPastBound.getAsLong() >= 0;
-            if (v != null && pastBefore) {
-                late.incrementAndGet();
-            } else if (v == null && !pastAfter) {
-                early.incrementAndGet();
+    @Test
+    void anEntryThatExpiredBeforeItArrived_isNotCached() {
+        NearCache cache = new NearCache(NearCacheConfig.of(100), 1, time);
+        cache.putIfUnchanged(KEY, "v", 0, cache.stamp(0), time.wallMillis());
+        assertThat(readsServed(cache)).isZero();
+    }
+
+    private static int readsServed(NearCache cache) {
+        int served = 0;
+        for (int i = 0; i < READS; i++) {
+            if (cache.get(KEY) != null) {
+                served++;
             }
-            return v == null && pastAfter;
-        });
-        return new int[] {early.get(), late.get()};
+        }
+        return served;
     }
 }

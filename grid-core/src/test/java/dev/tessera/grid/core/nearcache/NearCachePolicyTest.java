@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.nearcache;
 
+import dev.tessera.grid.core.time.TimeSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.grid.NearCacheConfig;
@@ -18,7 +19,7 @@ class NearCachePolicyTest {
 
     @Test
     void keysReadOften_displaceKeysWrittenOftenButNeverRead_despiteSampledReadRecording() {
-        NearCache cache = new NearCache(NearCacheConfig.of(MAX), 1);
+        NearCache cache = new NearCache(NearCacheConfig.of(MAX), 1, TimeSource.SYSTEM);
         for (int round = 0; round < 4; round++) { // written several times (the policy counts writes), never read
             for (int i = 0; i < MAX; i++) {
                 cache.putIfUnchanged(key("cold-" + i), "c" + round, 0, cache.stamp(0));

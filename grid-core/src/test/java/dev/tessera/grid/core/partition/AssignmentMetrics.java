@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * The invariants T1–T4 of one assignment step, as numbers. {@link #of} fails with an {@link
@@ -40,11 +40,11 @@ record AssignmentMetrics(
     int sameZoneLowerBound) {
 
   static AssignmentMetrics of(
-      Address[][] before, Address[][] after, List<Address> members, Map<Address, String> zones) {
+      MemberId[][] before, MemberId[][] after, List<MemberId> members, Map<MemberId, String> zones) {
     int partitions = after.length;
     int n = members.size();
     int r = after.length == 0 ? 0 : after[0].length;
-    Map<Address, Integer> index = new HashMap<>();
+    Map<MemberId, Integer> index = new HashMap<>();
     for (int i = 0; i < n; i++) {
       index.put(members.get(i), i);
     }
@@ -58,7 +58,7 @@ record AssignmentMetrics(
     Map<String, Integer> primariesByZone = new HashMap<>();
     Map<String, Integer> firstBackupsByZone = new HashMap<>();
     for (int p = 0; p < partitions; p++) {
-      Address[] row = after[p];
+      MemberId[] row = after[p];
       if (row.length != r || new HashSet<>(Arrays.asList(row)).size() != r) {
         throw new AssertionError("partition " + p + " has not " + r + " distinct owners: "
             + Arrays.toString(row));
@@ -71,8 +71,8 @@ record AssignmentMetrics(
         slotCounts[s][m]++;
         totals[m]++;
       }
-      List<Address> old = before[p] == null ? List.of() : Arrays.asList(before[p]);
-      Address oldPrimary = old.isEmpty() ? null : old.get(0);
+      List<MemberId> old = before[p] == null ? List.of() : Arrays.asList(before[p]);
+      MemberId oldPrimary = old.isEmpty() ? null : old.get(0);
       if (oldPrimary != null && !oldPrimary.equals(row[0])) {
         primariesMoved++;
         if (index.keySet().containsAll(old)) {
@@ -83,7 +83,7 @@ record AssignmentMetrics(
           && old.stream().anyMatch(index::containsKey) && !old.contains(row[0])) {
         promotionViolations++;
       }
-      for (Address a : row) {
+      for (MemberId a : row) {
         if (!old.contains(a)) {
           newReplicas++;
         }
@@ -118,9 +118,9 @@ record AssignmentMetrics(
   }
 
   /** Distinct zones among {@code members}, counting each member without a zone as its own. */
-  static int zoneCount(List<Address> members, Map<Address, String> zones) {
+  static int zoneCount(List<MemberId> members, Map<MemberId, String> zones) {
     Set<String> distinct = new HashSet<>();
-    for (Address m : members) {
+    for (MemberId m : members) {
       distinct.add(zoneOf(m, zones));
     }
     return distinct.size();
@@ -131,7 +131,7 @@ record AssignmentMetrics(
     return sameZonePairs - sameZoneLowerBound;
   }
 
-  private static String zoneOf(Address member, Map<Address, String> zones) {
+  private static String zoneOf(MemberId member, Map<MemberId, String> zones) {
     return Objects.requireNonNullElseGet(zones.get(member), () -> "\0solo:" + member);
   }
 

@@ -14,8 +14,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
-import org.jgroups.Address;
-import org.jgroups.util.UUID;
+import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,23 +71,23 @@ class OwnershipAssignerPropertiesTest {
   void viewChanges_keepInvariantsT1toT4(@ForAll("scenarios") Scenario scenario) {
     OwnershipAssigner assigner = new OwnershipAssigner(scenario.maxReplicas());
     int p = scenario.partitions();
-    List<Address> members = new ArrayList<>();
-    Map<Address, String> zones = new LinkedHashMap<>();
+    List<MemberId> members = new ArrayList<>();
+    Map<MemberId, String> zones = new LinkedHashMap<>();
     for (int i = 0; i < scenario.initialMembers(); i++) {
       join(members, zones, scenario, i);
     }
-    Address[][] owners = assigner.assign(new Address[p][], members, zones);
-    check(AssignmentMetrics.of(new Address[p][], owners, members, zones), "fresh", p);
+    MemberId[][] owners = assigner.assign(new MemberId[p][], members, zones);
+    check(AssignmentMetrics.of(new MemberId[p][], owners, members, zones), "fresh", p);
 
     for (int op : scenario.ops()) {
-      Address[][] before = owners;
+      MemberId[][] before = owners;
       boolean joining = members.size() == 1 || (members.size() < 12 && op < 50);
       int leaverReplicas = 0;
       if (joining) {
         join(members, zones, scenario, op);
       } else {
-        Address leaver = members.remove(op % members.size());
-        for (Address[] row : before) {
+        MemberId leaver = members.remove(op % members.size());
+        for (MemberId[] row : before) {
           leaverReplicas += java.util.Arrays.asList(row).contains(leaver) ? 1 : 0;
         }
       }
@@ -112,11 +111,11 @@ class OwnershipAssignerPropertiesTest {
         assertThat(m.newReplicas()).as("new replicas on leave, %s", m).isLessThanOrEqualTo(leaveCopyBound(leaverReplicas, p, zoned));
       }
 
-      Map<Address, String> reordered = new LinkedHashMap<>();
-      List<Address> keys = new ArrayList<>(zones.keySet());
+      Map<MemberId, String> reordered = new LinkedHashMap<>();
+      List<MemberId> keys = new ArrayList<>(zones.keySet());
       java.util.Collections.reverse(keys);
       keys.forEach(k -> reordered.put(k, zones.get(k)));
-      Address[][] again = new OwnershipAssigner(scenario.maxReplicas()).assign(OwnershipAssignerTest.deepCopy(before), new ArrayList<>(members), reordered);
+      MemberId[][] again = new OwnershipAssigner(scenario.maxReplicas()).assign(OwnershipAssignerTest.deepCopy(before), new ArrayList<>(members), reordered);
       assertThat(again).as("T4 determinism").isDeepEqualTo(owners);
     }
   }
@@ -154,8 +153,8 @@ class OwnershipAssignerPropertiesTest {
     return leaverReplicas + 2 + (zoned ? partitions / 4 : 0);
   }
 
-  private static void join(List<Address> members, Map<Address, String> zones, Scenario scenario, int salt) {
-    Address a = UUID.randomUUID();
+  private static void join(List<MemberId> members, Map<MemberId, String> zones, Scenario scenario, int salt) {
+    MemberId a = MemberId.random();
     members.add(a);
     int names = scenario.zoneNames();
     if (names > 0 && salt % 5 != 4) { // every fifth newcomer declares no zone

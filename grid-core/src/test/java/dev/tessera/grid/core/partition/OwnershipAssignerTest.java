@@ -9,8 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jgroups.Address;
-import org.jgroups.util.UUID;
+import dev.tessera.grid.membership.MemberId;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,25 +29,25 @@ class OwnershipAssignerTest {
 
   @Test
   void assign_emptyMembers_throws() {
-    assertThatThrownBy(() -> assigner.assign(new Address[271][], List.of(), Map.of()))
+    assertThatThrownBy(() -> assigner.assign(new MemberId[271][], List.of(), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cannot assign 271 partitions to an empty member list");
   }
 
   @Test
   void assign_memberTwice_throws() {
-    Address a = UUID.randomUUID();
+    MemberId a = MemberId.random();
 
-    assertThatThrownBy(() -> assigner.assign(new Address[7][], List.of(a, a), Map.of()))
+    assertThatThrownBy(() -> assigner.assign(new MemberId[7][], List.of(a, a), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("twice");
   }
 
   @Test
   void assign_singleMember_ownsEverythingAlone() {
-    Address a = UUID.randomUUID();
+    MemberId a = MemberId.random();
 
-    Address[][] owners = assigner.assign(new Address[271][], List.of(a), Map.of());
+    MemberId[][] owners = assigner.assign(new MemberId[271][], List.of(a), Map.of());
 
     assertThat(owners).hasNumberOfRows(271);
     assertThat(Arrays.asList(owners)).allSatisfy(row -> assertThat(row).containsExactly(a));
@@ -56,10 +55,10 @@ class OwnershipAssignerTest {
 
   @Test
   void assign_freshCluster_isBalancedPerSlotAndInTotal() {
-    List<Address> members = members(12);
+    List<MemberId> members = members(12);
 
-    Address[][] owners = assigner.assign(new Address[271][], members, Map.of());
-    AssignmentMetrics m = AssignmentMetrics.of(new Address[271][], owners, members, Map.of());
+    MemberId[][] owners = assigner.assign(new MemberId[271][], members, Map.of());
+    AssignmentMetrics m = AssignmentMetrics.of(new MemberId[271][], owners, members, Map.of());
 
     assertThat(m.replicas()).isEqualTo(7);
     assertThat(m.maxSlotSpread()).isLessThanOrEqualTo(1);
@@ -68,10 +67,10 @@ class OwnershipAssignerTest {
 
   @Test
   void assign_fewerPartitionsThanMembers_someOwnNothingButSpreadStaysOne() {
-    List<Address> members = members(10);
+    List<MemberId> members = members(10);
 
-    Address[][] owners = new OwnershipAssigner(2).assign(new Address[3][], members, Map.of());
-    AssignmentMetrics m = AssignmentMetrics.of(new Address[3][], owners, members, Map.of());
+    MemberId[][] owners = new OwnershipAssigner(2).assign(new MemberId[3][], members, Map.of());
+    AssignmentMetrics m = AssignmentMetrics.of(new MemberId[3][], owners, members, Map.of());
 
     assertThat(m.maxSlotSpread()).isEqualTo(1);
     assertThat(m.totalSpread()).isEqualTo(1);
@@ -81,15 +80,15 @@ class OwnershipAssignerTest {
 
   @Test
   void assign_ignoresNonMembersNullsAndRepeatsInCurrent() {
-    List<Address> members = members(3);
-    Address gone = UUID.randomUUID();
-    Address[][] current = {
+    List<MemberId> members = members(3);
+    MemberId gone = MemberId.random();
+    MemberId[][] current = {
       {gone, members.get(1), null, members.get(1), members.get(2)},
       null,
       {},
     };
 
-    Address[][] owners = assigner.assign(current, members, Map.of());
+    MemberId[][] owners = assigner.assign(current, members, Map.of());
 
     assertThat(owners[0][0]).as("first surviving replica promoted").isEqualTo(members.get(1));
     assertThat(Arrays.asList(owners))
@@ -98,12 +97,12 @@ class OwnershipAssignerTest {
 
   @Test
   void assign_join_movesIdealPrimariesAndCopiesOnlyTheNewcomersShare() {
-    List<Address> members = members(11);
-    Address[][] before = assigner.assign(new Address[271][], members, Map.of());
-    List<Address> joined = new ArrayList<>(members);
-    joined.add(UUID.randomUUID());
+    List<MemberId> members = members(11);
+    MemberId[][] before = assigner.assign(new MemberId[271][], members, Map.of());
+    List<MemberId> joined = new ArrayList<>(members);
+    joined.add(MemberId.random());
 
-    Address[][] after = assigner.assign(before, joined, Map.of());
+    MemberId[][] after = assigner.assign(before, joined, Map.of());
     AssignmentMetrics m = AssignmentMetrics.of(before, after, joined, Map.of());
 
     LOG.info("join 11 -> 12, P=271, R=7: {}", m);
@@ -121,19 +120,19 @@ class OwnershipAssignerTest {
    */
   @Test
   void assign_joinBelowMaxReplicas_copiesDataOnlyToTheNewcomer_forEveryBackupCount() {
-    List<Address> members = new ArrayList<>();
-    Address[][] owners = new Address[271][];
+    List<MemberId> members = new ArrayList<>();
+    MemberId[][] owners = new MemberId[271][];
     for (int n = 1; n <= 7; n++) {
-      Address newcomer = UUID.randomUUID();
+      MemberId newcomer = MemberId.random();
       members.add(newcomer);
-      Address[][] next = assigner.assign(owners, members, Map.of());
+      MemberId[][] next = assigner.assign(owners, members, Map.of());
       for (int backups = 0; backups <= 3 && n >= 3; backups++) {
         int newcomerCopies = 0;
         int otherCopies = 0;
         for (int p = 0; p < 271; p++) {
-          List<Address> before = Arrays.asList(owners[p]).subList(0, Math.min(backups + 1, owners[p].length));
-          List<Address> after = Arrays.asList(next[p]).subList(0, Math.min(backups + 1, next[p].length));
-          for (Address a : after) {
+          List<MemberId> before = Arrays.asList(owners[p]).subList(0, Math.min(backups + 1, owners[p].length));
+          List<MemberId> after = Arrays.asList(next[p]).subList(0, Math.min(backups + 1, next[p].length));
+          for (MemberId a : after) {
             if (!before.contains(a)) {
               if (a.equals(newcomer)) {
                 newcomerCopies++;
@@ -155,12 +154,12 @@ class OwnershipAssignerTest {
 
   @Test
   void assign_leave_promotesBackupsAndKeepsOtherPrimaries() {
-    List<Address> members = members(12);
-    Address[][] before = assigner.assign(new Address[271][], members, Map.of());
-    List<Address> left = new ArrayList<>(members);
-    Address leaver = left.remove(4);
+    List<MemberId> members = members(12);
+    MemberId[][] before = assigner.assign(new MemberId[271][], members, Map.of());
+    List<MemberId> left = new ArrayList<>(members);
+    MemberId leaver = left.remove(4);
 
-    Address[][] after = assigner.assign(before, left, Map.of());
+    MemberId[][] after = assigner.assign(before, left, Map.of());
     AssignmentMetrics m = AssignmentMetrics.of(before, after, left, Map.of());
 
     LOG.info("leave 12 -> 11, P=271, R=7: {}", m);
@@ -179,10 +178,10 @@ class OwnershipAssignerTest {
 
   @Test
   void assign_leaveBelowMaxReplicas_copiesNothing() {
-    List<Address> members = members(5);
-    Address[][] before = assigner.assign(new Address[271][], members, Map.of());
+    List<MemberId> members = members(5);
+    MemberId[][] before = assigner.assign(new MemberId[271][], members, Map.of());
 
-    Address[][] after = assigner.assign(before, members.subList(0, 4), Map.of());
+    MemberId[][] after = assigner.assign(before, members.subList(0, 4), Map.of());
     AssignmentMetrics m = AssignmentMetrics.of(before, after, members.subList(0, 4), Map.of());
 
     assertThat(m.replicas()).isEqualTo(4);
@@ -192,14 +191,14 @@ class OwnershipAssignerTest {
 
   @Test
   void assign_twoEqualZones_separatesEveryPrimaryFromItsFirstBackup() {
-    List<Address> members = members(6);
-    Map<Address, String> zones = new HashMap<>();
+    List<MemberId> members = members(6);
+    Map<MemberId, String> zones = new HashMap<>();
     for (int i = 0; i < members.size(); i++) {
       zones.put(members.get(i), i % 2 == 0 ? "eu-1a" : "eu-1b");
     }
 
-    Address[][] owners = new OwnershipAssigner(3).assign(new Address[271][], members, zones);
-    AssignmentMetrics m = AssignmentMetrics.of(new Address[271][], owners, members, zones);
+    MemberId[][] owners = new OwnershipAssigner(3).assign(new MemberId[271][], members, zones);
+    AssignmentMetrics m = AssignmentMetrics.of(new MemberId[271][], owners, members, zones);
 
     assertThat(m.sameZonePairs()).isZero();
     assertThat(m.maxSlotSpread()).isLessThanOrEqualTo(1);
@@ -209,15 +208,15 @@ class OwnershipAssignerTest {
 
   @Test
   void assign_lopsidedZones_keepsBalanceAndLeavesOnlyUnavoidablePairs() {
-    List<Address> members = members(4);
-    Map<Address, String> zones = new HashMap<>();
+    List<MemberId> members = members(4);
+    Map<MemberId, String> zones = new HashMap<>();
     zones.put(members.get(0), "a");
     zones.put(members.get(1), "a");
     zones.put(members.get(2), "a");
     zones.put(members.get(3), "b");
 
-    Address[][] owners = new OwnershipAssigner(2).assign(new Address[271][], members, zones);
-    AssignmentMetrics m = AssignmentMetrics.of(new Address[271][], owners, members, zones);
+    MemberId[][] owners = new OwnershipAssigner(2).assign(new MemberId[271][], members, zones);
+    AssignmentMetrics m = AssignmentMetrics.of(new MemberId[271][], owners, members, zones);
 
     assertThat(m.maxSlotSpread()).isLessThanOrEqualTo(1);
     assertThat(m.totalSpread()).isLessThanOrEqualTo(1);
@@ -227,28 +226,28 @@ class OwnershipAssignerTest {
 
   @Test
   void assign_sameInputs_sameOutputWhateverTheMapOrder() {
-    List<Address> members = members(9);
-    Map<Address, String> zones = new LinkedHashMap<>();
+    List<MemberId> members = members(9);
+    Map<MemberId, String> zones = new LinkedHashMap<>();
     for (int i = 0; i < members.size(); i++) {
       zones.put(members.get(i), "z" + (i % 3));
     }
-    Map<Address, String> reversed = new LinkedHashMap<>();
+    Map<MemberId, String> reversed = new LinkedHashMap<>();
     for (int i = members.size() - 1; i >= 0; i--) {
       reversed.put(members.get(i), "z" + (i % 3));
     }
-    Address[][] before = assigner.assign(new Address[271][], members.subList(0, 8), zones);
+    MemberId[][] before = assigner.assign(new MemberId[271][], members.subList(0, 8), zones);
 
-    Address[][] one = assigner.assign(before, members, zones);
-    Address[][] two = new OwnershipAssigner(7).assign(deepCopy(before), new ArrayList<>(members), reversed);
+    MemberId[][] one = assigner.assign(before, members, zones);
+    MemberId[][] two = new OwnershipAssigner(7).assign(deepCopy(before), new ArrayList<>(members), reversed);
 
     assertThat(two).isDeepEqualTo(one);
   }
 
   @Test
   void assign_doesNotModifyItsInput() {
-    List<Address> members = members(5);
-    Address[][] before = assigner.assign(new Address[64][], members.subList(0, 4), Map.of());
-    Address[][] copy = deepCopy(before);
+    List<MemberId> members = members(5);
+    MemberId[][] before = assigner.assign(new MemberId[64][], members.subList(0, 4), Map.of());
+    MemberId[][] copy = deepCopy(before);
 
     assigner.assign(before, members, Map.of());
 
@@ -257,8 +256,8 @@ class OwnershipAssignerTest {
 
   @Test
   void assign_p271n12_isFast() {
-    List<Address> members = members(12);
-    Address[][] before = assigner.assign(new Address[271][], members.subList(0, 11), Map.of());
+    List<MemberId> members = members(12);
+    MemberId[][] before = assigner.assign(new MemberId[271][], members.subList(0, 11), Map.of());
     for (int i = 0; i < 50; i++) {
       assigner.assign(before, members, Map.of()); // warm up
     }
@@ -271,16 +270,16 @@ class OwnershipAssignerTest {
     LOG.info("assign P=271, N=11->12, R=7: {} us per call", (System.nanoTime() - start) / runs / 1000);
   }
 
-  static List<Address> members(int n) {
-    List<Address> members = new ArrayList<>();
+  static List<MemberId> members(int n) {
+    List<MemberId> members = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      members.add(UUID.randomUUID());
+      members.add(MemberId.random());
     }
     return members;
   }
 
-  static Address[][] deepCopy(Address[][] owners) {
-    Address[][] copy = new Address[owners.length][];
+  static MemberId[][] deepCopy(MemberId[][] owners) {
+    MemberId[][] copy = new MemberId[owners.length][];
     for (int p = 0; p < owners.length; p++) {
       copy[p] = owners[p] == null ? null : owners[p].clone();
     }

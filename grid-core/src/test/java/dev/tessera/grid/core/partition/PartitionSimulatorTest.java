@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.jgroups.Address;
-import org.jgroups.util.UUID;
+import dev.tessera.grid.membership.MemberId;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
@@ -33,8 +32,8 @@ class PartitionSimulatorTest {
   void hundredViewChanges_fromThreeMembers_stayBalancedAndMoveLittle(int zoneNames) {
     Random random = new Random(271_2024L + zoneNames);
     OwnershipAssigner assigner = new OwnershipAssigner(7);
-    List<Address> members = new ArrayList<>();
-    Map<Address, String> zones = new HashMap<>();
+    List<MemberId> members = new ArrayList<>();
+    Map<MemberId, String> zones = new HashMap<>();
     for (int i = 0; i < 3; i++) {
       join(members, zones, zoneNames, random);
     }
@@ -52,9 +51,9 @@ class PartitionSimulatorTest {
     long leaveUndisturbed = 0;
     int worstSameZoneExcess = 0;
     for (int step = 1; step <= STEPS; step++) {
-      Address[][] before = table.ownersArray();
+      MemberId[][] before = table.ownersArray();
       boolean joining = members.size() <= 2 || (members.size() < 12 && random.nextBoolean());
-      Address leaver = null;
+      MemberId leaver = null;
       if (joining) {
         join(members, zones, zoneNames, random);
       } else {
@@ -62,7 +61,7 @@ class PartitionSimulatorTest {
       }
       int n = members.size();
 
-      Address[][] after = assigner.assign(before, members, zones);
+      MemberId[][] after = assigner.assign(before, members, zones);
       AssignmentMetrics m = AssignmentMetrics.of(before, after, members, zones);
       table = publishAndMigrate(table, leaver == null ? Set.of() : Set.of(leaver), after);
 
@@ -116,7 +115,7 @@ class PartitionSimulatorTest {
    * What the coordinator does: drop the departed, publish the new owners as targets (next
    * version), then, once every migration finished, publish the committed table (next version).
    */
-  private static PartitionTable publishAndMigrate(PartitionTable table, Set<Address> gone, Address[][] owners) {
+  private static PartitionTable publishAndMigrate(PartitionTable table, Set<MemberId> gone, MemberId[][] owners) {
     PartitionTable published = table.withoutMembers(gone).withTargets(owners).withVersion(table.version() + 1);
     PartitionTable committed = published;
     for (int p = 0; p < owners.length; p++) {
@@ -130,19 +129,19 @@ class PartitionSimulatorTest {
     return committed.withVersion(published.version() + 1);
   }
 
-  private static void join(List<Address> members, Map<Address, String> zones, int zoneNames, Random random) {
-    Address a = UUID.randomUUID();
+  private static void join(List<MemberId> members, Map<MemberId, String> zones, int zoneNames, Random random) {
+    MemberId a = MemberId.random();
     members.add(a);
     if (zoneNames > 0) {
       zones.put(a, "zone-" + random.nextInt(zoneNames));
     }
   }
 
-  private static int primariesOf(Address[][] owners, Address member) {
+  private static int primariesOf(MemberId[][] owners, MemberId member) {
     return (int) Arrays.stream(owners).filter(row -> row.length > 0 && row[0].equals(member)).count();
   }
 
-  private static int replicasOf(Address[][] owners, Address member) {
+  private static int replicasOf(MemberId[][] owners, MemberId member) {
     return (int) Arrays.stream(owners).filter(row -> Arrays.asList(row).contains(member)).count();
   }
 }

@@ -15,16 +15,15 @@ import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-import org.jgroups.Address;
-import org.jgroups.util.UUID;
+import dev.tessera.grid.membership.MemberId;
 import org.junit.jupiter.api.Test;
 
 class PartitionTableTest {
 
-  private final Address a = UUID.randomUUID();
-  private final Address b = UUID.randomUUID();
-  private final Address c = UUID.randomUUID();
-  private final Address d = UUID.randomUUID();
+  private final MemberId a = MemberId.random();
+  private final MemberId b = MemberId.random();
+  private final MemberId c = MemberId.random();
+  private final MemberId d = MemberId.random();
 
   @Test
   void initial_hasNoOwnersAndVersionZero() {
@@ -42,7 +41,7 @@ class PartitionTableTest {
   void accessors_reportOwnersSlotsAndTargets() {
     PartitionTable table =
         new PartitionTable(
-            7, new Address[][] {{a, b, c}, {b, c}}, new Address[][] {null, {b, d}});
+            7, new MemberId[][] {{a, b, c}, {b, c}}, new MemberId[][] {null, {b, d}});
 
     assertThat(table.primary(0)).isEqualTo(a);
     assertThat(table.owners(0)).containsExactly(a, b, c);
@@ -60,8 +59,8 @@ class PartitionTableTest {
 
   @Test
   void constructor_copiesItsArrays() {
-    Address[][] owners = {{a, b}};
-    Address[][] targets = {{b, c}};
+    MemberId[][] owners = {{a, b}};
+    MemberId[][] targets = {{b, c}};
     PartitionTable table = new PartitionTable(1, owners, targets);
 
     owners[0][0] = d;
@@ -74,7 +73,7 @@ class PartitionTableTest {
   @Test
   void constructor_targetEqualToOwnersOrEmpty_meansNotMigrating() {
     PartitionTable table =
-        new PartitionTable(1, new Address[][] {{a, b}, {c}}, new Address[][] {{a, b}, {}});
+        new PartitionTable(1, new MemberId[][] {{a, b}, {c}}, new MemberId[][] {{a, b}, {}});
 
     assertThat(table.migratingCount()).isZero();
     assertThat(table.isMigrating(0)).isFalse();
@@ -82,7 +81,7 @@ class PartitionTableTest {
 
   @Test
   void constructor_memberTwiceInARow_throws() {
-    assertThatThrownBy(() -> new PartitionTable(1, new Address[][] {{a, b, a}}, null))
+    assertThatThrownBy(() -> new PartitionTable(1, new MemberId[][] {{a, b, a}}, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("owners[0] holds")
         .hasMessageContaining("twice");
@@ -90,13 +89,13 @@ class PartitionTableTest {
 
   @Test
   void constructor_badShapes_throw() {
-    assertThatThrownBy(() -> new PartitionTable(1, new Address[0][], null))
+    assertThatThrownBy(() -> new PartitionTable(1, new MemberId[0][], null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("partitionCount must be in [1, 65536] but was 0");
-    assertThatThrownBy(() -> new PartitionTable(1, new Address[2][], new Address[3][]))
+    assertThatThrownBy(() -> new PartitionTable(1, new MemberId[2][], new MemberId[3][]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("targets has 3 rows but owners has 2");
-    assertThatThrownBy(() -> new PartitionTable(-1, new Address[2][], null))
+    assertThatThrownBy(() -> new PartitionTable(-1, new MemberId[2][], null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("version must be >= 0 but was -1");
   }
@@ -106,8 +105,8 @@ class PartitionTableTest {
     PartitionTable table =
         new PartitionTable(
             3,
-            new Address[][] {{a, b, c}, {b, a, c}, {c, d}, {c, d}},
-            new Address[][] {{a, b, d}, null, {c, d, a}, {a, c}});
+            new MemberId[][] {{a, b, c}, {b, a, c}, {c, d}, {c, d}},
+            new MemberId[][] {{a, b, d}, null, {c, d, a}, {a, c}});
 
     PartitionTable after = table.withoutMembers(Set.of(a));
 
@@ -123,7 +122,7 @@ class PartitionTableTest {
 
   @Test
   void withoutMembers_lastReplicaGone_leavesPartitionWithoutOwner() {
-    PartitionTable table = new PartitionTable(1, new Address[][] {{a}}, null);
+    PartitionTable table = new PartitionTable(1, new MemberId[][] {{a}}, null);
 
     assertThat(table.withoutMembers(Set.of(a)).primary(0)).isNull();
   }
@@ -131,7 +130,7 @@ class PartitionTableTest {
   @Test
   void commitTarget_makesTargetTheOwners() {
     PartitionTable table =
-        new PartitionTable(4, new Address[][] {{a, b}, {c}}, new Address[][] {{c, a}, null});
+        new PartitionTable(4, new MemberId[][] {{a, b}, {c}}, new MemberId[][] {{c, a}, null});
 
     PartitionTable committed = table.commitTarget(0);
 
@@ -144,7 +143,7 @@ class PartitionTableTest {
 
   @Test
   void commitTarget_notMigrating_throws() {
-    PartitionTable table = new PartitionTable(4, new Address[][] {{a, b}}, null);
+    PartitionTable table = new PartitionTable(4, new MemberId[][] {{a, b}}, null);
 
     assertThatThrownBy(() -> table.commitTarget(0))
         .isInstanceOf(IllegalStateException.class)
@@ -154,20 +153,20 @@ class PartitionTableTest {
   @Test
   void withTargets_replacesAllTargets() {
     PartitionTable table =
-        new PartitionTable(2, new Address[][] {{a, b}, {b, a}}, new Address[][] {{b, a}, null});
+        new PartitionTable(2, new MemberId[][] {{a, b}, {b, a}}, new MemberId[][] {{b, a}, null});
 
-    PartitionTable retargeted = table.withTargets(new Address[][] {{a, b}, {a, c}});
+    PartitionTable retargeted = table.withTargets(new MemberId[][] {{a, b}, {a, c}});
 
     assertThat(retargeted.isMigrating(0)).isFalse();
     assertThat(retargeted.target(1)).containsExactly(a, c);
-    assertThatThrownBy(() -> table.withTargets(new Address[1][]))
+    assertThatThrownBy(() -> table.withTargets(new MemberId[1][]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("newTargets has 1 rows but the table has 2");
   }
 
   @Test
   void withVersion_changesOnlyTheVersion() {
-    PartitionTable table = new PartitionTable(2, new Address[][] {{a, b}}, new Address[][] {{b}});
+    PartitionTable table = new PartitionTable(2, new MemberId[][] {{a, b}}, new MemberId[][] {{b}});
 
     PartitionTable next = table.withVersion(3);
 
@@ -179,9 +178,9 @@ class PartitionTableTest {
 
   @Test
   void equalsAndHashCode_dependOnVersionOwnersAndTargets() {
-    PartitionTable one = new PartitionTable(5, new Address[][] {{a, b}}, new Address[][] {{b, a}});
-    PartitionTable same = new PartitionTable(5, new Address[][] {{a, b}}, new Address[][] {{b, a}});
-    PartitionTable otherTarget = new PartitionTable(5, new Address[][] {{a, b}}, null);
+    PartitionTable one = new PartitionTable(5, new MemberId[][] {{a, b}}, new MemberId[][] {{b, a}});
+    PartitionTable same = new PartitionTable(5, new MemberId[][] {{a, b}}, new MemberId[][] {{b, a}});
+    PartitionTable otherTarget = new PartitionTable(5, new MemberId[][] {{a, b}}, null);
 
     assertThat(one).isEqualTo(same).hasSameHashCodeAs(same).isNotEqualTo(otherTarget);
     assertThat(one.toString()).isEqualTo("PartitionTable[v5, P=1, members=2, migrating=1]");
@@ -189,9 +188,9 @@ class PartitionTableTest {
 
   @Test
   void ownersArray_isACopy() {
-    PartitionTable table = new PartitionTable(1, new Address[][] {{a, b}, null}, null);
+    PartitionTable table = new PartitionTable(1, new MemberId[][] {{a, b}, null}, null);
 
-    Address[][] owners = table.ownersArray();
+    MemberId[][] owners = table.ownersArray();
     owners[0][0] = c;
 
     assertThat(owners[1]).isEmpty();
@@ -200,11 +199,11 @@ class PartitionTableTest {
 
   @Test
   void codec_writesEachAddressOnce() throws IOException {
-    List<Address> members = List.of(a, b, c, d);
-    Address[][] owners = new Address[271][];
+    List<MemberId> members = List.of(a, b, c, d);
+    MemberId[][] owners = new MemberId[271][];
     for (int p = 0; p < owners.length; p++) {
       owners[p] =
-          new Address[] {members.get(p % 4), members.get((p + 1) % 4), members.get((p + 2) % 4)};
+          new MemberId[] {members.get(p % 4), members.get((p + 1) % 4), members.get((p + 2) % 4)};
     }
     PartitionTable table = new PartitionTable(9, owners, null);
 
@@ -231,7 +230,7 @@ class PartitionTableTest {
 
   @Test
   void codec_malformedInput_isRejectedWithIoException() throws IOException {
-    PartitionTable table = new PartitionTable(1, new Address[][] {{a, b}}, null);
+    PartitionTable table = new PartitionTable(1, new MemberId[][] {{a, b}}, null);
     byte[] bytes = write(table);
 
     byte[] wrongFormat = bytes.clone();
@@ -266,12 +265,12 @@ class PartitionTableTest {
   }
 
   private static PartitionTable randomTable(int partitions, int memberCount, Random random) {
-    List<Address> members = new ArrayList<>();
+    List<MemberId> members = new ArrayList<>();
     for (int i = 0; i < memberCount; i++) {
-      members.add(UUID.randomUUID());
+      members.add(MemberId.random());
     }
-    Address[][] owners = new Address[partitions][];
-    Address[][] targets = new Address[partitions][];
+    MemberId[][] owners = new MemberId[partitions][];
+    MemberId[][] targets = new MemberId[partitions][];
     for (int p = 0; p < partitions; p++) {
       owners[p] = randomRow(members, random);
       targets[p] = random.nextInt(4) == 0 ? randomRow(members, random) : null;
@@ -279,10 +278,10 @@ class PartitionTableTest {
     return new PartitionTable(random.nextInt(1000), owners, targets);
   }
 
-  private static Address[] randomRow(List<Address> members, Random random) {
-    List<Address> shuffled = new ArrayList<>(members);
+  private static MemberId[] randomRow(List<MemberId> members, Random random) {
+    List<MemberId> shuffled = new ArrayList<>(members);
     java.util.Collections.shuffle(shuffled, random);
-    return shuffled.subList(0, random.nextInt(Math.min(7, members.size()) + 1)).toArray(Address[]::new);
+    return shuffled.subList(0, random.nextInt(Math.min(7, members.size()) + 1)).toArray(MemberId[]::new);
   }
 
   private static byte[] write(PartitionTable table) throws IOException {

@@ -14,7 +14,7 @@ import dev.tessera.grid.membership.RequestOptions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,8 +63,8 @@ class ForgedControlMessagesTest {
     void aTableFromTheCoordinatorThatStrandsALivePartitionIsRefused() {
         TesseraGrid coordinator = coordinator();
         PartitionTable current = coordinator.topology().table();
-        Address[][] owners = current.ownersArray();
-        owners[7] = new Address[0]; // partition 7's replicas are alive, the table gives it no owner
+        MemberId[][] owners = current.ownersArray();
+        owners[7] = new MemberId[0]; // partition 7's replicas are alive, the table gives it no owner
         PartitionTable forged = new PartitionTable(current.version() + 100, owners, null);
         long[] refused = notPermitted();
         coordinator.channel().broadcast(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, forged).encode());
@@ -80,7 +80,7 @@ class ForgedControlMessagesTest {
     void aTableNamingOwnersOutsideTheViewIsNotApplied() {
         TesseraGrid coordinator = coordinator();
         long before = coordinator.topology().table().version();
-        Address stranger = org.jgroups.util.UUID.randomUUID();
+        MemberId stranger = MemberId.random();
         coordinator.channel().broadcast(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE,
                 tableOwnedBy(stranger, before + 100)).encode());
         // it is held for a view that would contain the stranger; a later real table replaces it
@@ -146,10 +146,10 @@ class ForgedControlMessagesTest {
         return cluster.members().stream().filter(g -> !g.channel().isCoordinator()).reduce((a, b) -> b).orElseThrow();
     }
 
-    private static PartitionTable tableOwnedBy(Address owner, long version) {
+    private static PartitionTable tableOwnedBy(MemberId owner, long version) {
         int partitions = cluster.member(0).topology().table().partitionCount();
-        Address[][] owners = new Address[partitions][];
-        Arrays.setAll(owners, p -> new Address[] {owner});
+        MemberId[][] owners = new MemberId[partitions][];
+        Arrays.setAll(owners, p -> new MemberId[] {owner});
         return new PartitionTable(version, owners, null);
     }
 

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +56,7 @@ class FrameFuzzTest {
     void randomAndMutatedFramesFromAMemberChangeNothingAndStayBounded() throws Exception {
         TesseraGrid target = cluster.member(0);
         TesseraGrid fuzzer = cluster.member(2);
-        Address to = target.topology().self();
+        MemberId to = target.topology().self();
         List<byte[]> corpus = wellFormed(target, fuzzer);
         Random random = new Random(20261203L);
         WarningCounter warnings = WarningCounter.attach();
@@ -88,7 +88,7 @@ class FrameFuzzTest {
         assertThat(warnings.count.get()).as("warnings logged for %d hostile frames", 2 * FRAMES).isLessThan(200);
     }
 
-    private static void send(TesseraGrid from, Address to, byte[] body, int i, List<CompletableFuture<byte[]>> answers) {
+    private static void send(TesseraGrid from, MemberId to, byte[] body, int i, List<CompletableFuture<byte[]>> answers) {
         if (i % 2 == 0) {
             from.channel().send(to, body);
         } else {
@@ -110,9 +110,9 @@ class FrameFuzzTest {
     /** Control, replica and query messages the fuzzer may not act on: mutations of them must change nothing. */
     private static List<byte[]> wellFormed(TesseraGrid target, TesseraGrid fuzzer) {
         PartitionTable t = target.topology().table();
-        Address self = fuzzer.topology().self();
-        Address[][] owners = new Address[t.partitionCount()][];
-        Arrays.setAll(owners, p -> new Address[] {self});
+        MemberId self = fuzzer.topology().self();
+        MemberId[][] owners = new MemberId[t.partitionCount()][];
+        Arrays.setAll(owners, p -> new MemberId[] {self});
         int notFuzzers = 0;
         while (self.equals(t.primary(notFuzzers))) {
             notFuzzers++;

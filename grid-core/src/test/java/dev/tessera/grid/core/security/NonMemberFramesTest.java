@@ -17,9 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.jgroups.protocols.UNICAST3;
-import org.jgroups.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,14 +58,14 @@ class NonMemberFramesTest {
     @Test
     void framesFromSendersOutsideTheViewAreDroppedUnansweredAndCounted() throws Exception {
         TesseraGrid victim = (TesseraGrid) members.get(1);
-        Address victimAddress = victim.topology().self();
+        MemberId victimAddress = victim.topology().self();
         outsider.aimAt(victim);
         long tableBefore = victim.topology().table().version();
         int partitions = victim.topology().table().partitionCount();
 
         List<byte[]> frames = new ArrayList<>();
-        Address[][] owners = new Address[partitions][];
-        Arrays.setAll(owners, p -> new Address[] {UUID.randomUUID()});
+        MemberId[][] owners = new MemberId[partitions][];
+        Arrays.setAll(owners, p -> new MemberId[] {MemberId.random()});
         frames.add(Outsider.oneWay(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, new PartitionTable(1_000_000_000L, owners, null)).encode()));
         frames.add(Outsider.oneWay(new TopologyMessages.LeaveRequest(members.get(0) instanceof TesseraGrid g ? g.topology().self() : null).encode()));
         frames.add(Outsider.request(1, new TopologyMessages.MergeOut(new PartitionTable(1_000_000_000L, owners, null)).encode()));
@@ -78,13 +77,13 @@ class NonMemberFramesTest {
         for (int p = 0; p < partitions; p++) {
             frames.add(Outsider.request(100 + p, new QueryMessages.EntriesQuery(tableBefore, "orders", p).encode()));
         }
-        List<Address> fakes = new ArrayList<>();
+        List<MemberId> fakes = new ArrayList<>();
         for (int i = 0; i < FAKE_SENDERS; i++) {
-            fakes.add(UUID.randomUUID());
+            fakes.add(MemberId.random());
         }
-        fakes.add(outsider.address()); // its own address too: a reply would reach it
+        fakes.add(outsider.id()); // its own address too: a reply would reach it
         long sent = 0;
-        for (Address fake : fakes) {
+        for (MemberId fake : fakes) {
             for (byte[] frame : frames) {
                 outsider.send(victimAddress, frame, fake);
                 sent++;
@@ -102,7 +101,7 @@ class NonMemberFramesTest {
         assertThat(victim.topology().table().version()).isEqualTo(tableBefore);
         assertThat(outsider.received.get()).as("answers the outsider received").isZero();
         UNICAST3 unicast = victim.channel().jgroupsChannel().getProtocolStack().findProtocol(UNICAST3.class);
-        assertThat(fakes).noneMatch(unicast::hasSendConnectionTo); // nothing to retransmit to senders that are not members
+        assertThat(fakes).noneMatch(f -> unicast.hasSendConnectionTo(f.address())); // nothing to retransmit to senders that are not members
         for (Grid g : members) {
             GridMap<String, String> m = g.map("orders");
             for (int i = 0; i < ENTRIES; i++) {

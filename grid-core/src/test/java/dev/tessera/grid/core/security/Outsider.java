@@ -4,7 +4,7 @@ import dev.tessera.grid.core.TesseraGrid;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.jgroups.BytesMessage;
 import org.jgroups.Event;
 import org.jgroups.JChannel;
@@ -48,19 +48,19 @@ final class Outsider implements AutoCloseable {
 
     /** Learns where {@code victim} listens; returns its address and socket. */
     PhysicalAddress aimAt(TesseraGrid victim) {
-        Address address = victim.topology().self();
+        MemberId address = victim.topology().self();
         PhysicalAddress socket = (PhysicalAddress) victim.channel().jgroupsChannel()
-                .down(new Event(Event.GET_PHYSICAL_ADDRESS, address));
-        channel.getProtocolStack().getTransport().addPhysicalAddressToCache(address, socket);
+                .down(new Event(Event.GET_PHYSICAL_ADDRESS, address.address()));
+        channel.getProtocolStack().getTransport().addPhysicalAddressToCache(address.address(), socket);
         return socket;
     }
 
-    void send(Address to, byte[] frame, Address as) throws Exception {
-        channel.send(new BytesMessage(to, frame).setSrc(as));
+    void send(MemberId to, byte[] frame, MemberId as) throws Exception {
+        channel.send(new BytesMessage(to.address(), frame).setSrc(as.address()));
     }
 
-    Address address() {
-        return channel.getAddress();
+    MemberId id() {
+        return MemberId.of(channel.getAddress());
     }
 
     static byte[] oneWay(byte[] body) {

@@ -19,10 +19,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.jgroups.PhysicalAddress;
 import org.jgroups.stack.IpAddress;
-import org.jgroups.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +62,7 @@ class SecuredMemberFuzzTest {
     @Test
     void randomAndMutatedFramesWithoutTheSecretReachNothing() throws Exception {
         TesseraGrid victim = (TesseraGrid) members.get(1);
-        Address victimAddress = victim.topology().self();
+        MemberId victimAddress = victim.topology().self();
         PhysicalAddress socket = outsider.aimAt(victim);
         long tableBefore = victim.topology().table().version();
         List<byte[]> corpus = wellFormed(victim);
@@ -72,7 +71,7 @@ class SecuredMemberFuzzTest {
         long heapBefore = Heap.usedAfterGc();
         WarningCounter warnings = WarningCounter.attach();
 
-        List<Address> senders = List.of(UUID.randomUUID(), UUID.randomUUID(), outsider.address(),
+        List<MemberId> senders = List.of(MemberId.random(), MemberId.random(), outsider.id(),
                 ((TesseraGrid) members.get(0)).topology().self()); // even posing as the other member
         for (int i = 0; i < FRAMES; i++) {
             byte[] noise = new byte[random.nextInt(2_000)];
@@ -114,8 +113,8 @@ class SecuredMemberFuzzTest {
 
     private static List<byte[]> wellFormed(TesseraGrid target) {
         PartitionTable t = target.topology().table();
-        Address[][] owners = new Address[t.partitionCount()][];
-        Arrays.setAll(owners, p -> new Address[] {UUID.randomUUID()});
+        MemberId[][] owners = new MemberId[t.partitionCount()][];
+        Arrays.setAll(owners, p -> new MemberId[] {MemberId.random()});
         PartitionTable forged = new PartitionTable(t.version() + 1_000, owners, null);
         return List.of(
                 Outsider.oneWay(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, forged).encode()),

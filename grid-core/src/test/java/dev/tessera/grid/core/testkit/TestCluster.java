@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 
 /**
  * N members in this JVM on JGroups' SHARED_LOOPBACK, in a cluster of their own (unique name), with
@@ -28,6 +28,7 @@ public final class TestCluster implements AutoCloseable {
     private final String name = "test-" + UUID.randomUUID();
     private final List<TesseraGrid> members = new ArrayList<>();
     private final Consumer<GridBuilder> customizer;
+    private final ManualTime time = ManualTime.running();
     private int started;
 
     private TestCluster(Consumer<GridBuilder> customizer) {
@@ -64,9 +65,14 @@ public final class TestCluster implements AutoCloseable {
         return b;
     }
 
+    /** The time every member of this cluster reads: a test moves it forward instead of waiting. */
+    public ManualTime time() {
+        return time;
+    }
+
     /** Starts one more member (does not wait for rebalancing). */
     public TesseraGrid addMember() {
-        TesseraGrid g = (TesseraGrid) builder().start();
+        TesseraGrid g = TesseraGrid.start(builder().build(), time);
         synchronized (members) {
             members.add(g);
         }
@@ -118,7 +124,7 @@ public final class TestCluster implements AutoCloseable {
 
     public boolean isStable() {
         List<TesseraGrid> live = members();
-        Set<Address> expected = new HashSet<>();
+        Set<MemberId> expected = new HashSet<>();
         for (TesseraGrid g : live) {
             expected.add(g.topology().self());
         }

@@ -48,7 +48,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
-import org.jgroups.Address;
+import dev.tessera.grid.membership.MemberId;
 import org.jgroups.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -116,7 +116,10 @@ class WireIdsTest {
             entry("RETRY", 2),
             entry("REJECTED", 3),
             entry("ERROR", 4),
-            entry("UNAVAILABLE", 5));
+            entry("UNAVAILABLE", 5),
+            entry("TIMEOUT", 6),
+            entry("LIMIT", 7),
+            entry("LOAD_FAILED", 8));
 
     /** Written by ordinal in the map header of every client op and copy. */
     private static final Map<String, Integer> SPLIT_BRAIN_MODES = Map.of("AVAILABLE", 0, "CONSISTENT", 1);
@@ -161,7 +164,7 @@ class WireIdsTest {
         for (Status s : Status.values()) {
             assertThat(Status.of(s.id)).isSameAs(s);
         }
-        assertThatThrownBy(() -> Status.of((byte) 6)).isInstanceOf(MalformedMessageException.class);
+        assertThatThrownBy(() -> Status.of((byte) 9)).isInstanceOf(MalformedMessageException.class);
         assertThatThrownBy(() -> Status.of((byte) -1)).isInstanceOf(MalformedMessageException.class);
     }
 
@@ -184,8 +187,8 @@ class WireIdsTest {
 
     // ---- one example of every message ----
 
-    private static final Address A = new UUID(0x0102030405060708L, 0x1112131415161718L);
-    private static final Address B = new UUID(0x2122232425262728L, 0x3132333435363738L);
+    private static final MemberId A = MemberId.of(new UUID(0x0102030405060708L, 0x1112131415161718L));
+    private static final MemberId B = MemberId.of(new UUID(0x2122232425262728L, 0x3132333435363738L));
     private static final byte[] KEY = bytes("key-1");
     private static final byte[] VALUE = bytes("value-1");
 
@@ -199,7 +202,7 @@ class WireIdsTest {
             .mapStore(MapStoreConfig.writeBehind("db", Duration.ofMillis(250))).build();
 
     private static PartitionTable table() {
-        return new PartitionTable(42, new Address[][] {{A, B}, {B, A}, {A}}, new Address[][] {null, {A}, {A, B}});
+        return new PartitionTable(42, new MemberId[][] {{A, B}, {B, A}, {A}}, new MemberId[][] {null, {A}, {A, B}});
     }
 
     /** An example per type, with its encoder (the records share no interface). */

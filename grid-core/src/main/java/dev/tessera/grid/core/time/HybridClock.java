@@ -1,4 +1,4 @@
-package dev.tessera.grid.core.store;
+package dev.tessera.grid.core.time;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
