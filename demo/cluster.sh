@@ -9,15 +9,18 @@
 #   demo/cluster.sh resume m2     SIGCONT
 #   demo/cluster.sh add [NAME]    start one more member (next free name and ports, or restart NAME)
 #   demo/cluster.sh load [SECS]   write new keys for SECS seconds (default 20), then read every acknowledged one back
-#   demo/cluster.sh down          end every member this script started (by PID) and remove the pid files
+#   demo/cluster.sh down          end every member (and the Prometheus) this script started (by PID)
+#   demo/cluster.sh prometheus [--drill]   Prometheus on 127.0.0.1 scraping every member's /metrics with
+#                                 docs/monitoring/alerts.yml loaded (--drill: every alert's 'for' is 0 s, 250 ms scrapes)
 #
 # Member i listens on 127.0.0.1 only: grid port 7800+i, HTTP port 8080+i (status page http://127.0.0.1:808i/).
 # Logs: run/<name>.log, PIDs: run/<name>.pid (run/ is in the repository root).
-# Environment: TESSERA_GRID_BASE (7800), TESSERA_HTTP_BASE (8080), TESSERA_JAVA_OPTS, TESSERA_SAMPLE (10000).
+# Environment: TESSERA_GRID_BASE (7800), TESSERA_HTTP_BASE (8080), TESSERA_JAVA_OPTS, TESSERA_SAMPLE (10000),
+# TESSERA_RUN_DIR (run/), TESSERA_PROM_PORT (9090), TESSERA_NO_BUILD=1 (use the build as it is; never run Maven).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-RUN="$ROOT/run"
+RUN="${TESSERA_RUN_DIR:-$ROOT/run}"
 JAR="$ROOT/demo/target/demo-0.1.0-SNAPSHOT.jar"
 LIB="$ROOT/demo/target/lib"
 # Members run from a copy of the build in run/lib, so that a rebuild (yours or 'mvn install') cannot pull jars
@@ -34,7 +37,7 @@ say() { printf '%s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
@@ -42,6 +45,10 @@ usage() {
 
 build_if_needed() {
   command -v java >/dev/null || die "java not found: install a JDK 17 or newer"
+  if [[ "${TESSERA_NO_BUILD:-0}" == 1 ]]; then  # tests: the reactor built it; never run Maven from here
+    [[ -f "$JAR" && -d "$LIB" ]] || die "no build in demo/target (TESSERA_NO_BUILD=1): run mvn -B package -pl demo -am first"
+    return
+  fi
   local stale=""
   if [[ ! -f "$JAR" || ! -d "$LIB" ]]; then
     stale="no build yet"
@@ -135,6 +142,8 @@ launch() {  # launch NAME: starts the member JVM in its own session, records its
   while [[ ! -s "$RUN/$name.pid" && $tries -lt 50 ]]; do sleep 0.1; tries=$((tries + 1)); done
   pid="$(pid_of "$name")"
   say "started $name: pid $pid, grid 127.0.0.1:$gp, page http://127.0.0.1:$hp/, log run/$name.log"
+  [[ -d "$RUN/prometheus" ]] && write_targets
+  return 0
 }
 
 targets() {  # name:pid:httpPort for the given names
@@ -258,6 +267,7 @@ cmd_load() {
 
 cmd_status() {
   local names; names="$(known_names)"
+  prom_is_ours && say "Prometheus: pid $(prom_pid), http://127.0.0.1:$PROM_PORT/alerts"
   if [[ -z "$names" ]]; then say "no members (start some with: demo/cluster.sh start 3)"; return; fi
   [[ -d "$RUN/lib" ]] || die "not built yet; run demo/cluster.sh start 3"
   # shellcheck disable=SC2046
@@ -284,7 +294,89 @@ cmd_down() {
     if is_ours "${e#*:}" "${e%%:*}"; then kill -9 "${e#*:}" 2>/dev/null || true; say "${e%%:*} (pid ${e#*:}) did not leave within 20 s: killed"; fi
   done
   rm -f "$RUN"/m*.pid
+  stop_prometheus
   if (( ${#ended[@]} )); then say "ended ${ended[*]}; logs kept in run/"; else say "nothing running"; fi
+}
+
+# ---- Prometheus (Debian's package: apt-get install -y prometheus) ----
+
+PROM_DIR="$RUN/prometheus"
+PROM_PORT="${TESSERA_PROM_PORT:-9090}"
+
+prom_pid() { [[ -f "$RUN/prometheus.pid" ]] && cat "$RUN/prometheus.pid" || true; }
+
+prom_is_ours() {  # the Prometheus this script started with this run directory's config
+  local pid; pid="$(prom_pid)"
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+  local cmd; cmd="$( { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null)" || return 1
+  [[ "$cmd" == *"--config.file=$PROM_DIR/prometheus.yml "* ]]
+}
+
+write_targets() {  # every member with a pid file, dead or alive: a dead one shows as up == 0
+  local n out=""
+  for n in $(known_names); do
+    out+="${out:+,}{\"targets\":[\"127.0.0.1:$(http_port "$(index_of "$n")")\"],\"labels\":{\"member\":\"$n\"}}"
+  done
+  printf '[%s]\n' "$out" > "$PROM_DIR/targets.json.tmp" && mv "$PROM_DIR/targets.json.tmp" "$PROM_DIR/targets.json"
+}
+
+cmd_prometheus() {
+  local drill=0
+  [[ "${1:-}" == --drill ]] && drill=1
+  [[ $# -gt 0 && "${1:-}" != --drill ]] && die "prometheus [--drill] (was '$*')"
+  command -v prometheus >/dev/null || die "prometheus not found: install Debian's package (apt-get install -y prometheus)"
+  if prom_is_ours; then say "Prometheus already runs (pid $(prom_pid)): http://127.0.0.1:$PROM_PORT/alerts"; return; fi
+  port_in_use "$PROM_PORT" && die "port $PROM_PORT is in use (another Prometheus?); set TESSERA_PROM_PORT"
+  mkdir -p "$PROM_DIR"
+  local rules="$ROOT/docs/monitoring/alerts.yml" interval=5s
+  [[ -f "$rules" ]] || die "no rule file $rules"
+  if (( drill )); then  # the same expressions; no waiting, so a drill shows each alert at once
+    sed -E 's/^([[:space:]]*)for: .*/\1for: 0s/' "$rules" > "$PROM_DIR/alerts-drill.yml"
+    rules="$PROM_DIR/alerts-drill.yml"; interval=250ms
+  fi
+  cat > "$PROM_DIR/prometheus.yml" <<YAML
+# written by demo/cluster.sh prometheus$( (( drill )) && echo ' --drill')
+global:
+  scrape_interval: $interval
+  scrape_timeout: $interval
+  evaluation_interval: $interval
+rule_files:
+  - $rules
+scrape_configs:
+  - job_name: tessera
+    honor_labels: true          # the members' own cluster and member tags
+    metrics_path: /metrics
+    file_sd_configs:
+      - files: [ "$PROM_DIR/targets.json" ]   # rewritten by start/add
+YAML
+  write_targets
+  if command -v promtool >/dev/null; then
+    promtool check config "$PROM_DIR/prometheus.yml" > "$PROM_DIR/check.log" 2>&1 || { cat "$PROM_DIR/check.log" >&2; die "promtool rejected the configuration"; }
+  fi
+  : > "$RUN/prometheus.log"
+  setsid bash -c 'echo $$ > "$1"; shift; exec "$@"' _ "$RUN/prometheus.pid" \
+      prometheus "--config.file=$PROM_DIR/prometheus.yml" "--storage.tsdb.path=$PROM_DIR/data" \
+      "--storage.tsdb.retention.time=1d" "--web.listen-address=127.0.0.1:$PROM_PORT" \
+      < /dev/null >> "$RUN/prometheus.log" 2>&1 &
+  local t=0
+  while ! port_in_use "$PROM_PORT" && (( t < 300 )); do
+    sleep 0.1; t=$((t + 1))
+    [[ -s "$RUN/prometheus.pid" ]] && ! kill -0 "$(prom_pid)" 2>/dev/null && die "Prometheus exited (see $RUN/prometheus.log)"
+  done
+  port_in_use "$PROM_PORT" || die "Prometheus did not listen on 127.0.0.1:$PROM_PORT within 30 s (see $RUN/prometheus.log)"
+  say "Prometheus (pid $(prom_pid)) scrapes $(known_names | wc -l) members every $interval with $(basename "$rules") loaded:"
+  say "  http://127.0.0.1:$PROM_PORT/alerts    http://127.0.0.1:$PROM_PORT/targets    log: $RUN/prometheus.log"
+}
+
+stop_prometheus() {
+  prom_is_ours || return 0
+  local pid; pid="$(prom_pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  local t=0
+  while kill -0 "$pid" 2>/dev/null && (( t < 100 )); do sleep 0.1; t=$((t + 1)); done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+  rm -f "$RUN/prometheus.pid"
+  say "ended Prometheus (pid $pid)"
 }
 
 verb="${1:-}"
@@ -299,6 +391,7 @@ case "$verb" in
   load) cmd_load "$@" ;;
   status) cmd_status "$@" ;;
   down) cmd_down "$@" ;;
+  prometheus) cmd_prometheus "$@" ;;
   ""|-h|--help|help) usage 0 ;;
   *) say "unknown verb '$verb'"; usage 2 ;;
 esac

@@ -1,0 +1,92 @@
+package dev.tessera.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A demo cluster driven by demo/cluster.sh itself (the verbs the runbook's drills use), on free loopback ports and
+ * in its own run directory, with the reactor's build (TESSERA_NO_BUILD: the script never runs Maven here).
+ * {@link #close()} runs {@code down}, which ends exactly the members and the Prometheus it started.
+ */
+final class DemoCluster implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DemoCluster.class);
+
+    final int gridBase;
+    final int httpBase;
+    final int prometheusPort;
+    private final Path runDir;
+    private final Map<String, String> env;
+
+    private DemoCluster(Path runDir) throws IOException {
+        this.runDir = runDir;
+        int base = freeBase();
+        gridBase = base;
+        httpBase = base + 40;
+        prometheusPort = base + 90;
+        env = Map.of("TESSERA_RUN_DIR", runDir.toString(), "TESSERA_GRID_BASE", String.valueOf(gridBase),
+                "TESSERA_HTTP_BASE", String.valueOf(httpBase), "TESSERA_PROM_PORT", String.valueOf(prometheusPort),
+                "TESSERA_NO_BUILD", "1", "TESSERA_SAMPLE", "2000");
+    }
+
+    static DemoCluster start(int members) throws Exception {
+        DemoCluster cluster = new DemoCluster(Files.createTempDirectory("tessera-ops-run"));
+        try {
+            cluster.verb(300, "start", String.valueOf(members));
+            return cluster;
+        } catch (Throwable t) {
+            cluster.close();
+            throw t;
+        }
+    }
+
+    int httpPort(int member) {
+        return httpBase + member;
+    }
+
+    String verb(long timeoutSeconds, String... args) throws Exception {
+        String[] command = new String[args.length + 1];
+        command[0] = Repo.path("demo/cluster.sh").toString();
+        System.arraycopy(args, 0, command, 1, args.length);
+        Tools.Result r = Tools.run(Repo.root(), env, timeoutSeconds, command);
+        log.info("cluster.sh {} -> {}\n{}", String.join(" ", args), r.exitCode(), r.output());
+        assertThat(r.exitCode()).as("demo/cluster.sh %s:\n%s\n(member logs in %s)", String.join(" ", args), r.output(), runDir).isZero();
+        return r.output();
+    }
+
+    @Override
+    public void close() throws Exception {
+        verb(60, "down");
+    }
+
+    /** A base port such that grid ports base+1..9, HTTP ports base+41..49 and base+90 are free on 127.0.0.1. */
+    private static int freeBase() throws IOException {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = 20_000 + 100 * ThreadLocalRandom.current().nextInt(200);
+            if (free(loopback, base + 1, base + 9) && free(loopback, base + 41, base + 49) && free(loopback, base + 90, base + 90)) {
+                return base;
+            }
+        }
+        throw new IOException("no free block of loopback ports found in 20000-39999");
+    }
+
+    private static boolean free(InetAddress address, int from, int to) {
+        for (int port = from; port <= to; port++) {
+            try (ServerSocket s = new ServerSocket(port, 1, address)) {
+                s.setReuseAddress(true);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
