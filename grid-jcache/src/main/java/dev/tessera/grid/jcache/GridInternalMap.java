@@ -70,12 +70,14 @@ final class GridInternalMap implements TesseraInternalMap<Object, TesseraCachedV
     }
     try {
       if (commit) {
-        op.reads.forEach((k, read) -> {
+        for (Map.Entry<ByteBuffer, Read> e : op.reads.entrySet()) {
+          Read read = e.getValue();
           if (read.stored() != null && read.value() != null && read.value().changedInPlace()) {
-            // a failed write-back means another member wrote the key since: its write is newer
-            map.replace(k.array(), read.stored(), encode(read.value()));
+            // only an access time moves in place (values are put): if another member wrote the key
+            // since, its write is newer and this write-back is dropped
+            map.replace(e.getKey().array(), read.stored(), encode(read.value()));
           }
-        });
+        }
       }
     } finally {
       op.reads.clear();

@@ -617,6 +617,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
         }
 
         cachedValue.setInternalValue(internalValue, now);
+        entries.put(internalKey, cachedValue); // Tessera: a write, conditional on what was read
         putCount++;
 
         dispatcher.addEvent(CacheEntryUpdatedListener.class,
@@ -718,6 +719,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
           //leave the expiry time untouched when we can't determine a duration
         }
         cachedValue.setInternalValue(internalValue, now);
+        entries.put(internalKey, cachedValue); // Tessera: a write, conditional on what was read
         putCount++;
         result = oldValue;
 
@@ -883,6 +885,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
           }
 
           cachedValue.setInternalValue(internalValue, now);
+          entries.put(internalKey, cachedValue); // Tessera: a write, conditional on what was read
 
           // do not count loadAll calls as puts. useWriteThrough is false when
           // called from loadAll.
@@ -1215,6 +1218,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
 
           Object newInternalValue = valueConverter.toInternal(newValue);
           cachedValue.setInternalValue(newInternalValue, now);
+          entries.put(internalKey, cachedValue); // Tessera: a write, conditional on what was read
 
           TesseraCacheEventDispatcher<K, V> dispatcher = new
               TesseraCacheEventDispatcher<K, V>();
@@ -1293,6 +1297,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
 
         Object internalValue = valueConverter.toInternal(value);
         cachedValue.setInternalValue(internalValue, now);
+        entries.put(internalKey, cachedValue); // Tessera: a write, conditional on what was read
 
         TesseraCacheEventDispatcher<K, V> dispatcher = new TesseraCacheEventDispatcher<K,
             V>();
@@ -1355,6 +1360,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
 
         Object internalValue = valueConverter.toInternal(value);
         cachedValue.setInternalValue(internalValue, now);
+        entries.put(internalKey, cachedValue); // Tessera: a write, conditional on what was read
 
         TesseraCacheEventDispatcher<K, V> dispatcher = new TesseraCacheEventDispatcher<K,
             V>();
@@ -1707,6 +1713,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
           }
 
           cachedValue.setInternalValue(valueConverter.toInternal(entry.getValue()), now);
+          entries.put(internalKey, cachedValue); // Tessera: a write, conditional on what was read
 
           dispatcher.addEvent(CacheEntryUpdatedListener.class,
               new TesseraCacheEntryEvent<K, V>(this, key, entry.getValue(), oldValue,
@@ -2195,19 +2202,22 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
   private <R> R atomically(java.util.function.Supplier<R> operation) {
     for (int attempt = 1; ; attempt++) {
       entries.begin();
-      boolean commit = false;
       try {
         R result = operation.get();
-        commit = true;
+        entries.end(true);
         return result;
       } catch (GridInternalMap.StoreConflict conflict) {
+        entries.end(false);
         if (attempt >= MAX_ATTEMPTS) {
           throw new CacheException("cache " + cacheName + ": gave up after " + attempt
               + " attempts, as other members kept changing the same entry");
         }
-        Thread.onSpinWait();
-      } finally {
-        entries.end(commit);
+        // jittered backoff, so that members racing for one key do not collide in lockstep
+        java.util.concurrent.locks.LockSupport.parkNanos(
+            java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 1 + Math.min(attempt, 20) * 100_000L));
+      } catch (RuntimeException | Error e) {
+        entries.end(false);
+        throw e;
       }
     }
   }
