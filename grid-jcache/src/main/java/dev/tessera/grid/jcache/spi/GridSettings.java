@@ -76,7 +76,9 @@ public record GridSettings(String clusterName, boolean inProcess, int port, int 
 
   private GridBuilder builder() {
     return Grid.builder().clusterName(clusterName)
-        .transport(inProcess ? Transport.inProcess() : Transport.tcp(port));
+        .transport(inProcess ? Transport.inProcess()
+            // discovery starts at the first port, where the first member of the cluster listens
+            : new Transport.Tcp("127.0.0.1", port, 10, List.of("127.0.0.1[" + port + "]"), null));
   }
 
   private static String read(Properties properties, String key, String fallback) {
