@@ -151,6 +151,27 @@ public interface GridMap<K, V> extends ConcurrentMap<K, V> {
      */
     Registration addLocalEntryListener(EntryListener<K, V> listener, boolean includeValues);
 
+    /**
+     * Runs {@code processor} on {@code key}'s entry at the key's primary member, atomically and once, and
+     * returns its result. A change it makes is replicated to the backups like any write before this returns.
+     * Unlike {@code compute}, the value does not travel to the caller and nothing is retried on conflict.
+     *
+     * @throws GridSerializationException if the processor's class (or a type it holds) is not registered:
+     *                                    register it on every member with {@link GridBuilder#registerType}
+     * @throws GridException              if the processor threw at the primary (with its message), or the map
+     *                                    has a {@link MapStore} (not supported yet)
+     * @throws NullPointerException       if {@code key} or {@code processor} is null
+     */
+    <R> R executeOnKey(K key, KeyProcessor<K, V, R> processor);
+
+    /**
+     * {@link #executeOnKey} for each key, the keys in parallel; each key's run is atomic on its own.
+     *
+     * @return each key's non-null result
+     * @throws GridException if the processor failed for a key (the other keys may have been processed)
+     */
+    <R> Map<K, R> executeOnKeys(Set<? extends K> keys, KeyProcessor<K, V, R> processor);
+
     /** Values of the keys present; absent keys are missing from the result. */
     Map<K, V> getAll(Set<? extends K> keys);
 

@@ -6,6 +6,7 @@ import dev.tessera.grid.EntryListener;
 import dev.tessera.grid.GridBuilder;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.GridSerializationException;
+import dev.tessera.grid.KeyProcessor;
 import dev.tessera.grid.LoadOptions;
 import dev.tessera.grid.Registration;
 import dev.tessera.grid.MapConfig;
@@ -154,6 +155,42 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     private CompletableFuture<Boolean> containsKeyFuture(K key) {
         return getFuture(key).thenApply(Objects::nonNull);
+    }
+
+    @Override
+    public <R> R executeOnKey(K key, KeyProcessor<K, V, R> processor) {
+        return await(executeFuture(key, processor));
+    }
+
+    @Override
+    public <R> Map<K, R> executeOnKeys(Set<? extends K> keys, KeyProcessor<K, V, R> processor) {
+        Map<K, CompletableFuture<R>> calls = new HashMap<>();
+        for (K key : keys) {
+            calls.put(key, executeFuture(key, processor));
+        }
+        Map<K, R> results = new HashMap<>();
+        for (Map.Entry<K, CompletableFuture<R>> call : calls.entrySet()) {
+            R r = await(call.getValue());
+            if (r != null) {
+                results.put(call.getKey(), r);
+            }
+        }
+        return results;
+    }
+
+    /** The processor travels serialized (a registered type) and runs inside the key's update at its primary. */
+    @SuppressWarnings("unchecked")
+    private <R> CompletableFuture<R> executeFuture(K key, KeyProcessor<K, V, R> processor) {
+        checkUsable();
+        Objects.requireNonNull(processor, "processor");
+        if (config.mapStore() != null) {
+            throw new dev.tessera.grid.GridException("Map '" + name + "': executeOnKey is not supported on a map with a "
+                    + "MapStore yet; use compute");
+        }
+        byte[] k = keyBytes(key);
+        byte[] p = ctx.codec().serialize(processor);
+        return call(OpCode.EXECUTE_ON_KEY, ctx.partitioner().partitionOf(k), k, p, null, 0)
+                .thenApply(r -> r.value() == null ? null : (R) ctx.codec().deserialize(r.value()));
     }
 
     @Override

@@ -44,6 +44,10 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
     /** LOAD_COMPLETE: the live version its lease was granted at (0: absent); the value is stored only over that. */
     long loadBase;
     private ChangeCause cause = ChangeCause.WRITE;
+    /** EXECUTE_ON_KEY: runs the operation's processor; set by the primary. */
+    KeyProcessing processing;
+    /** EXECUTE_ON_KEY: why the processor did not run or failed (the entry is unchanged), or null. */
+    String error;
 
     KeyMutation(ClientOp op, MapContainer map, TopologyState topology, HybridClock clock, ChangeObserver observer) {
         this(op, map, topology, clock, observer, new CompletableFuture<>());
@@ -118,6 +122,14 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
                     flag = true;
                 }
             }
+            case EXECUTE_ON_KEY -> {
+                KeyProcessing.Outcome outcome = processing.run(key.array(), present ? live.value() : null, op.value());
+                previous = outcome.result(); // what goes back to the caller: the processor's result
+                error = outcome.error();
+                if (outcome.changed()) {
+                    write(outcome.newValue());
+                }
+            }
             default -> throw new IllegalArgumentException(op.code() + " is not a key mutation");
         }
         if (!changed) {
@@ -149,7 +161,7 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
     /** Whether the operation's caller wants the previous value back. */
     static boolean returnsPrevious(OpCode code) {
         return switch (code) {
-            case PUT, REMOVE, PUT_IF_ABSENT, REPLACE, SET_IF_VERSION, LOAD_COMPLETE -> true;
+            case PUT, REMOVE, PUT_IF_ABSENT, REPLACE, SET_IF_VERSION, LOAD_COMPLETE, EXECUTE_ON_KEY -> true;
             default -> false;
         };
     }

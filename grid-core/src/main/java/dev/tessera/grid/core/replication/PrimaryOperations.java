@@ -73,6 +73,7 @@ public final class PrimaryOperations {
     private volatile ObjIntConsumer<MapContainer> afterWrite = (map, p) -> { };
     private volatile StoreHook storeHook = StoreHook.NONE;
     private final LoadLeases loads;
+    private final KeyProcessing processing;
 
     /**
      * @param invalidations told of each key changed in a near-cached map
@@ -82,6 +83,7 @@ public final class PrimaryOperations {
                              QuorumTracker quorum, KeyInvalidator invalidations, LoadLeases loads, KryoCodec codec,
                              Map<String, MergePolicy> mergePolicies) {
         this.merges = new MergeDecider(codec, mergePolicies);
+        this.processing = new KeyProcessing(codec);
         this.partitioner = new KeyPartitioner(storage.partitionCount());
         this.topology = topology;
         this.storage = storage;
@@ -197,6 +199,7 @@ public final class PrimaryOperations {
         if (op.code() == OpCode.LOAD_COMPLETE) {
             m.loadBase = loads.baseVersion(map.name(), op);
         }
+        m.processing = processing;
         Bytes key = Bytes.wrap(op.key());
         PartitionTable applied;
         long stamp = topology.readLock();
@@ -208,6 +211,9 @@ public final class PrimaryOperations {
             store.compute(key, m);
         } finally {
             topology.unlockRead(stamp);
+        }
+        if (m.error != null) { // EXECUTE_ON_KEY whose processor failed: nothing changed
+            return done(new OpResponse(Status.ERROR, false, null, 0, applied.version(), m.error));
         }
         if (op.code() == OpCode.LOAD_COMPLETE) { // the waiters get what the key now holds (a racing write wins)
             loads.loaded(map.name(), op, m.changed ? m.newValue : m.previous != null ? m.previous : op.value());

@@ -30,7 +30,9 @@ public enum OpCode {
      */
     LOAD_IF_ABSENT(17, true),
     /** Set every key/value pair of one partition ({@link PackedEntries} in the value field): a grouped putAll. */
-    PUT_ALL(18, true);
+    PUT_ALL(18, true),
+    /** Runs a registered {@code KeyProcessor} (the value field) on the key at its primary. */
+    EXECUTE_ON_KEY(19, true);
 
     private static final OpCode[] BY_ID = new OpCode[32];
 

@@ -108,7 +108,8 @@ class WireIdsTest {
             entry("LOAD_COMPLETE", 15),
             entry("LOAD_FAILED", 16),
             entry("LOAD_IF_ABSENT", 17),
-            entry("PUT_ALL", 18));
+            entry("PUT_ALL", 18),
+            entry("EXECUTE_ON_KEY", 19));
 
     private static final Map<String, Integer> STATUSES = Map.ofEntries(
             entry("OK", 0),
@@ -155,7 +156,7 @@ class WireIdsTest {
             assertThat(OpCode.of(c.id)).isSameAs(c);
         }
         assertThatThrownBy(() -> OpCode.of((byte) 0)).isInstanceOf(MalformedMessageException.class);
-        assertThatThrownBy(() -> OpCode.of((byte) 19)).isInstanceOf(MalformedMessageException.class);
+        assertThatThrownBy(() -> OpCode.of((byte) 20)).isInstanceOf(MalformedMessageException.class);
     }
 
     @Test
