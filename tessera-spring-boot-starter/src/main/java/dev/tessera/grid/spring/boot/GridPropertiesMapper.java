@@ -91,8 +91,21 @@ final class GridPropertiesMapper {
         if (m.getNearCacheMaxEntries() != null) {
             at(prefix + ".near-cache-max-entries", () -> b.nearCache(NearCacheConfig.of(m.getNearCacheMaxEntries())));
         }
-        return at(prefix, b::build);
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            // MapConfig checks its options together; its message starts with the option's name
+            String message = String.valueOf(e.getMessage());
+            String option = MAP_OPTIONS.keySet().stream().filter(o -> message.startsWith(o + " "))
+                    .findFirst().map(MAP_OPTIONS::get).orElse(null);
+            throw new InvalidTesseraPropertyException(option == null ? prefix : prefix + "." + option, message, e);
+        }
     }
+
+    /** MapConfig's option names, as its messages spell them, and the properties that set them. */
+    private static final Map<String, String> MAP_OPTIONS = Map.of("backups", "backups", "asyncBackups", "async-backups",
+            "timeToLive", "time-to-live", "maxIdle", "max-idle", "splitBrainMode", "split-brain-mode",
+            "mergePolicy", "merge-policy");
 
     private static Transport transport(TesseraProperties.Transport t) {
         switch (t.getType()) {

@@ -13,10 +13,11 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = TesseraAutoConfiguration.class)
 @ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
 @ConditionalOnBean(Grid.class)
-@ConditionalOnEnabledHealthIndicator("tessera")
 public class TesseraHealthAutoConfiguration {
 
+    /** The condition on the method, not the class: its condition class is only loaded once the health module is present. */
     @Bean
+    @ConditionalOnEnabledHealthIndicator("tessera")
     @ConditionalOnMissingBean(name = "tesseraHealthIndicator")
     public TesseraHealthIndicator tesseraHealthIndicator(Grid grid) {
         return new TesseraHealthIndicator(grid);
