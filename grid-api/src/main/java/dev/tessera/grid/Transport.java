@@ -78,12 +78,18 @@ public sealed interface Transport {
          * DNS discovery (JGroups {@code DNS_PING}), for Kubernetes: the members are the addresses the query resolves
          * to, each probed on this transport's {@code port .. port + portRange}. With a headless Service, give every
          * pod the same port and {@code withPortRange(0)}.
+         *
+         * @throws NullPointerException if {@code discovery} is null
          */
         public Tcp withDnsDiscovery(DnsDiscovery discovery) {
             return new Tcp(bindAddress, port, portRange, List.of(), null, Objects.requireNonNull(discovery, "discovery"));
         }
 
-        /** As {@link #withDnsDiscovery(DnsDiscovery)} with {@link DnsDiscovery#of(String)}. */
+        /**
+         * As {@link #withDnsDiscovery(DnsDiscovery)} with {@link DnsDiscovery#of(String)}.
+         *
+         * @throws IllegalArgumentException if {@code query} is blank
+         */
         public Tcp withDnsDiscovery(String query) {
             return withDnsDiscovery(DnsDiscovery.of(query));
         }
@@ -99,6 +105,8 @@ public sealed interface Transport {
      * @param recordType {@code A} (addresses; the transport's ports are probed), {@code AAAA}, or {@code SRV}
      *                   (addresses and ports)
      * @param server     the DNS server as {@code host} or {@code host:port}, or {@code null} for the system's resolver
+     * @throws IllegalArgumentException if the query is blank, the record type is not A, AAAA or SRV, or the server is
+     *                                  not {@code host[:port]}
      */
     record DnsDiscovery(String query, String recordType, String server) {
         public DnsDiscovery {
