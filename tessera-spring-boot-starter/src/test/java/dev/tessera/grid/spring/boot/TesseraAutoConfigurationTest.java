@@ -52,6 +52,28 @@ class TesseraAutoConfigurationTest {
     }
 
     @Test
+    void cacheLoadsThroughTheGridOnceAndReportsTheLoadersFailure() {
+        runner.run(ctx -> {
+            org.springframework.cache.Cache cache = ctx.getBean(CacheManager.class).getCache("loaded");
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            assertThat(cache.get("k", () -> "v" + calls.incrementAndGet())).isEqualTo("v1");
+            assertThat(cache.get("k", () -> "v" + calls.incrementAndGet())).isEqualTo("v1");
+            assertThat(calls.get()).isEqualTo(1);
+            java.io.IOException failure = new java.io.IOException("database down");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> cache.get("other", () -> {
+                throw failure;
+            })).isInstanceOf(org.springframework.cache.Cache.ValueRetrievalException.class).hasRootCause(failure);
+            assertThat(cache.get("other")).isNull();
+            assertThat(cache.evictIfPresent("k")).isTrue();
+            assertThat(cache.get("k")).isNull();
+            cache.put("a", "1");
+            assertThat(cache.putIfAbsent("a", "2").get()).isEqualTo("1");
+            assertThat(cache.invalidate()).isTrue();
+            assertThat(cache.get("a")).isNull();
+        });
+    }
+
+    @Test
     void healthIsUpWhileRunningAndOutOfServiceOnceClosed() {
         runner.run(ctx -> {
             HealthIndicator indicator = ctx.getBean("tesseraHealthIndicator", HealthIndicator.class);
