@@ -34,6 +34,41 @@ public interface GridIntrospection {
      */
     long refusedMembers();
 
+    /**
+     * Whether stopping this member now would leave any partition with fewer replicas than its maps are configured
+     * for. Several maps share each partition's replica list (a map with {@code b} backups uses its first
+     * {@code 1 + b} slots), so a partition needs as many replicas as the map with the most backups (synchronous plus
+     * asynchronous) among the maps this member holds or has opened. A snapshot: the answer is only as fresh as the
+     * table and view this member applied, and another member stopping at the same time is not foreseen.
+     * "Stopping" means a graceful stop ({@link Grid#close()}, SIGTERM), which hands the member's partitions over;
+     * a crash of a member of a map without backups loses that map's entries on it whatever this says.
+     *
+     * @throws IllegalStateException if this member is closed or closing (a closing member is not safe to stop twice)
+     */
+    StopSafety stopSafety();
+
+    /**
+     * The answer of {@link #stopSafety()}.
+     *
+     * @param safe                    {@code true} if none of the reasons below applies: every partition holds its
+     *                                required replicas now (so even a crash of this member loses no acknowledged
+     *                                write), no partition is migrating (no other member is joining or handing over),
+     *                                and the members that stay can hold every required replica
+     * @param requiredReplicas        1 + the largest {@code backups + asyncBackups} of the maps on this member
+     *                                (0 if it has none: there is nothing to keep a copy of)
+     * @param members                 members of this member's view
+     * @param partitionsBelowReplicas partitions whose live owners in the applied table are fewer than
+     *                                {@code min(requiredReplicas, members)}: redundancy is still being rebuilt
+     * @param migratingPartitions     partitions whose ownership is changing (a join, a leave, a rebalance)
+     * @param reasons                 why it is not safe, one sentence each; empty when {@code safe}
+     */
+    record StopSafety(boolean safe, int requiredReplicas, int members, int partitionsBelowReplicas,
+                      int migratingPartitions, List<String> reasons) {
+        public StopSafety {
+            reasons = List.copyOf(reasons);
+        }
+    }
+
     /** One partition's owners. */
     record PartitionView(int partition, Member primary, List<Member> backups) {
         public PartitionView {

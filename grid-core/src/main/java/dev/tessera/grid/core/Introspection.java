@@ -24,9 +24,12 @@ final class Introspection implements GridIntrospection {
     private final NearCacheRegistry nearCaches;
     private final java.util.function.Supplier<RejectedMessages> rejected;
     private final LongSupplier refusedMembers;
+    private final java.util.function.Supplier<StopSafety> stopSafety;
 
     Introspection(TopologyState topology, LocalStorage storage, Function<MemberId, Member> memberOf, NearCacheRegistry nearCaches,
-                  java.util.function.Supplier<RejectedMessages> rejected, LongSupplier refusedMembers) {
+                  java.util.function.Supplier<RejectedMessages> rejected, LongSupplier refusedMembers,
+                  java.util.function.Supplier<StopSafety> stopSafety) {
+        this.stopSafety = stopSafety;
         this.rejected = rejected;
         this.refusedMembers = refusedMembers;
         this.topology = topology;
@@ -48,6 +51,11 @@ final class Introspection implements GridIntrospection {
     @Override
     public long refusedMembers() {
         return refusedMembers.getAsLong();
+    }
+
+    @Override
+    public StopSafety stopSafety() {
+        return stopSafety.get();
     }
 
     @Override

@@ -20,6 +20,7 @@ import dev.tessera.grid.core.cluster.TableGate;
 import dev.tessera.grid.core.cluster.HandoverFences;
 import dev.tessera.grid.core.cluster.MemberCompatibility;
 import dev.tessera.grid.core.cluster.QuorumTracker;
+import dev.tessera.grid.core.cluster.StopSafetyCheck;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.expiry.ExpiryService;
 import dev.tessera.grid.core.events.EntryEventService;
@@ -232,7 +233,7 @@ public final class TesseraGrid implements Grid {
                 merger, nearCaches, fences, entryEvents, mapStores, messenger, tableGate, rejections, compatibility);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches,
                 () -> new GridIntrospection.RejectedMessages(channel.rejectedFromNonMembers(), rejections.malformedCount(),
-                        rejections.notPermittedCount()), compatibility::refusedMembers);
+                        rejections.notPermittedCount()), compatibility::refusedMembers, this::stopSafety);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> loadLeases.sweep(timeout), 100, 100, TimeUnit.MILLISECONDS);
         wired.countDown();
@@ -315,6 +316,19 @@ public final class TesseraGrid implements Grid {
     public GridIntrospection introspection() {
         ensureOpen();
         return introspection;
+    }
+
+    /** {@link GridIntrospection#stopSafety()}: the table and view applied here, the most demanding map held or opened here. */
+    private GridIntrospection.StopSafety stopSafety() {
+        ensureOpen();
+        int required = 0; // no map: nothing to keep a copy of
+        for (var container : storage.all()) {
+            required = Math.max(required, container.replicas());
+        }
+        for (GridMapImpl<?, ?> map : maps.values()) {
+            required = Math.max(required, 1 + map.config().totalBackups());
+        }
+        return StopSafetyCheck.check(topology.table(), new HashSet<>(messenger.view().ids()), required);
     }
 
     @Override
@@ -622,7 +636,10 @@ public final class TesseraGrid implements Grid {
         if (t instanceof Transport.InProcess) {
             stack = new StackConfig.InProcess();
         } else if (t instanceof Transport.Tcp tcp) {
-            stack = new StackConfig.Tcp(tcp.bindAddress(), tcp.port(), tcp.portRange(), tcp.initialMembers(), tcp.discoveryFolder());
+            StackConfig.Dns dns = tcp.dns() == null ? null
+                    : new StackConfig.Dns(tcp.dns().query(), tcp.dns().recordType(), tcp.dns().server());
+            stack = new StackConfig.Tcp(tcp.bindAddress(), tcp.port(), tcp.portRange(), tcp.initialMembers(),
+                    tcp.discoveryFolder(), dns);
         } else if (t instanceof Transport.JGroupsXml xml) {
             stack = new StackConfig.Xml(xml.location());
         } else {

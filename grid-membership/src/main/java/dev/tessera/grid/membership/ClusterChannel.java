@@ -730,7 +730,8 @@ public final class ClusterChannel implements AutoCloseable {
         }
         if (stack instanceof StackConfig.Tcp t) {
             return "TCP on " + t.bindHost() + ":" + t.bindPort() + (t.portRange() > 0 ? "+" + t.portRange() : "")
-                    + (t.discoveryFolder() == null ? ", TCPPING " + t.initialHosts()
+                    + (t.dns() != null ? ", DNS_PING " + t.dns().recordType() + " " + t.dns().query()
+                            : t.discoveryFolder() == null ? ", TCPPING " + t.initialHosts()
                             : ", FILE_PING " + t.discoveryFolder());
         }
         if (stack instanceof StackConfig.Xml x) {

@@ -24,8 +24,9 @@ public sealed interface StackConfig {
      * @param initialHosts    TCPPING hosts as {@code "127.0.0.1[7800]"} (or {@code "127.0.0.1:7800"}); may be empty
      * @param discoveryFolder {@code null} for TCPPING with {@code initialHosts}; otherwise FILE_PING in this folder
      *                        (shared by all members)
+     * @param dns             if not {@code null}, DNS_PING with this query instead of TCPPING or FILE_PING
      */
-    record Tcp(String bindHost, int bindPort, int portRange, List<String> initialHosts, Path discoveryFolder)
+    record Tcp(String bindHost, int bindPort, int portRange, List<String> initialHosts, Path discoveryFolder, Dns dns)
             implements StackConfig {
         public Tcp {
             bindHost = bindHost == null || bindHost.isBlank() ? "127.0.0.1" : bindHost.trim();
@@ -38,6 +39,11 @@ public sealed interface StackConfig {
             initialHosts = initialHosts == null ? List.of() : List.copyOf(initialHosts);
         }
 
+        /** TCPPING or FILE_PING discovery. */
+        public Tcp(String bindHost, int bindPort, int portRange, List<String> initialHosts, Path discoveryFolder) {
+            this(bindHost, bindPort, portRange, initialHosts, discoveryFolder, null);
+        }
+
         /** TCPPING discovery on the loopback interface. */
         public static Tcp tcpPing(int bindPort, List<String> initialHosts) {
             return new Tcp("127.0.0.1", bindPort, 0, initialHosts, null);
@@ -46,6 +52,20 @@ public sealed interface StackConfig {
         /** FILE_PING discovery in {@code folder}, on the loopback interface and an ephemeral port. */
         public static Tcp filePing(Path folder) {
             return new Tcp("127.0.0.1", 0, 0, List.of(), Objects.requireNonNull(folder, "folder"));
+        }
+    }
+
+    /**
+     * JGroups {@code DNS_PING}: the members are the addresses {@code query} resolves to.
+     *
+     * @param query      comma-separated names (a Kubernetes headless Service)
+     * @param recordType A, AAAA (the transport's ports are probed on each address) or SRV (addresses and ports)
+     * @param server     DNS server {@code host[:port]}, or {@code null} for the system's resolver
+     */
+    record Dns(String query, String recordType, String server) {
+        public Dns {
+            Objects.requireNonNull(query, "query");
+            recordType = recordType == null ? "A" : recordType;
         }
     }
 

@@ -24,6 +24,7 @@ import org.jgroups.protocols.TP;
 import org.jgroups.protocols.UFC;
 import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.dns.DNS_PING;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
@@ -134,7 +135,9 @@ final class Stacks {
         if (encrypt != null) {
             p.add(new JoinGuard(encrypt, s.clusterName(), s.memberName()));
         }
-        if (cfg.discoveryFolder() == null) {
+        if (cfg.dns() != null) {
+            p.add(dnsPing(cfg.dns()));
+        } else if (cfg.discoveryFolder() == null) {
             TCPPING ping = new TCPPING();
             ping.setInitialHosts(parseHosts(cfg.initialHosts()));
             ping.setPortRange(cfg.portRange());
@@ -151,6 +154,20 @@ final class Stacks {
         p.add(fdSock);
         addCommon(p, s);
         return p;
+    }
+
+    /**
+     * Kubernetes discovery. With A records DNS_PING probes every resolved address on the transport's port and port
+     * range; with a {@code server} it asks that DNS server directly (JNDI), otherwise the system's resolver.
+     */
+    static DNS_PING dnsPing(StackConfig.Dns dns) {
+        DNS_PING ping = new DNS_PING();
+        ping.dnsQuery(dns.query());
+        ping.dnsRecordType(dns.recordType());
+        if (dns.server() != null) {
+            ping.dnsAddress(dns.server());
+        }
+        return ping;
     }
 
     private static TCP tlsTransport(MemberSecurity.MutualTls tls) {
@@ -172,7 +189,7 @@ final class Stacks {
      */
     static String refusalAfterJoin(JChannel ch, ChannelSettings s) {
         if (!(s.security() instanceof MemberSecurity.MutualTls tls) || !(s.stack() instanceof StackConfig.Tcp cfg)
-                || cfg.discoveryFolder() != null || ch.getView() == null || ch.getView().size() > 1) {
+                || cfg.discoveryFolder() != null || cfg.dns() != null || ch.getView() == null || ch.getView().size() > 1) {
             return null;
         }
         try {
