@@ -243,6 +243,8 @@ final class HttpApi {
 
     /** A failure with its HTTP status. */
     static final class HttpError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         final int status;
 
         HttpError(int status, String message) {

@@ -7,6 +7,8 @@ package dev.tessera.grid;
  * configuration, {@link IllegalStateException} for operations on a closed grid.
  */
 public class GridException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public GridException(String message) {
         super(message);
     }

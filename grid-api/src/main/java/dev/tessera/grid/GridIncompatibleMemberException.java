@@ -19,6 +19,8 @@ import java.util.List;
  * upgrade: add a new type (or start a new cluster) instead.
  */
 public class GridIncompatibleMemberException extends GridException {
+    private static final long serialVersionUID = 1L;
+
     private final List<String> differences;
 
     /**

@@ -7,6 +7,8 @@ package dev.tessera.grid;
  * because its own limit was reached.
  */
 public class GridLimitException extends GridException {
+    private static final long serialVersionUID = 1L;
+
     public GridLimitException(String message) {
         super(message);
     }

@@ -6,6 +6,8 @@ package dev.tessera.grid;
  * ({@link GridBuilder#registerType(Class)}).
  */
 public class GridSerializationException extends GridException {
+    private static final long serialVersionUID = 1L;
+
     public GridSerializationException(String message) {
         super(message);
     }

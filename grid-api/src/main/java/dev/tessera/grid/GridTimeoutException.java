@@ -5,6 +5,8 @@ package dev.tessera.grid;
  * have been applied: retry it if it is idempotent, or read to find out.
  */
 public class GridTimeoutException extends GridException {
+    private static final long serialVersionUID = 1L;
+
     private final int partition;
     private final String member;
 

@@ -13,6 +13,8 @@ package dev.tessera.grid;
  * after a timeout.
  */
 public class GridUnavailableException extends GridException {
+    private static final long serialVersionUID = 1L;
+
     private final boolean mayHaveBeenApplied;
 
     /** A clean refusal: the operation was not applied. */

@@ -63,8 +63,17 @@ final class DemoCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        verb(60, "down");
+    public void close() throws IOException {
+        try {
+            verb(60, "down");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the demo cluster", e);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot stop the demo cluster: " + e, e);
+        }
     }
 
     /** A base port such that grid ports base+1..9, HTTP ports base+41..49 and base+90 are free on 127.0.0.1. */

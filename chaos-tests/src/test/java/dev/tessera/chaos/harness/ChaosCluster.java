@@ -507,6 +507,8 @@ public final class ChaosCluster implements AutoCloseable {
     }
 
     private static final class RedundancyStalled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         RedundancyStalled(String message) {
             super(message);
         }

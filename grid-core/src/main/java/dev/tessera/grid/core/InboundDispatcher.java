@@ -197,6 +197,8 @@ final class InboundDispatcher {
 
     /** A well-formed message that its sender is not entitled to send. */
     private static final class NotPermittedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         NotPermittedException(String message) {
             super(message, null, false, false);
         }

@@ -28,6 +28,7 @@ import org.jgroups.util.Util;
  * </ul>
  * Uses {@code SYM_ENCRYPT}'s protocol id (it replaces it), so its headers stay JGroups' own {@link EncryptHeader}.
  */
+@SuppressWarnings("unchecked") // inherited: JGroups' SYM_ENCRYPT overrides Encrypt's generic setKeyStoreEntry unchecked
 final class SealedEncrypt extends SYM_ENCRYPT {
     static final String ALGORITHM = "AES/GCM/NoPadding";
     static final short ID = ClassConfigurator.getProtocolId(SYM_ENCRYPT.class);

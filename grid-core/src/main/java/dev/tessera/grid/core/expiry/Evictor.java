@@ -62,7 +62,7 @@ public final class Evictor implements ChangeObserver {
         long primariesOfTable = -1;
         int[] primaries = new int[0];
 
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type is made raw, then typed
         MapEviction(MapContainer map) {
             this.map = map;
             this.cursors = new Iterator[map.partitionCount()];

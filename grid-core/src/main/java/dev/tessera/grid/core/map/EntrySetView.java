@@ -90,6 +90,8 @@ final class EntrySetView<K, V> extends AbstractSet<Map.Entry<K, V>> {
     }
 
     private final class WriteThroughEntry extends java.util.AbstractMap.SimpleEntry<K, V> {
+        private static final long serialVersionUID = 1L;
+
         WriteThroughEntry(K key, V value) {
             super(key, value);
         }

@@ -6,6 +6,8 @@ package dev.tessera.grid.core.replication;
  * WRONG_OWNER and retried against the new primary.
  */
 public final class StaleOwnerException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final long tableVersion;
 
     /** @param tableVersion the version of the table by which the replica refused the copy */

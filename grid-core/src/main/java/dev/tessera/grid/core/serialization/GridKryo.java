@@ -113,6 +113,8 @@ final class GridKryo extends Kryo {
 
     /** Marks a class that is not registered; carries it through Kryo's exception wrapping. */
     static final class UnregisteredTypeException extends KryoException {
+        private static final long serialVersionUID = 1L;
+
         final Class<?> type;
 
         UnregisteredTypeException(Class<?> type) {
@@ -123,6 +125,8 @@ final class GridKryo extends Kryo {
 
     /** Marks a part of a key whose bytes are not deterministic. */
     static final class NondeterministicKeyException extends KryoException {
+        private static final long serialVersionUID = 1L;
+
         final Class<?> type;
 
         NondeterministicKeyException(Class<?> type) {

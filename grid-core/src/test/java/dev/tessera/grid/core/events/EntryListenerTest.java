@@ -297,6 +297,7 @@ class EntryListenerTest {
         await().atMost(WAIT).until(() -> member.entryEvents().stats().listenerFailures() - failuresBefore == 25);
     }
 
+    @SuppressWarnings("try") // the registration lives as long as the try; the body never needs it
     @Test
     void memberJoiningAfterRegistration_publishesToTheEarlierListener() {
         try (TestCluster small = TestCluster.start(2)) {

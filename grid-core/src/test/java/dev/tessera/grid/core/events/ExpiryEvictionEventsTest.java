@@ -35,6 +35,7 @@ class ExpiryEvictionEventsTest {
         cluster.close();
     }
 
+    @SuppressWarnings("try") // the registration lives as long as the try; the body never needs it
     @Test
     void expiredEntries_areReportedAsExpired_withTheirLastValue() {
         MapConfig config = MapConfig.builder().timeToLive(Duration.ofMillis(300)).build();
@@ -55,6 +56,7 @@ class ExpiryEvictionEventsTest {
         }
     }
 
+    @SuppressWarnings("try") // the registration lives as long as the try; the body never needs it
     @Test
     void evictedEntries_areReportedAsEvicted_oncePerEviction() {
         MapConfig config = MapConfig.builder().eviction(EvictionConfig.maxEntries(EvictionPolicy.LRU, 50)).build();

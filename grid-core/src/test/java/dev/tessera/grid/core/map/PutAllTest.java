@@ -39,6 +39,7 @@ class PutAllTest {
         cluster.close();
     }
 
+    @SuppressWarnings("try") // the registration lives as long as the try; the body never needs it
     @Test
     void putAll_groupsByPartition_andEveryEntryIsStoredBackedUpAndPublished() {
         GridMap<String, Integer> writer = cluster.member(0).map("bulk");
