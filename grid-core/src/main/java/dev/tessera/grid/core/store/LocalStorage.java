@@ -2,6 +2,7 @@ package dev.tessera.grid.core.store;
 
 import dev.tessera.grid.GridLimitException;
 import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.core.metrics.OperationTimers;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,6 +18,7 @@ public final class LocalStorage {
     private final int partitionCount;
     private final int maxMaps;
     private final ConcurrentHashMap<String, MapContainer> maps = new ConcurrentHashMap<>();
+    private final OperationTimers timers = new OperationTimers();
 
     public LocalStorage(int partitionCount) {
         this(partitionCount, Integer.MAX_VALUE);
@@ -72,7 +74,7 @@ public final class LocalStorage {
                     + " maps, the limit (GridBuilder.maxMaps) is " + maxMaps
                     + "; destroy maps that are no longer needed (GridMap.destroy()) or raise the limit on every member");
         }
-        c = new MapContainer(name, config, partitionCount);
+        c = new MapContainer(name, config, partitionCount, timers);
         maps.put(name, c);
         return c;
     }
@@ -98,6 +100,11 @@ public final class LocalStorage {
     /** How many maps this member holds. */
     public int size() {
         return maps.size();
+    }
+
+    /** The timers every map's operations report to while bound (metrics). */
+    public OperationTimers operationTimers() {
+        return timers;
     }
 
     public int maxMaps() {

@@ -1,6 +1,8 @@
 package dev.tessera.grid.core.store;
 
 import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.core.metrics.MapOperationCounters;
+import dev.tessera.grid.core.metrics.OperationTimers;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
@@ -36,8 +38,15 @@ public final class MapContainer {
     private final long ttlMillis;
     private final LongAdder evictions = new LongAdder();
     private final LongAdder expirations = new LongAdder();
+    private final MapOperationCounters operations;
 
     public MapContainer(String name, MapConfig config, int partitionCount) {
+        this(name, config, partitionCount, new OperationTimers());
+    }
+
+    /** @param timers the member's operation timers, which time this map's operations while one is bound */
+    public MapContainer(String name, MapConfig config, int partitionCount, OperationTimers timers) {
+        this.operations = new MapOperationCounters(name, timers);
         this.name = name;
         this.config = config;
         this.tracked = config.tracksEntries();
@@ -194,6 +203,11 @@ public final class MapContainer {
     /** Counts an entry this member expired as primary. */
     public void countExpiration() {
         expirations.increment();
+    }
+
+    /** This map's completed application operations on this member (gets, puts, removes). */
+    public MapOperationCounters operations() {
+        return operations;
     }
 
     public long evictions() {
