@@ -13,7 +13,7 @@ import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.core.expiry.BackupReads;
 import dev.tessera.grid.core.loading.LoadFlow;
-import dev.tessera.grid.core.metrics.MapOperationCounters;
+import dev.tessera.grid.core.store.metrics.MapOperationCounters;
 import dev.tessera.grid.core.nearcache.NearCache;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.replication.ReplicaTargets;

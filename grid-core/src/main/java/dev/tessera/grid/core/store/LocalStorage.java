@@ -2,7 +2,7 @@ package dev.tessera.grid.core.store;
 
 import dev.tessera.grid.GridLimitException;
 import dev.tessera.grid.MapConfig;
-import dev.tessera.grid.core.metrics.OperationTimers;
+import dev.tessera.grid.core.store.metrics.OperationTimers;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,8 +1,8 @@
 package dev.tessera.grid.core.store;
 
 import dev.tessera.grid.MapConfig;
-import dev.tessera.grid.core.metrics.MapOperationCounters;
-import dev.tessera.grid.core.metrics.OperationTimers;
+import dev.tessera.grid.core.store.metrics.MapOperationCounters;
+import dev.tessera.grid.core.store.metrics.OperationTimers;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;

@@ -1,4 +1,4 @@
-package dev.tessera.grid.core.metrics;
+package dev.tessera.grid.core.store.metrics;
 
 import dev.tessera.grid.GridIntrospection.MapOperation;
 import dev.tessera.grid.GridIntrospection.MapOperations;
