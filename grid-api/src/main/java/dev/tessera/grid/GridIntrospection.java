@@ -137,8 +137,10 @@ public interface GridIntrospection {
      * @param backups   partitions of which this member holds a backup replica that a map here uses: a slot within
      *                  the largest {@code backups + asyncBackups} of the maps on this member (not every slot of the
      *                  table, which lists more members than maps with few backups use)
+     * @param replicas  that largest number of replicas, primary included ({@code 1 + backups + asyncBackups} of
+     *                  the map here that keeps most; 1 with no map): the slots of a partition's owners in use
      */
-    record Ownership(int primaries, int backups) {}
+    record Ownership(int primaries, int backups, int replicas) {}
 
     /**
      * @param maps  maps this member holds now, created locally or by other members' messages

@@ -151,7 +151,7 @@ final class Introspection implements GridIntrospection {
                 backups++;
             }
         }
-        return new Ownership(primaries, backups);
+        return new Ownership(primaries, backups, replicas);
     }
 
     @Override
