@@ -165,7 +165,7 @@ print_urls() {
   say "status pages (each member draws the whole cluster; open any one):"
   for n in $(running_names); do say "  $n  http://127.0.0.1:$(http_port "$(index_of "$n")")/"; done
   say ""
-  say "try:  demo/cluster.sh kill m3     # kill -9; watch m3 turn dead and its partitions change colour"
+  say "try:  demo/cluster.sh kill m3     # kill -9; watch m3 turn crashed/unreachable and its partitions change colour"
   say "      demo/cluster.sh add         # a new member joins; partitions migrate to it"
   say "      demo/cluster.sh load 10     # write for 10 s, then read every acknowledged write back"
   say "      demo/cluster.sh status | down"

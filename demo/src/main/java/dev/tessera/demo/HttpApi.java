@@ -23,7 +23,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The member's HTTP endpoints: {@code /kv/{map}/{key}} (GET, PUT, DELETE of text values),
  * {@code /api/status} (JSON), {@code /api/summary} and {@code /api/ping} (one line of text, for
- * scripts) and {@code /} (the status page).
+ * scripts), {@code /metrics} (the grid's meters, Prometheus text) and {@code /} (the status page).
  */
 final class HttpApi {
     /** Largest accepted value: 1 MiB. */
@@ -37,8 +37,11 @@ final class HttpApi {
     private final MapRegistry maps;
     private final String name;
     private final byte[] page;
+    private final java.util.function.Supplier<String> metrics;
 
-    HttpApi(Grid grid, StatusBoard board, MapRegistry maps, String name) {
+    /** @param metrics the member's meters in Prometheus text format, for {@code /metrics} */
+    HttpApi(Grid grid, StatusBoard board, MapRegistry maps, String name, java.util.function.Supplier<String> metrics) {
+        this.metrics = metrics;
         this.grid = grid;
         this.board = board;
         this.maps = maps;
@@ -63,6 +66,10 @@ final class HttpApi {
         context(server, guard, "/api/summary", ex -> handle(ex, () -> {
             requireGet(ex);
             send(ex, 200, "text/plain; charset=utf-8", board.summary() + "\n");
+        }));
+        context(server, guard, "/metrics", ex -> handle(ex, () -> {
+            requireGet(ex);
+            send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
         }));
         context(server, guard, "/api/ping", ex -> handle(ex, () -> {
             requireGet(ex);

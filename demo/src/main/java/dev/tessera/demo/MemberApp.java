@@ -1,5 +1,8 @@
 package dev.tessera.demo;
 
+import dev.tessera.grid.micrometer.TesseraMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.sun.net.httpserver.HttpServer;
 import dev.tessera.demo.admin.AdminEndpoints;
 import dev.tessera.grid.Grid;
@@ -206,9 +209,12 @@ public final class MemberApp {
         private final HttpServer server;
         private final ExecutorService httpThreads;
         private final StatusBoard board;
+        private final TesseraMetrics metrics;
         private final CountDownLatch closed = new CountDownLatch(1);
 
-        private Running(Options options, TesseraGrid grid, HttpServer server, ExecutorService httpThreads, StatusBoard board) {
+        private Running(Options options, TesseraGrid grid, HttpServer server, ExecutorService httpThreads, StatusBoard board,
+                        TesseraMetrics metrics) {
+            this.metrics = metrics;
             this.options = options;
             this.grid = grid;
             this.server = server;
@@ -251,9 +257,11 @@ public final class MemberApp {
             }
             try {
                 board.record("leaving", options.name() + " is leaving gracefully: handing its partitions over");
+                board.announceLeaving(); // the others tell "left" from "crashed" by it
                 server.stop(0);
                 httpThreads.shutdownNow();
                 board.close();
+                metrics.close();
                 grid.close();
                 System.out.println("[" + options.name() + "] left the cluster");
             } finally {
@@ -293,10 +301,14 @@ public final class MemberApp {
                 });
         httpThreads.allowCoreThreadTimeOut(true);
         StatusBoard board;
+        TesseraMetrics metrics = new TesseraMetrics(grid);
         try {
             board = new StatusBoard(grid, options, server.getAddress().getPort());
             MapRegistry maps = new MapRegistry(grid, options.name(), options.maxMaps(), Set.of(StatusBoard.STATUS_MAP));
-            new HttpApi(grid, board, maps, options.name()).register(server, new LoopbackOnly(server.getAddress().getPort()));
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            metrics.bindTo(registry);
+            new HttpApi(grid, board, maps, options.name(), registry::scrape)
+                    .register(server, new LoopbackOnly(server.getAddress().getPort()));
             if (options.admin()) {
                 // test-only fault injection; its journal (if a workload asks for one) goes to the working directory
                 AdminEndpoints.register(server, grid, Path.of(""));
@@ -307,10 +319,11 @@ public final class MemberApp {
         } catch (RuntimeException e) {
             server.stop(0);
             httpThreads.shutdownNow();
+            metrics.close();
             grid.close();
             throw e;
         }
-        return new Running(options, grid, server, httpThreads, board);
+        return new Running(options, grid, server, httpThreads, board, metrics);
     }
 
     public static void main(String[] args) throws InterruptedException {

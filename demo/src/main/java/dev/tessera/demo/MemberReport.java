@@ -21,9 +21,17 @@ import java.util.Map;
  * @param bytes         serialized key+value bytes it stores (application maps only)
  * @param tableVersion  partition table version it has applied
  * @param membersSeen   members in its view
+ * @param leaving       set by the member as it leaves gracefully: the others show it as "left", not "crashed"
  */
 record MemberReport(String name, String id, String gridAddress, String zone, int httpPort, long pid, long started,
-                    long updated, long entries, long backupEntries, long bytes, long tableVersion, int membersSeen) {
+                    long updated, long entries, long backupEntries, long bytes, long tableVersion, int membersSeen,
+                    boolean leaving) {
+
+    /** This report, marked as the member's last before its graceful leave. */
+    MemberReport asLeaving(long now) {
+        return new MemberReport(name, id, gridAddress, zone, httpPort, pid, started, now, entries, backupEntries, bytes,
+                tableVersion, membersSeen, true);
+    }
 
     String encode() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -40,6 +48,7 @@ record MemberReport(String name, String id, String gridAddress, String zone, int
         m.put("bytes", Long.toString(bytes));
         m.put("tableVersion", Long.toString(tableVersion));
         m.put("membersSeen", Integer.toString(membersSeen));
+        m.put("leaving", Boolean.toString(leaving));
         StringBuilder sb = new StringBuilder();
         m.forEach((k, v) -> sb.append(k).append('=').append(v.replace('\n', ' ')).append('\n'));
         return sb.toString();
@@ -66,7 +75,8 @@ record MemberReport(String name, String id, String gridAddress, String zone, int
                     Long.parseLong(m.getOrDefault("pid", "0")), Long.parseLong(m.getOrDefault("started", "0")),
                     Long.parseLong(m.getOrDefault("updated", "0")), Long.parseLong(m.getOrDefault("entries", "0")),
                     Long.parseLong(m.getOrDefault("backupEntries", "0")), Long.parseLong(m.getOrDefault("bytes", "0")),
-                    Long.parseLong(m.getOrDefault("tableVersion", "0")), Integer.parseInt(m.getOrDefault("membersSeen", "0")));
+                    Long.parseLong(m.getOrDefault("tableVersion", "0")), Integer.parseInt(m.getOrDefault("membersSeen", "0")),
+                    Boolean.parseBoolean(m.getOrDefault("leaving", "false")));
         } catch (RuntimeException e) {
             return null;
         }

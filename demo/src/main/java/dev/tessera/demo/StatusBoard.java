@@ -45,6 +45,13 @@ final class StatusBoard implements AutoCloseable {
     private static final int MAX_EVENTS = 60;
     /** A member in the view whose HTTP endpoint has not answered for this long is shown as not responding. */
     private static final long SILENT_AFTER_MS = 1_500;
+    /** How long a departed member keeps its card (then only the departures list names it); tests shorten it. */
+    static volatile long departedCardMillis = 20_000;
+    private static final int MAX_DEPARTURES = 20;
+    static final String LEFT = "left";
+    static final String CRASHED = "crashed/unreachable";
+    /** A departure whose kind is not known yet (its last report is being read). */
+    static final String DEPARTED = "departed";
 
     private final Grid grid;
     private final MemberApp.Options options;
@@ -56,6 +63,8 @@ final class StatusBoard implements AutoCloseable {
     private final Map<String, Long> lastPong = new ConcurrentHashMap<>();
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
     private final Deque<Event> events = new ArrayDeque<>();
+    /** Members that left this member's view, newest last, by member id (a restarted member is a new id). */
+    private final Map<String, Departure> departures = new LinkedHashMap<>();
     private final ScheduledExecutorService executor;
     private final HttpClient http;
     private final Registration membership;
@@ -71,6 +80,9 @@ final class StatusBoard implements AutoCloseable {
 
     /** One thing that happened, as this member saw it. */
     record Event(long time, String type, String text) {}
+
+    /** A member that left the view: {@code how} is {@link #LEFT}, {@link #CRASHED} or, until known, {@link #DEPARTED}. */
+    record Departure(String name, String id, long time, String how) {}
 
     StatusBoard(Grid grid, MemberApp.Options options, int httpPort) {
         this.grid = grid;
@@ -96,8 +108,50 @@ final class StatusBoard implements AutoCloseable {
     private void onMembership(MembershipEvent e) {
         switch (e.type()) {
             case JOINED -> record("joined", e.member().name() + " joined; " + count(e.members()));
-            case LEFT -> record("left", e.member().name() + " left (stopped, crashed or cut off); " + count(e.members()));
+            case LEFT -> departed(e.member(), e.members());
             case MERGED -> record("merged", "split healed: views merged into " + count(e.members()));
+        }
+    }
+
+    /**
+     * Records a departure and finds out how it went: a member that leaves gracefully marks its last report
+     * ({@link #announceLeaving()}) before it hands its partitions over, so the report, which outlives it in the grid,
+     * tells "left" from "crashed or unreachable".
+     */
+    private void departed(Member m, List<Member> view) {
+        synchronized (departures) {
+            departures.remove(m.id());
+            departures.put(m.id(), new Departure(m.name(), m.id(), System.currentTimeMillis(), DEPARTED));
+            while (departures.size() > MAX_DEPARTURES) {
+                departures.remove(departures.keySet().iterator().next());
+            }
+        }
+        statusMap.getAsync(m.name()).orTimeout(3, TimeUnit.SECONDS).handle((text, error) -> {
+            MemberReport r = error == null ? MemberReport.decode(text) : null;
+            if (r != null && r.name().equals(m.name())) {
+                reports.merge(r.name(), r, (old, neu) -> neu.updated() >= old.updated() ? neu : old);
+            }
+            boolean left = r != null && r.leaving() && r.id().equals(m.id());
+            synchronized (departures) {
+                departures.computeIfPresent(m.id(), (id, d) -> new Departure(d.name(), id, d.time(), left ? LEFT : CRASHED));
+            }
+            if (left) {
+                record("left", m.name() + " left gracefully (handed its partitions over); " + count(view));
+            } else {
+                record("crashed", m.name() + " crashed or became unreachable (no goodbye); " + count(view));
+            }
+            return null;
+        });
+    }
+
+    /** Marks this member's report as its last before a graceful leave; waits (briefly) until the grid holds it. */
+    void announceLeaving() {
+        try {
+            MemberReport last = ownReport().asLeaving(System.currentTimeMillis());
+            reports.put(last.name(), last);
+            statusMap.setAsync(last.name(), last.encode()).get(3, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // the grid is failing or closed: the others will show this member as crashed/unreachable
         }
     }
 
@@ -165,7 +219,7 @@ final class StatusBoard implements AutoCloseable {
         }
         pendingDiscovery = CompletableFuture.runAsync(() -> {
             for (String name : statusMap.keySet()) {
-                reports.computeIfAbsent(name, k -> new MemberReport(k, "", "", "", 0, 0, 0, 0, 0, 0, 0, 0, 0));
+                reports.computeIfAbsent(name, k -> new MemberReport(k, "", "", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, false));
             }
         }, executor).orTimeout(5, TimeUnit.SECONDS);
     }
@@ -247,8 +301,8 @@ final class StatusBoard implements AutoCloseable {
             if (rebalanceSince == 0) {
                 rebalanceSince = now;
                 record("rebalance", "table v" + table.version() + ": rebalance started"
-                        + (migrating > 0 ? ", " + migrating + " partitions migrating" : "")
-                        + (withoutBackup > 0 ? ", " + withoutBackup + " without a backup" : ""));
+                        + (migrating > 0 ? ", " + plural(migrating, "partition", "partitions") + " migrating" : "")
+                        + (withoutBackup > 0 ? ", " + plural(withoutBackup, "partition", "partitions") + " without a backup" : ""));
             }
             return;
         }
@@ -260,7 +314,7 @@ final class StatusBoard implements AutoCloseable {
                 }
             }
         }
-        String movedText = stablePrimaries == null ? "" : moved + " primar" + (moved == 1 ? "y" : "ies") + " moved; ";
+        String movedText = stablePrimaries == null ? "" : plural(moved, "primary", "primaries") + " moved; ";
         if (rebalanceSince != 0) {
             record("balanced", String.format(java.util.Locale.ROOT, "table v%d: rebalanced in %.1f s; %s%s", table.version(),
                     (now - rebalanceSince) / 1000.0, movedText, owners));
@@ -286,7 +340,7 @@ final class StatusBoard implements AutoCloseable {
         return new MemberReport(options.name(), grid.localMember().id(), "127.0.0.1:" + options.gridPort(),
                 options.zone() == null ? "" : options.zone(), httpPort, ProcessHandle.current().pid(), started,
                 System.currentTimeMillis(), entries, backups, bytes, grid.introspection().partitionTable().version(),
-                grid.members().size());
+                grid.members().size(), false);
     }
 
     void record(String type, String text) {
@@ -316,23 +370,56 @@ final class StatusBoard implements AutoCloseable {
                         .map(r -> Integer.toString(r.httpPort())).collect(Collectors.joining(","));
     }
 
-    /** The whole picture as JSON (see {@code /api/status} in the README). */
+    /**
+     * The whole picture as JSON (see {@code /api/status} in the README). The cluster figures ({@code figures}) and the
+     * partitions come from one snapshot of the table: the table, its migrations and this member's ownership are read
+     * until they agree on the table version, so that no figure contradicts another.
+     */
     String json() {
         long now = System.currentTimeMillis();
         List<Member> view = grid.members();
         GridIntrospection in = grid.introspection();
-        PartitionTableView table = in.partitionTable();
-        List<MigrationView> migrations = in.migrations();
+        PartitionTableView table;
+        List<MigrationView> migrations;
+        GridIntrospection.Ownership own;
+        int attempts = 0;
+        do {
+            table = in.partitionTable();
+            migrations = in.migrations();
+            own = in.ownership();
+        } while (in.partitionTable().version() != table.version() && ++attempts < 5);
         MemberReport self = ownReport();
         reports.put(self.name(), self);
+        Set<String> live = new HashSet<>();
+        for (Member m : view) {
+            live.add(m.name());
+        }
 
+        // a partition's backups in use: the slots the maps here keep (the table lists up to six backups per partition)
+        int backupSlots = Math.max(0, own.replicas() - 1);
         Map<String, int[]> counts = new LinkedHashMap<>(); // name -> {primaries, backups}
+        int withoutBackup = 0;
+        int noLivePrimary = 0;
+        int neededBackups = Math.min(backupSlots, view.size() - 1);
         for (PartitionView p : table.partitions()) {
             if (p.primary() != null) {
                 counts.computeIfAbsent(p.primary().name(), k -> new int[2])[0]++;
             }
-            for (Member b : p.backups()) {
-                counts.computeIfAbsent(b.name(), k -> new int[2])[1]++;
+            if (p.primary() == null || !live.contains(p.primary().name())) {
+                noLivePrimary++;
+            }
+            int liveBackups = 0;
+            for (int i = 0; i < p.backups().size(); i++) {
+                Member b = p.backups().get(i);
+                if (i < backupSlots) {
+                    counts.computeIfAbsent(b.name(), k -> new int[2])[1]++;
+                }
+                if (live.contains(b.name())) {
+                    liveBackups++;
+                }
+            }
+            if (liveBackups < neededBackups) {
+                withoutBackup++;
             }
         }
         Map<Integer, MigrationView> migrating = new TreeMap<>();
@@ -346,21 +433,55 @@ final class StatusBoard implements AutoCloseable {
         j.field("now", now);
         j.field("tableVersion", table.version());
         j.field("partitionCount", table.partitions().size());
+        j.field("backupsPerPartition", backupSlots);
+
+        long entries = 0;
+        long bytes = 0;
+        int notAnswering = 0;
+        for (Member m : view) {
+            MemberReport r = reports.get(m.name());
+            if (r != null) {
+                entries += r.entries();
+                bytes += r.bytes();
+            }
+            if (silent.contains(m.name())) {
+                notAnswering++;
+            }
+        }
+        int partitions = table.partitions().size();
+        j.name("figures").beginObject()
+                .field("members", view.size())
+                .field("notAnswering", notAnswering)
+                .field("migrating", migrations.size())
+                .field("withoutBackup", withoutBackup)
+                .field("noLivePrimary", noLivePrimary)
+                // with no backup expected (one member, or maps without backups) there is nothing to lack
+                .field("withBackupPercent", partitions == 0 ? 100 : (100L * (partitions - withoutBackup)) / partitions)
+                .field("entries", entries)
+                .field("bytes", bytes)
+                .endObject();
 
         j.name("members").beginArray();
-        Set<String> listed = new HashSet<>();
         for (int i = 0; i < view.size(); i++) {
             Member m = view.get(i);
-            listed.add(m.name());
             MemberReport r = reports.get(m.name());
             String state = silent.contains(m.name()) ? "silent" : "alive";
             writeMember(j, m.name(), m.id(), r != null && !r.gridAddress().isEmpty() ? r.gridAddress() : m.address(),
                     m.zone(), true, state, i == 0, r, counts.get(m.name()), now);
         }
-        List<MemberReport> gone = reports.values().stream().filter(r -> !listed.contains(r.name()))
-                .sorted((a, b) -> a.name().compareTo(b.name())).toList();
-        for (MemberReport r : gone) {
-            writeMember(j, r.name(), r.id(), r.gridAddress(), r.zone(), false, "dead", false, r, counts.get(r.name()), now);
+        List<Departure> gone = departuresNewestFirst(live);
+        for (Departure d : gone) {
+            if (now - d.time() < departedCardMillis && !live.contains(d.name())) {
+                MemberReport r = reports.get(d.name());
+                writeMember(j, d.name(), d.id(), r == null ? "" : r.gridAddress(), r == null ? "" : r.zone(), false, d.how(),
+                        false, r, counts.get(d.name()), now);
+            }
+        }
+        j.endArray();
+
+        j.name("departures").beginArray();
+        for (Departure d : gone) {
+            j.beginObject().field("name", d.name()).field("how", d.how()).field("time", d.time()).endObject();
         }
         j.endArray();
 
@@ -401,6 +522,28 @@ final class StatusBoard implements AutoCloseable {
         return j.endObject().toString();
     }
 
+    /**
+     * Departures this member saw, newest first, then members it knows only from their reports (gone before it joined
+     * or between two reads): "left" if their last report said so, else crashed/unreachable. A member back in the view
+     * under the same name is not listed by its earlier departures' cards, but stays in the list.
+     */
+    private List<Departure> departuresNewestFirst(Set<String> live) {
+        List<Departure> out = new ArrayList<>();
+        Set<String> named = new HashSet<>();
+        synchronized (departures) {
+            for (Departure d : departures.values()) {
+                out.add(0, d);
+                named.add(d.name());
+            }
+        }
+        for (MemberReport r : reports.values()) {
+            if (!live.contains(r.name()) && !named.contains(r.name())) {
+                out.add(new Departure(r.name(), r.id(), r.updated(), r.leaving() ? LEFT : CRASHED));
+            }
+        }
+        return out;
+    }
+
     private static void writeMember(Json j, String name, String id, String address, String zone, boolean alive, String state,
                                     boolean coordinator, MemberReport r, int[] counts, long now) {
         j.beginObject().field("name", name).field("id", id).field("address", address)
@@ -417,7 +560,12 @@ final class StatusBoard implements AutoCloseable {
     }
 
     private static String count(List<Member> members) {
-        return members.size() + (members.size() == 1 ? " member: " : " members: ") + names(members);
+        return plural(members.size(), "member", "members") + ": " + names(members);
+    }
+
+    /** {@code "1 partition"}, {@code "2 partitions"}, {@code "0 partitions"}. */
+    static String plural(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     private static String names(List<Member> members) {

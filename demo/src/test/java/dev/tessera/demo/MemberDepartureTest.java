@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** A member that leaves stays on the others' status as dead, with its last figures, and the table moves to the survivors. */
+/** A member that leaves stays on the others' status as "left", with its last figures, and the table moves to the survivors. */
 class MemberDepartureTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
-    void aDepartedMemberIsShownDeadAndOwnsNoPartitions() throws Exception {
+    void aDepartedMemberIsShownLeftAndOwnsNoPartitions() throws Exception {
         int gridA;
         int gridB;
         try (ServerSocket s1 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
@@ -44,7 +44,7 @@ class MemberDepartureTest {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 String json = status(first);
                 assertThat(json).contains("\"name\":\"d2\"");
-                assertThat(json).containsPattern("\\{\"name\":\"d2\",[^}]*\"alive\":false,\"state\":\"dead\"");
+                assertThat(json).containsPattern("\\{\"name\":\"d2\",[^}]*\"alive\":false,\"state\":\"left\"");
                 assertThat(json).containsPattern("\\{\"name\":\"d1\",[^}]*\"alive\":true");
                 assertThat(json).doesNotContain("\"primary\":\"d2\"");
                 assertThat(json).contains("\"type\":\"left\"");

@@ -9,6 +9,9 @@ import java.util.Map;
  */
 public interface GridIntrospection {
 
+    /** The name of the cluster this member belongs to ({@link GridBuilder#clusterName(String)}). */
+    String clusterName();
+
     /** The partition table this member applied most recently. */
     PartitionTableView partitionTable();
 
@@ -68,6 +71,117 @@ public interface GridIntrospection {
             reasons = List.copyOf(reasons);
         }
     }
+
+    /**
+     * Per map name: the operations this member's application threads completed on the map since the map was
+     * created on this member (a destroyed and re-created map starts again at 0). Counting is always on and costs an
+     * uncontended increment per operation.
+     */
+    Map<String, MapOperations> mapOperations();
+
+    /** Per map name with a {@link MapStore} bound on this member: what the store did for this member. */
+    Map<String, MapStoreStats> mapStoreStats();
+
+    /** Retries and timeouts of the map operations this member issued, since it started. */
+    OperationStats operationStats();
+
+    /** Partitions of the applied table that this member owns, as primary and as backup. */
+    Ownership ownership();
+
+    /**
+     * Partitions of the applied table with fewer replicas than the maps on this member need: fewer than the largest
+     * {@code 1 + backups + asyncBackups} of any map here, or than the table's members allow if there are fewer of
+     * them. 0 when every partition has its full set of backups (or no map is stored here).
+     */
+    int underReplicatedPartitions();
+
+    /** How many maps this member holds now, and the most it may hold ({@link GridBuilder#maxMaps(int)}). */
+    MapCount mapCount();
+
+    /**
+     * Times every map operation counted by {@link #mapOperations()} and reports it to {@code timer} until the
+     * returned registration is closed. While no timer is registered, operations are not timed at all; with one,
+     * each costs two {@link System#nanoTime()} calls and the timer's own work, on the application thread.
+     *
+     * @throws NullPointerException if {@code timer} is null
+     */
+    Registration timeOperations(OperationTimer timer);
+
+    /** A kind of map operation, as {@link #mapOperations()} counts and {@link OperationTimer} receives it. */
+    enum MapOperation {
+        /** A get (also getAsync, containsKey, each key of getAll) that found a value. */
+        GET_HIT,
+        /** A get that found no value. */
+        GET_MISS,
+        /**
+         * A write of a value: put, set, putIfAbsent, replace (with their async forms), each entry of putAll (timed
+         * with an equal share of the call).
+         */
+        PUT,
+        /** A removal: remove, delete, remove(key, value) and their async forms. */
+        REMOVE
+    }
+
+    /**
+     * Receives the duration of each completed map operation (see {@link #timeOperations}). Called on the thread that
+     * completed the operation, which may be a grid thread: it must be fast and must not block. An exception it throws
+     * is ignored.
+     */
+    @FunctionalInterface
+    interface OperationTimer {
+        /**
+         * @param map       the map's name
+         * @param operation what completed
+         * @param nanos     from the call until its result was available, in nanoseconds
+         */
+        void record(String map, MapOperation operation, long nanos);
+    }
+
+    /**
+     * Completed operations of one map on this member (failed ones are not counted).
+     *
+     * @param getHits   gets that found a value
+     * @param getMisses gets that found none
+     * @param puts      writes of a value
+     * @param removes   removals
+     */
+    record MapOperations(long getHits, long getMisses, long puts, long removes) {
+        /** All gets. */
+        public long gets() {
+            return getHits + getMisses;
+        }
+    }
+
+    /**
+     * One map's {@link MapStore} on this member.
+     *
+     * @param loads            calls of {@link MapStore#load} this member made as a primary reading through
+     * @param writeBehindQueue changes waiting on this member to be written to the store (0 for write-through)
+     * @param failures         store calls (load, store, delete and their batch forms) that threw
+     */
+    record MapStoreStats(long loads, long writeBehindQueue, long failures) {}
+
+    /**
+     * @param retries  attempts repeated because ownership was moving (the primary changed, left or lagged a table)
+     * @param timeouts operations that failed with {@link GridTimeoutException}
+     */
+    record OperationStats(long retries, long timeouts) {}
+
+    /**
+     * @param primaries partitions of which this member is the primary
+     * @param backups   partitions of which this member holds a backup replica that a map here uses: a slot within
+     *                  the largest {@code backups + asyncBackups} of the maps on this member (not every slot of the
+     *                  table, which lists more members than maps with few backups use)
+     * @param replicas  that largest number of replicas, primary included ({@code 1 + backups + asyncBackups} of
+     *                  the map here that keeps most; 1 with no map): the slots of a partition's owners in use
+     */
+    record Ownership(int primaries, int backups, int replicas) {}
+
+    /**
+     * @param maps  maps this member holds now, created locally or by other members' messages
+     * @param limit the most it may hold ({@link GridBuilder#maxMaps(int)})
+     */
+    record MapCount(int maps, int limit) {}
 
     /** One partition's owners. */
     record PartitionView(int partition, Member primary, List<Member> backups) {

@@ -2,6 +2,9 @@ package dev.tessera.grid.core;
 
 import dev.tessera.grid.GridIntrospection;
 import dev.tessera.grid.Member;
+import dev.tessera.grid.Registration;
+import dev.tessera.grid.core.mapstore.MapStoreService;
+import dev.tessera.grid.core.routing.OperationInvoker;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.nearcache.NearCacheRegistry;
 import dev.tessera.grid.core.partition.PartitionTable;
@@ -25,11 +28,18 @@ final class Introspection implements GridIntrospection {
     private final java.util.function.Supplier<RejectedMessages> rejected;
     private final LongSupplier refusedMembers;
     private final java.util.function.Supplier<StopSafety> stopSafety;
+    private final OperationInvoker invoker;
+    private final MapStoreService mapStores;
+    private final String clusterName;
 
     Introspection(TopologyState topology, LocalStorage storage, Function<MemberId, Member> memberOf, NearCacheRegistry nearCaches,
                   java.util.function.Supplier<RejectedMessages> rejected, LongSupplier refusedMembers,
-                  java.util.function.Supplier<StopSafety> stopSafety) {
+                  java.util.function.Supplier<StopSafety> stopSafety, OperationInvoker invoker, MapStoreService mapStores,
+                  String clusterName) {
         this.stopSafety = stopSafety;
+        this.clusterName = clusterName;
+        this.invoker = invoker;
+        this.mapStores = mapStores;
         this.rejected = rejected;
         this.refusedMembers = refusedMembers;
         this.topology = topology;
@@ -56,6 +66,11 @@ final class Introspection implements GridIntrospection {
     @Override
     public StopSafety stopSafety() {
         return stopSafety.get();
+    }
+
+    @Override
+    public String clusterName() {
+        return clusterName;
     }
 
     @Override
@@ -108,6 +123,75 @@ final class Introspection implements GridIntrospection {
             out.put(map.name(), new MapStats(primary, backup, bytes, heapCost, map.evictions(), map.expirations()));
         }
         return out;
+    }
+
+    @Override
+    public Map<String, MapOperations> mapOperations() {
+        Map<String, MapOperations> out = new TreeMap<>();
+        for (MapContainer map : storage.all()) {
+            out.put(map.name(), map.operations().snapshot());
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, MapStoreStats> mapStoreStats() {
+        return mapStores.stats();
+    }
+
+    @Override
+    public OperationStats operationStats() {
+        return new OperationStats(invoker.retries(), invoker.timeouts());
+    }
+
+    @Override
+    public Ownership ownership() {
+        PartitionTable t = topology.table();
+        MemberId self = topology.self();
+        int replicas = neededReplicas();
+        int primaries = 0;
+        int backups = 0;
+        for (int p = 0; p < t.partitionCount(); p++) {
+            int slot = t.slotOf(p, self);
+            if (slot == 0) {
+                primaries++;
+            } else if (slot > 0 && slot < replicas) {
+                backups++;
+            }
+        }
+        return new Ownership(primaries, backups, replicas);
+    }
+
+    @Override
+    public int underReplicatedPartitions() {
+        PartitionTable t = topology.table();
+        int needed = Math.min(neededReplicas(), t.members().size());
+        int under = 0;
+        for (int p = 0; p < t.partitionCount(); p++) {
+            if (t.owners(p).size() < needed) {
+                under++;
+            }
+        }
+        return under;
+    }
+
+    /** The most replicas (primary included) any map on this member keeps; 1 with no map. */
+    private int neededReplicas() {
+        int replicas = 1;
+        for (MapContainer map : storage.all()) {
+            replicas = Math.max(replicas, map.replicas());
+        }
+        return replicas;
+    }
+
+    @Override
+    public MapCount mapCount() {
+        return new MapCount(storage.size(), storage.maxMaps());
+    }
+
+    @Override
+    public Registration timeOperations(OperationTimer timer) {
+        return storage.operationTimers().add(timer);
     }
 
     private List<Member> members(List<MemberId> addresses) {

@@ -3,6 +3,7 @@ package dev.tessera.grid.core.map;
 import static dev.tessera.grid.core.loading.Futures.await;
 
 import dev.tessera.grid.EntryListener;
+import dev.tessera.grid.GridIntrospection.MapOperation;
 import dev.tessera.grid.GridBuilder;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.GridSerializationException;
@@ -13,6 +14,7 @@ import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.core.expiry.BackupReads;
 import dev.tessera.grid.core.loading.LoadFlow;
+import dev.tessera.grid.core.store.metrics.MapOperationCounters;
 import dev.tessera.grid.core.nearcache.NearCache;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.replication.ReplicaTargets;
@@ -52,6 +54,8 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     private final ClusterScan scan;
     private final NearCache nearCache;
     private final LoadFlow loads;
+    /** Completed gets, puts and removes (introspection and metrics); see {@link MapOperationCounters} for the cost. */
+    private final MapOperationCounters ops;
     /** Set when the map was destroyed (here or by another member): this handle refuses every operation. */
     private volatile boolean destroyed;
 
@@ -60,6 +64,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         this.config = config;
         this.ctx = ctx;
         this.local = ctx.storage().getOrCreate(name, config);
+        this.ops = local.operations();
         this.scan = new ClusterScan(name, ctx);
         this.nearCache = config.nearCache() == null ? null : ctx.nearCaches().create(name, config.nearCache());
         this.loads = new LoadFlow(name, config, ctx.codec(), this::call, ctx.time());
@@ -103,30 +108,32 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     @Override
     public V get(Object key) {
         checkUsable();
+        long t0 = ops.start();
         byte[] k = lookupKeyBytes(key);
         if (k == null) {
-            return null;
+            return ops.got(null, t0);
         }
         int p = ctx.partitioner().partitionOf(k);
         Record r = readLocally(p, k);
         if (r != null) {
-            return r == NO_LOCAL_VALUE ? null : value(r);
+            return ops.got(r == NO_LOCAL_VALUE ? null : value(r), t0);
         }
-        return await(remoteGet(k, p));
+        return ops.got(await(remoteGet(k, p)), t0);
     }
 
     private CompletableFuture<V> getFuture(K key) {
         checkUsable();
+        long t0 = ops.start();
         byte[] k = lookupKeyBytes(key);
         if (k == null) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(ops.got(null, t0));
         }
         int p = ctx.partitioner().partitionOf(k);
         Record r = readLocally(p, k);
         if (r != null) {
-            return CompletableFuture.completedFuture(r == NO_LOCAL_VALUE ? null : value(r));
+            return CompletableFuture.completedFuture(ops.got(r == NO_LOCAL_VALUE ? null : value(r), t0));
         }
-        return remoteGet(k, p);
+        return ops.gotAsync(remoteGet(k, p), t0);
     }
 
     /** A read at the primary, through the near cache if the map has one. */
@@ -222,7 +229,10 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public V put(K key, V value) {
-        return await(putFuture(key, value));
+        long t0 = ops.start();
+        V previous = await(putFuture(key, value));
+        ops.put(t0);
+        return previous;
     }
 
     private CompletableFuture<V> putFuture(K key, V value) {
@@ -231,7 +241,9 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public void set(K key, V value) {
+        long t0 = ops.start();
         await(setFuture(key, value));
+        ops.put(t0);
     }
 
     private CompletableFuture<Void> setFuture(K key, V value) {
@@ -241,13 +253,18 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     @Override
     public V put(K key, V value, Duration ttl) {
         long ttlMillis = ttlMillis(ttl);
-        return await(keyValueCall(OpCode.PUT, key, value, null, ttlMillis).thenApply(r -> value(r.value())));
+        long t0 = ops.start();
+        V previous = await(keyValueCall(OpCode.PUT, key, value, null, ttlMillis).thenApply(r -> value(r.value())));
+        ops.put(t0);
+        return previous;
     }
 
     @Override
     public void set(K key, V value, Duration ttl) {
         long ttlMillis = ttlMillis(ttl);
+        long t0 = ops.start();
         await(keyValueCall(OpCode.SET, key, value, null, ttlMillis));
+        ops.put(t0);
     }
 
     private static long ttlMillis(Duration ttl) {
@@ -290,7 +307,10 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         if (k == null) {
             return null;
         }
-        return await(call(OpCode.REMOVE, ctx.partitioner().partitionOf(k), k, null, null, 0).thenApply(r -> value(r.value())));
+        long t0 = ops.start();
+        V previous = await(call(OpCode.REMOVE, ctx.partitioner().partitionOf(k), k, null, null, 0).thenApply(r -> value(r.value())));
+        ops.removed(t0);
+        return previous;
     }
 
     private CompletableFuture<V> removeFuture(K key) {
@@ -299,7 +319,9 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public void delete(K key) {
+        long t0 = ops.start();
         await(deleteFuture(key));
+        ops.removed(t0);
     }
 
     private CompletableFuture<Void> deleteFuture(K key) {
@@ -308,7 +330,10 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public V putIfAbsent(K key, V value) {
-        return await(putIfAbsentFuture(key, value));
+        long t0 = ops.start();
+        V previous = await(putIfAbsentFuture(key, value));
+        ops.put(t0);
+        return previous;
     }
 
     private CompletableFuture<V> putIfAbsentFuture(K key, V value) {
@@ -317,7 +342,10 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public V replace(K key, V value) {
-        return await(replaceFuture(key, value));
+        long t0 = ops.start();
+        V previous = await(replaceFuture(key, value));
+        ops.put(t0);
+        return previous;
     }
 
     private CompletableFuture<V> replaceFuture(K key, V value) {
@@ -326,7 +354,10 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
-        return await(replaceFuture(key, oldValue, newValue));
+        long t0 = ops.start();
+        boolean replaced = await(replaceFuture(key, oldValue, newValue));
+        ops.put(t0);
+        return replaced;
     }
 
     private CompletableFuture<Boolean> replaceFuture(K key, V oldValue, V newValue) {
@@ -350,8 +381,11 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         if (k == null) {
             return false;
         }
-        return await(call(OpCode.REMOVE_IF_EQUALS, ctx.partitioner().partitionOf(k), k, null, v, 0)
+        long t0 = ops.start();
+        boolean removed = await(call(OpCode.REMOVE_IF_EQUALS, ctx.partitioner().partitionOf(k), k, null, v, 0)
                 .thenApply(OpResponse::flag));
+        ops.removed(t0);
+        return removed;
     }
 
     private CompletableFuture<Boolean> removeFuture(K key, V value) {
@@ -364,7 +398,9 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public void putAll(Map<? extends K, ? extends V> entries) {
+        long t0 = ops.start();
         await(putAllFuture(entries));
+        ops.putAll(entries.size(), t0);
     }
 
     /**
@@ -563,48 +599,50 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     @Override
     public CompletableFuture<V> putAsync(K key, V value) {
-        return forUser(putFuture(key, value));
+        return forUser(ops.async(ops.start(), MapOperation.PUT, 1, putFuture(key, value)));
     }
 
     @Override
     public CompletableFuture<Void> setAsync(K key, V value) {
-        return forUser(setFuture(key, value));
+        return forUser(ops.async(ops.start(), MapOperation.PUT, 1, setFuture(key, value)));
     }
 
     @Override
     public CompletableFuture<V> removeAsync(K key) {
-        return forUser(removeFuture(key));
+        return forUser(ops.async(ops.start(), MapOperation.REMOVE, 1, removeFuture(key)));
     }
 
     @Override
     public CompletableFuture<Void> deleteAsync(K key) {
-        return forUser(deleteFuture(key));
+        return forUser(ops.async(ops.start(), MapOperation.REMOVE, 1, deleteFuture(key)));
     }
 
     @Override
     public CompletableFuture<V> putIfAbsentAsync(K key, V value) {
-        return forUser(putIfAbsentFuture(key, value));
+        return forUser(ops.async(ops.start(), MapOperation.PUT, 1, putIfAbsentFuture(key, value)));
     }
 
     @Override
     public CompletableFuture<V> replaceAsync(K key, V value) {
-        return forUser(replaceFuture(key, value));
+        return forUser(ops.async(ops.start(), MapOperation.PUT, 1, replaceFuture(key, value)));
     }
 
     @Override
     public CompletableFuture<Boolean> replaceAsync(K key, V oldValue, V newValue) {
-        return forUser(replaceFuture(key, oldValue, newValue));
+        return forUser(ops.async(ops.start(), MapOperation.PUT, 1, replaceFuture(key, oldValue, newValue)));
     }
 
     @Override
     public CompletableFuture<Boolean> removeAsync(K key, V value) {
-        return forUser(removeFuture(key, value));
+        return forUser(ops.async(ops.start(), MapOperation.REMOVE, 1, removeFuture(key, value)));
     }
 
     @Override
     public CompletableFuture<Void> putAllAsync(Map<? extends K, ? extends V> entries) {
-        return forUser(putAllFuture(entries));
+        return forUser(ops.async(ops.start(), MapOperation.PUT, entries.size(), putAllFuture(entries)));
     }
+
+    // (ops.async(ops.start(), ..., xFuture(...)): arguments are evaluated left to right, so the clock is read first)
 
     private static <T> CompletableFuture<T> forUser(CompletableFuture<T> f) {
         return f.isDone() ? f : f.whenCompleteAsync((v, e) -> { });

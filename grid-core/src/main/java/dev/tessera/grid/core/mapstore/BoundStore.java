@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A map's {@link MapStore}, called with the grid's serialized keys and values: deserializes on the way
@@ -20,6 +21,8 @@ final class BoundStore {
     private final String mapName;
     private final MapStore<Object, Object> store;
     private final KryoCodec codec;
+    private final LongAdder loads = new LongAdder();
+    private final LongAdder failures = new LongAdder();
 
     @SuppressWarnings("unchecked")
     BoundStore(String storeName, String mapName, MapStore<?, ?> store, KryoCodec codec) {
@@ -36,9 +39,11 @@ final class BoundStore {
     /** The stored value of {@code key}, serialized, or {@code null}. */
     byte[] load(byte[] key) {
         Object value;
+        loads.increment();
         try {
             value = store.load(codec.deserialize(key));
         } catch (RuntimeException e) {
+            failures.increment();
             throw new GridLoadException("load failed: " + describe(e), e);
         }
         return value == null ? null : codec.serialize(value);
@@ -71,8 +76,19 @@ final class BoundStore {
         try {
             call.run();
         } catch (RuntimeException e) {
+            failures.increment();
             throw new GridException("MapStore '" + storeName + "' " + what + " failed for map '" + mapName + "': " + e.getMessage(), e);
         }
+    }
+
+    /** Calls of {@link MapStore#load} made through this binding. */
+    long loads() {
+        return loads.sum();
+    }
+
+    /** Store calls through this binding that threw. */
+    long failures() {
+        return failures.sum();
     }
 
     private String describe(RuntimeException e) {

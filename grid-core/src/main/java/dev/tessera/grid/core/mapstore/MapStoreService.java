@@ -1,6 +1,7 @@
 package dev.tessera.grid.core.mapstore;
 
 import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.GridIntrospection;
 import dev.tessera.grid.MapStore;
 import dev.tessera.grid.MapStoreConfig;
 import dev.tessera.grid.core.cluster.Messenger;
@@ -256,6 +257,14 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
     public int pendingWrites(String map) {
         StoreBinding b = bindings.get(map);
         return b == null || !b.writeBehind() ? 0 : b.queue.size();
+    }
+
+    /** Per map with a store bound here: loads, write-behind queue depth and failed store calls. */
+    public Map<String, GridIntrospection.MapStoreStats> stats() {
+        Map<String, GridIntrospection.MapStoreStats> out = new java.util.TreeMap<>();
+        bindings.forEach((map, b) -> out.put(map, new GridIntrospection.MapStoreStats(b.store.loads(),
+                b.writeBehind() ? b.queue.size() : 0, b.store.failures())));
+        return out;
     }
 
     /** Dirty marks this member holds as a replica of write-behind partitions. */

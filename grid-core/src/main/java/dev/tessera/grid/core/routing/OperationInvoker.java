@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import dev.tessera.grid.membership.MemberId;
 
@@ -56,6 +57,8 @@ public final class OperationInvoker {
     private final long timeoutMillis;
     private final BooleanSupplier running;
     private final TimeSource time;
+    private final LongAdder retries = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
 
     /** @param running whether this member still runs: once it stopped, failures are reported as such */
     public OperationInvoker(Messenger messenger, TopologyState topology, PrimaryOperations primary,
@@ -156,6 +159,7 @@ public final class OperationInvoker {
     }
 
     private void retryLater(Call call) {
+        retries.increment();
         long delayMs = Math.min(50, 1L << Math.min(call.attempts++, 6));
         if (time.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) - call.deadline > 0) {
             call.result.completeExceptionally(timeout(call));
@@ -177,7 +181,19 @@ public final class OperationInvoker {
         return new GridUnavailableException(r.error() + why, true);
     }
 
+    /** Attempts repeated because ownership was moving, since this member started. */
+    public long retries() {
+        return retries.sum();
+    }
+
+    /** Operations that failed with {@link GridTimeoutException}, since this member started. */
+    public long timeouts() {
+        return timeouts.sum();
+    }
+
+    /** Each call completes once, so each call that gives up is counted once. */
     private GridTimeoutException timeout(Call call) {
+        timeouts.increment();
         return new GridTimeoutException("Operation " + call.code + " on map '" + call.map + "' partition " + call.partition
                 + " did not complete within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (last owner tried: "
                 + call.lastOwner + ", " + call.attempts + " retries)", call.partition, String.valueOf(call.lastOwner));

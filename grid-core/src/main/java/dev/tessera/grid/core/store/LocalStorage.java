@@ -3,6 +3,7 @@ package dev.tessera.grid.core.store;
 import dev.tessera.grid.core.time.TimeSource;
 import dev.tessera.grid.GridLimitException;
 import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.core.store.metrics.OperationTimers;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,6 +19,7 @@ public final class LocalStorage {
     private final int maxMaps;
     private final TimeSource time;
     private final ConcurrentHashMap<String, MapContainer> maps = new ConcurrentHashMap<>();
+    private final OperationTimers timers;
 
     public LocalStorage(int partitionCount) {
         this(partitionCount, Integer.MAX_VALUE, TimeSource.SYSTEM);
@@ -28,6 +30,7 @@ public final class LocalStorage {
         this.partitionCount = partitionCount;
         this.maxMaps = maxMaps;
         this.time = time;
+        this.timers = new OperationTimers(time);
     }
 
     /** The time this member's stored entries expire by. */
@@ -80,7 +83,7 @@ public final class LocalStorage {
                     + " maps, the limit (GridBuilder.maxMaps) is " + maxMaps
                     + "; destroy maps that are no longer needed (GridMap.destroy()) or raise the limit on every member");
         }
-        c = new MapContainer(name, config, partitionCount, time);
+        c = new MapContainer(name, config, partitionCount, time, timers);
         maps.put(name, c);
         return c;
     }
@@ -106,6 +109,11 @@ public final class LocalStorage {
     /** How many maps this member holds. */
     public int size() {
         return maps.size();
+    }
+
+    /** The timers every map's operations report to while bound (metrics). */
+    public OperationTimers operationTimers() {
+        return timers;
     }
 
     public int maxMaps() {

@@ -2,6 +2,8 @@ package dev.tessera.grid.core.store;
 
 import dev.tessera.grid.core.time.TimeSource;
 import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.core.store.metrics.MapOperationCounters;
+import dev.tessera.grid.core.store.metrics.OperationTimers;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
@@ -37,15 +39,21 @@ public final class MapContainer {
     private final long ttlMillis;
     private final LongAdder evictions = new LongAdder();
     private final LongAdder expirations = new LongAdder();
+    private final MapOperationCounters operations;
 
     private final TimeSource time;
 
     public MapContainer(String name, MapConfig config, int partitionCount) {
-        this(name, config, partitionCount, TimeSource.SYSTEM);
+        this(name, config, partitionCount, TimeSource.SYSTEM, new OperationTimers(TimeSource.SYSTEM));
     }
 
-    public MapContainer(String name, MapConfig config, int partitionCount, TimeSource time) {
+    /**
+     * @param time   what this map's expiry reads as "now"
+     * @param timers the member's operation timers, which time this map's operations while one is bound
+     */
+    public MapContainer(String name, MapConfig config, int partitionCount, TimeSource time, OperationTimers timers) {
         this.time = time;
+        this.operations = new MapOperationCounters(name, timers);
         this.name = name;
         this.config = config;
         this.tracked = config.tracksEntries();
@@ -207,6 +215,11 @@ public final class MapContainer {
     /** Counts an entry this member expired as primary. */
     public void countExpiration() {
         expirations.increment();
+    }
+
+    /** This map's completed application operations on this member (gets, puts, removes). */
+    public MapOperationCounters operations() {
+        return operations;
     }
 
     public long evictions() {

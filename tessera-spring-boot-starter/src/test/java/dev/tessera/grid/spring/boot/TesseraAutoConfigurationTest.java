@@ -131,15 +131,13 @@ class TesseraAutoConfigurationTest {
 
     @Test
     void metricsBinderOnlyWithTheMicrometerModule() {
-        boolean present = ClassUtils.isPresent(TesseraMetricsAutoConfiguration.BINDER, null);
-        runner.run(ctx -> {
-            if (present) { // once grid-micrometer is on the class path: Spring Boot binds it to every registry
-                assertThat(ctx).hasBean("tesseraMetrics");
-                assertThat(ctx.getBean("tesseraMetrics")).isInstanceOf(io.micrometer.core.instrument.binder.MeterBinder.class);
-            } else {
-                assertThat(ctx).hasNotFailed().doesNotHaveBean("tesseraMetrics");
-            }
+        assertThat(ClassUtils.isPresent(TesseraMetricsAutoConfiguration.BINDER, null)).as("grid-micrometer in the test class path").isTrue();
+        runner.run(ctx -> { // Spring Boot binds every MeterBinder bean to every registry
+            assertThat(ctx).hasBean("tesseraMetrics");
+            assertThat(ctx.getBean("tesseraMetrics")).isInstanceOf(io.micrometer.core.instrument.binder.MeterBinder.class);
         });
+        runner.withClassLoader(new FilteredClassLoader("dev.tessera.grid.micrometer")).run(ctx -> assertThat(ctx).hasNotFailed()
+                .doesNotHaveBean("tesseraMetrics"));
         runner.withClassLoader(new FilteredClassLoader("io.micrometer")).run(ctx -> assertThat(ctx).hasNotFailed()
                 .doesNotHaveBean("tesseraMetrics"));
     }
