@@ -25,12 +25,16 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The member's picture of the cluster for {@code /api/status}: publishes this member's figures into
@@ -47,6 +51,7 @@ final class StatusBoard implements AutoCloseable {
     private static final long SILENT_AFTER_MS = 1_500;
     /** How long a departed member keeps its card (then only the departures list names it); tests shorten it. */
     static volatile long departedCardMillis = 20_000;
+    private static final Logger log = LoggerFactory.getLogger(StatusBoard.class);
     private static final int MAX_DEPARTURES = 20;
     static final String LEFT = "left";
     static final String CRASHED = "crashed/unreachable";
@@ -150,8 +155,11 @@ final class StatusBoard implements AutoCloseable {
             MemberReport last = ownReport().asLeaving(System.currentTimeMillis());
             reports.put(last.name(), last);
             statusMap.setAsync(last.name(), last.encode()).get(3, TimeUnit.SECONDS);
-        } catch (Exception e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             // the grid is failing or closed: the others will show this member as crashed/unreachable
+            log.debug("could not announce the graceful leave: {}", e.toString());
         }
     }
 

@@ -52,7 +52,7 @@ final class JoinGuard extends Protocol {
     private volatile boolean joined;
     private volatile View view;
     private volatile long lastLog;
-    private short discoveryId = -1;
+    private volatile short discoveryId = -1; // set in init(), read by the threads that deliver
     private GMS gms;
 
     JoinGuard(SealedEncrypt encrypt, String clusterName, String memberName) {

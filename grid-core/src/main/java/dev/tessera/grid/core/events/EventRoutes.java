@@ -39,9 +39,8 @@ final class EventRoutes {
         byMap.keySet().retainAll(maps);
         for (String map : maps) {
             List<Route> routes = new ArrayList<>();
-            Boolean selfValues = local.wantsValues(map);
-            if (selfValues != null) {
-                routes.add(new Route(self, selfValues));
+            if (local.listens(map)) {
+                routes.add(new Route(self, local.wantsValues(map)));
             }
             remote.listenersOf(map).forEach((member, values) -> {
                 if (!member.equals(self)) {

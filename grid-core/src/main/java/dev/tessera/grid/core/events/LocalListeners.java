@@ -27,13 +27,14 @@ final class LocalListeners {
         return byMap.getOrDefault(map, List.of());
     }
 
-    /** Maps with listeners here, and whether any of them wants values: {@code null} if none. */
-    Boolean wantsValues(String map) {
-        List<ListenerDelivery> list = of(map);
-        if (list.isEmpty()) {
-            return null;
-        }
-        return list.stream().anyMatch(ListenerDelivery::wantsValues);
+    /** Whether {@code map} has a listener here. */
+    boolean listens(String map) {
+        return !of(map).isEmpty();
+    }
+
+    /** Whether any listener of {@code map} here wants values. */
+    boolean wantsValues(String map) {
+        return of(map).stream().anyMatch(ListenerDelivery::wantsValues);
     }
 
     Iterable<String> maps() {

@@ -96,7 +96,7 @@ public final class Replicator {
         for (MemberId a : async) {
             send(a, message, deadline, true).exceptionally(e -> {
                 log.debug("async backup of partition {} to {} failed: {}", p, a, e.toString());
-                return null;
+                return false;
             });
         }
     }

@@ -116,18 +116,18 @@ final class WireOutput implements DataOutput {
 
     @Override
     public void writeUTF(String s) {
-        try { // modified UTF-8 exactly as the JDK writes it
-            new DataOutputStream(new java.io.OutputStream() {
-                @Override
-                public void write(int b) {
-                    WireOutput.this.write(b);
-                }
+        try (DataOutputStream utf = new DataOutputStream(new java.io.OutputStream() { // modified UTF-8 as the JDK writes it
+            @Override
+            public void write(int b) {
+                WireOutput.this.write(b);
+            }
 
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    WireOutput.this.write(b, off, len);
-                }
-            }).writeUTF(s);
+            @Override
+            public void write(byte[] b, int off, int len) {
+                WireOutput.this.write(b, off, len);
+            }
+        })) {
+            utf.writeUTF(s);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -168,19 +168,12 @@ final class GridPropertiesMapper {
         }
     }
 
-    private static void at(String property, Runnable step) {
-        at(property, () -> {
-            step.run();
-            return null;
-        });
-    }
-
     private static <T> T at(String property, Supplier<T> step) {
         try {
             return step.get();
         } catch (InvalidTesseraPropertyException e) {
             throw e;
-        } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+        } catch (RuntimeException e) { // the builder's refusal of this value (IllegalArgument, IllegalState, NullPointer)
             throw new InvalidTesseraPropertyException(property, String.valueOf(e.getMessage()), e);
         }
     }
