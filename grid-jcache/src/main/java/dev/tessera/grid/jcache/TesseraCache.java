@@ -211,12 +211,14 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
     if (this.configuration.getCacheWriterFactory() != null) {
       cacheWriter = (CacheWriter<K, V>) this.configuration.getCacheWriterFactory().create();
     }
+    // bytes read back from the grid are untrusted: bounded, and limited to the configured classes
+    SerialFilter serialFilter = SerialFilter.from(cacheManager.getProperties());
     keyConverter = this.configuration.isStoreByValue() ?
-        new TesseraSerializingInternalConverter<K>(classLoader) :
+        new TesseraSerializingInternalConverter<K>(classLoader, serialFilter) :
         new TesseraReferenceInternalConverter<K>();
 
     valueConverter = this.configuration.isStoreByValue() ?
-        new TesseraSerializingInternalConverter<V>(classLoader) :
+        new TesseraSerializingInternalConverter<V>(classLoader, serialFilter) :
         new TesseraReferenceInternalConverter<V>();
 
     expiryPolicy = this.configuration.getExpiryPolicyFactory().create();
