@@ -32,7 +32,7 @@ final class JCacheCluster implements AutoCloseable {
     String cluster = "jcache-" + UUID.randomUUID();
     try {
       for (int i = 0; i < n; i++) {
-        Grid g = Grid.builder().clusterName(cluster).memberName("m" + (i + 1)).transport(Transport.inProcess())
+        Grid g = JCacheTypes.register(Grid.builder()).clusterName(cluster).memberName("m" + (i + 1)).transport(Transport.inProcess())
             .failureDetectionTimeout(Duration.ofSeconds(2)).operationTimeout(Duration.ofSeconds(20)).start();
         grids.add(g);
         TesseraCachingProvider p = new TesseraCachingProvider();
