@@ -70,6 +70,44 @@ final class JCacheCluster implements AutoCloseable {
     return managers.get(i);
   }
 
+  int size() {
+    return grids.size();
+  }
+
+  /** kill -9 of member {@code i}: no goodbye; the others find out through failure detection (2 s). */
+  void crash(int i) {
+    Grid g = grids.remove(i);
+    CacheManager m = managers.remove(i);
+    TesseraCachingProvider p = providers.remove(i);
+    ((dev.tessera.grid.core.TesseraGrid) g).simulateCrash();
+    try {
+      m.close();
+      p.close();
+    } catch (RuntimeException ignored) {
+      // its grid is gone: nothing of it needs cleaning up
+    }
+  }
+
+  /** Entries of map {@code name} held on every member, primaries and backups. */
+  long storedEntries(String name) {
+    long n = 0;
+    for (Grid g : grids) {
+      var stats = g.introspection().localMapStats().get(name);
+      n += stats == null ? 0 : stats.primaryEntries() + stats.backupEntries();
+    }
+    return n;
+  }
+
+  /** Entries of map {@code name} removed by expiry on the live members. */
+  long expirations(String name) {
+    long n = 0;
+    for (Grid g : grids) {
+      var stats = g.introspection().localMapStats().get(name);
+      n += stats == null ? 0 : stats.expirations();
+    }
+    return n;
+  }
+
   @Override
   public void close() {
     managers.forEach(CacheManager::close);
