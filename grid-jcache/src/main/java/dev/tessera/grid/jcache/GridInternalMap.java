@@ -4,7 +4,6 @@ import dev.tessera.grid.GridMap;
 import dev.tessera.grid.jcache.TesseraSerializingInternalConverter.Serialized;
 import java.nio.ByteBuffer;
 import java.util.AbstractMap;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -75,7 +74,7 @@ final class GridInternalMap implements TesseraInternalMap<Object, TesseraCachedV
           if (read.stored() != null && read.value() != null && read.value().changedInPlace()) {
             // only an access time moves in place (values are put): if another member wrote the key
             // since, its write is newer and this write-back is dropped
-            map.replace(e.getKey().array(), read.stored(), encode(read.value()));
+            compareAndSet(e.getKey().array(), read.stored(), encode(read.value()));
           }
         }
       }
@@ -90,7 +89,7 @@ final class GridInternalMap implements TesseraInternalMap<Object, TesseraCachedV
     if (value instanceof StoredValue stored && stored.changedInPlace()) {
       // the iterator read these bytes: recompute them from the original fields
       byte[] original = encode(stored.getCreationTime(), stored.originalExpiry, stored.originalInternal);
-      map.replace(keyBytes(key), original, encode(value));
+      compareAndSet(keyBytes(key), original, encode(value));
     }
   }
 
@@ -120,12 +119,8 @@ final class GridInternalMap implements TesseraInternalMap<Object, TesseraCachedV
     Operation op = operation.get();
     Read read = op.reads.get(ByteBuffer.wrap(k));
     if (read == null) {
-      map.set(k, bytes);
-    } else if (read.stored() == null) {
-      if (map.putIfAbsent(k, bytes) != null) {
-        throw StoreConflict.INSTANCE;
-      }
-    } else if (!map.replace(k, read.stored(), bytes)) {
+      set(k, bytes);
+    } else if (!compareAndSet(k, read.stored(), bytes)) {
       throw StoreConflict.INSTANCE;
     }
     if (op.depth > 0) {
@@ -206,21 +201,69 @@ final class GridInternalMap implements TesseraInternalMap<Object, TesseraCachedV
     throw new IllegalArgumentException("a store-by-value key must be serialized, was " + key.getClass());
   }
 
-  /** creation time, expiry time, then the value's serialized bytes. */
   private static byte[] encode(TesseraCachedValue v) {
-    return encode(v.getCreationTime(), v.getExpiryTime(), v.get());
+    return StoredEntries.encode(v);
   }
 
   private static byte[] encode(long creationTime, long expiryTime, Object internalValue) {
-    byte[] value = ((Serialized<?>) internalValue).bytes();
-    return ByteBuffer.allocate(16 + value.length).putLong(creationTime).putLong(expiryTime).put(value).array();
+    return StoredEntries.encode(creationTime, expiryTime, ((Serialized<?>) internalValue).bytes());
   }
 
   private static StoredValue decode(byte[] stored) {
-    ByteBuffer b = ByteBuffer.wrap(stored);
-    long creation = b.getLong();
-    long expiry = b.getLong();
-    return new StoredValue(Serialized.ofBytes(Arrays.copyOfRange(stored, 16, stored.length)), creation, expiry);
+    return StoredEntries.decode(stored);
+  }
+
+  /**
+   * Stores {@code next} (null: removes) if the key holds {@code expected} (null: is absent), with the
+   * map time-to-live of {@code next}'s expiry, so that the map drops it once it expired even if no one
+   * reads it again. Without the provider's types registered on the members, a plain compare-and-set
+   * without time-to-live.
+   */
+  private boolean compareAndSet(byte[] k, byte[] expected, byte[] next) {
+    long ttl = next == null ? 0 : StoredEntries.ttlMillis(next, System.currentTimeMillis());
+    if (ttl > 0 && ownerTypes) {
+      try {
+        return map.executeOnKey(k, new ConditionalWrite(expected, next, ttl));
+      } catch (dev.tessera.grid.GridTimeoutException e) {
+        throw e;
+      } catch (dev.tessera.grid.GridSerializationException e) {
+        typesMissing(e);
+      } catch (dev.tessera.grid.GridException e) {
+        if (!String.valueOf(e.getMessage()).contains("cannot be read on this member")) {
+          throw e;
+        }
+        typesMissing(e);
+      }
+    }
+    if (expected == null) {
+      return next == null || map.putIfAbsent(k, next) == null;
+    }
+    return next == null ? map.remove(k, expected) : map.replace(k, expected, next);
+  }
+
+  private void set(byte[] k, byte[] next) {
+    long ttl = StoredEntries.ttlMillis(next, System.currentTimeMillis());
+    if (ttl > 0) {
+      map.set(k, next, java.time.Duration.ofMillis(ttl));
+    } else {
+      map.set(k, next);
+    }
+  }
+
+  /** Whether the members know {@link JCacheTypes}; false after the first sign that one does not. */
+  private volatile boolean ownerTypes = true;
+
+  void typesMissing(RuntimeException e) {
+    if (ownerTypes) {
+      ownerTypes = false;
+      System.getLogger(GridInternalMap.class.getName()).log(System.Logger.Level.WARNING, "map " + map.name()
+          + ": the JCache provider's types are not registered on every member (register JCacheTypes.TYPES, see "
+          + "JCacheTypes.register): invoke runs on the caller and expired entries stay until read (" + e.getMessage() + ")");
+    }
+  }
+
+  boolean ownerTypes() {
+    return ownerTypes;
   }
 
   /** Another member changed a key between this operation's read and its write: run the operation again. */

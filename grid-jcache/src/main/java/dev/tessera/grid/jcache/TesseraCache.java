@@ -140,6 +140,9 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
    */
   private final ExpiryPolicy expiryPolicy;
 
+  /** See {@link #ownerDurations()}; null: {@code invoke} runs on the caller. */
+  private final long[] ownerDurations;
+
   /**
    * The {@link dev.tessera.grid.jcache.event.TesseraCacheEntryListenerRegistration}s for the
    * {@link Cache}.
@@ -211,12 +214,14 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
     if (this.configuration.getCacheWriterFactory() != null) {
       cacheWriter = (CacheWriter<K, V>) this.configuration.getCacheWriterFactory().create();
     }
+    // bytes read back from the grid are untrusted: bounded, and limited to the configured classes
+    SerialFilter serialFilter = SerialFilter.from(cacheManager.getProperties());
     keyConverter = this.configuration.isStoreByValue() ?
-        new TesseraSerializingInternalConverter<K>(classLoader) :
+        new TesseraSerializingInternalConverter<K>(classLoader, serialFilter) :
         new TesseraReferenceInternalConverter<K>();
 
     valueConverter = this.configuration.isStoreByValue() ?
-        new TesseraSerializingInternalConverter<V>(classLoader) :
+        new TesseraSerializingInternalConverter<V>(classLoader, serialFilter) :
         new TesseraReferenceInternalConverter<V>();
 
     expiryPolicy = this.configuration.getExpiryPolicyFactory().create();
@@ -225,6 +230,8 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
     entries = this.configuration.isStoreByValue()
         ? new GridInternalMap(gridMaps.apply(cacheName))
         : new TesseraSimpleInternalMap<Object, TesseraCachedValue>();
+
+    ownerDurations = ownerDurations();
 
     listenerRegistrations = new
         CopyOnWriteArrayList<TesseraCacheEntryListenerRegistration<K, V>>();
@@ -2311,7 +2318,152 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    if (ownerDurations != null && ((GridInternalMap) entries).ownerTypes()) {
+      ensureOpen();
+      if (key == null || entryProcessor == null) {
+        throw new NullPointerException();
+      }
+      Object result = invokeAtOwner(key, entryProcessor, arguments);
+      if (result != NOT_RUN) {
+        return (T) result;
+      }
+    }
     return atomically(() -> invoke0(key, entryProcessor, arguments));
+  }
+
+  // ---- Tessera: invoke at the key's primary ----
+
+  /** {@link #invokeAtOwner}: the processor did not run there (nothing changed); run it here. */
+  private static final Object NOT_RUN = new Object();
+
+  /**
+   * The creation/access/update durations ({@link OwnerInvoke#millis}) the key's primary applies when
+   * {@code invoke} runs there, or null where it cannot: a store-by-reference cache, a cache with
+   * read-through or write-through (the loader and writer are this member's objects) or with an expiry
+   * policy other than the standard stateless ones (the policy is asked on this member, once per use).
+   */
+  private long[] ownerDurations() {
+    if (!(entries instanceof GridInternalMap)
+        || (configuration.isReadThrough() && cacheLoader != null)
+        || (configuration.isWriteThrough() && cacheWriter != null)) {
+      return null;
+    }
+    Class<?> policy = expiryPolicy.getClass();
+    if (policy != javax.cache.expiry.EternalExpiryPolicy.class && policy != javax.cache.expiry.CreatedExpiryPolicy.class
+        && policy != javax.cache.expiry.AccessedExpiryPolicy.class && policy != javax.cache.expiry.ModifiedExpiryPolicy.class
+        && policy != javax.cache.expiry.TouchedExpiryPolicy.class) {
+      return null;
+    }
+    return new long[] {OwnerInvoke.millis(expiryPolicy.getExpiryForCreation()),
+        OwnerInvoke.millis(expiryPolicy.getExpiryForAccess()), OwnerInvoke.millis(expiryPolicy.getExpiryForUpdate())};
+  }
+
+  /**
+   * Runs the processor once at the key's primary ({@link OwnerInvoke}), then raises the call's events
+   * and counts its statistics here, as {@link #invoke0} does. {@link #NOT_RUN} if it could not run
+   * there: the processor cannot be serialized or read at the primary, or the members lack
+   * {@link JCacheTypes}.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Object invokeAtOwner(K key, EntryProcessor<K, V, ?> entryProcessor, Object... arguments) {
+    long start = statisticsEnabled() ? System.nanoTime() : 0;
+    byte[] task;
+    try {
+      task = new TesseraSerializingInternalConverter.Serialized<Object>(new Object[] {entryProcessor, arguments}).bytes();
+    } catch (IllegalArgumentException notSerializable) {
+      return NOT_RUN; // a processor (or argument) that cannot leave this JVM runs here
+    }
+    GridInternalMap grid = (GridInternalMap) entries;
+    byte[] k = ((TesseraSerializingInternalConverter.Serialized<?>) keyConverter.toInternal(key)).bytes();
+    byte[] encoded;
+    try {
+      encoded = grid.gridMap().executeOnKey(k, new OwnerInvoke(task, ownerDurations[0], ownerDurations[1], ownerDurations[2]));
+    } catch (dev.tessera.grid.GridSerializationException e) {
+      grid.typesMissing(e);
+      return NOT_RUN;
+    } catch (dev.tessera.grid.GridTimeoutException e) {
+      throw new CacheException("cache " + cacheName + ": invoke timed out (the processor may or may not have run): "
+          + e.getMessage(), e);
+    } catch (dev.tessera.grid.GridException e) {
+      if (String.valueOf(e.getMessage()).contains("cannot be read on this member")) {
+        grid.typesMissing(e);
+        return NOT_RUN;
+      }
+      throw new CacheException("cache " + cacheName + ": invoke failed: " + e.getMessage(), e);
+    }
+    InvokeOutcome o = InvokeOutcome.decode(encoded);
+    if (!o.ran()) {
+      Logger.getLogger(getClass().getName()).log(Level.FINE, "invoke runs on the caller: {0}", o.why());
+      return NOT_RUN;
+    }
+    TesseraInternalConverter<Object> values = (TesseraInternalConverter) valueConverter;
+    boolean listening = !listenerRegistrations.isEmpty();
+    TesseraCacheEventDispatcher<K, V> dispatcher = new TesseraCacheEventDispatcher<K, V>();
+    if (o.expired() != null && listening) {
+      V expiredValue = (V) values.fromInternal(TesseraSerializingInternalConverter.Serialized.ofBytes(o.expired()));
+      dispatcher.addEvent(CacheEntryExpiredListener.class,
+          new TesseraCacheEntryEvent<K, V>(this, key, expiredValue, expiredValue, EXPIRED));
+    }
+    if (statisticsEnabled()) {
+      if (o.hit()) {
+        statistics.increaseCacheHits(1);
+      } else {
+        statistics.increaseCacheMisses(1);
+      }
+      statistics.addGetTimeNano(System.nanoTime() - start);
+    }
+    if (o.failure() != null) {
+      Object thrown = values.fromInternal(TesseraSerializingInternalConverter.Serialized.ofBytes(o.failure()));
+      if (thrown instanceof CacheException ce) {
+        throw ce;
+      }
+      if (thrown instanceof Exception ex) {
+        throw new EntryProcessorException(ex);
+      }
+      if (thrown instanceof Error err) {
+        throw err;
+      }
+      throw new EntryProcessorException(String.valueOf(thrown));
+    }
+    V newValue = o.newValue() == null || !listening ? null
+        : (V) values.fromInternal(TesseraSerializingInternalConverter.Serialized.ofBytes(o.newValue()));
+    V oldValue = o.oldValue() == null || !listening ? null
+        : (V) values.fromInternal(TesseraSerializingInternalConverter.Serialized.ofBytes(o.oldValue()));
+    switch (o.operation()) {
+      case CREATE, LOAD -> {
+        if (o.createdExpired()) {
+          dispatcher.addEvent(CacheEntryExpiredListener.class,
+              new TesseraCacheEntryEvent<K, V>(this, key, newValue, newValue, EXPIRED));
+        } else {
+          dispatcher.addEvent(CacheEntryCreatedListener.class,
+              new TesseraCacheEntryEvent<K, V>(this, key, newValue, CREATED));
+          if (statisticsEnabled() && o.operation() == MutableEntryOperation.CREATE) {
+            statistics.increaseCachePuts(1);
+            statistics.addPutTimeNano(System.nanoTime() - start);
+          }
+        }
+      }
+      case UPDATE -> {
+        dispatcher.addEvent(CacheEntryUpdatedListener.class,
+            new TesseraCacheEntryEvent<K, V>(this, key, newValue, oldValue, UPDATED));
+        if (statisticsEnabled()) {
+          statistics.increaseCachePuts(1);
+          statistics.addPutTimeNano(System.nanoTime() - start);
+        }
+      }
+      case REMOVE -> {
+        dispatcher.addEvent(CacheEntryRemovedListener.class,
+            new TesseraCacheEntryEvent<K, V>(this, key, oldValue, oldValue, REMOVED));
+        if (statisticsEnabled()) {
+          statistics.increaseCacheRemovals(1);
+          statistics.addRemoveTimeNano(System.nanoTime() - start);
+        }
+      }
+      default -> { }
+    }
+    dispatcher.dispatch(listenerRegistrations);
+    return o.result() == null ? null : values.fromInternal(TesseraSerializingInternalConverter.Serialized.ofBytes(o.result()));
   }
 }

@@ -51,10 +51,14 @@ class TesseraSerializingInternalConverter<T> implements TesseraInternalConverter
    * @param classLoader the {@link ClassLoader} to use for locating classes
    *                    when deserializing
    */
-  public TesseraSerializingInternalConverter(ClassLoader classLoader) {
+  public TesseraSerializingInternalConverter(ClassLoader classLoader, SerialFilter filter) {
 
     this.classLoaderReference = new WeakReference<ClassLoader>(classLoader);
+    this.filter = filter;
   }
+
+  /** What bytes read back from the grid may contain (they are untrusted). */
+  private final SerialFilter filter;
 
   /**
    * Gets the {@link ClassLoader} that will be used to locate classes
@@ -82,7 +86,7 @@ class TesseraSerializingInternalConverter<T> implements TesseraInternalConverter
     if (internal == null) {
       return null;
     } else if (internal instanceof Serialized) {
-      return (T) ((Serialized) internal).deserialize(getClassLoader());
+      return (T) ((Serialized) internal).deserialize(getClassLoader(), filter);
     } else {
       throw new IllegalArgumentException("internal value is not a Serialized instance [" + internal + "]");
     }
@@ -155,24 +159,22 @@ class TesseraSerializingInternalConverter<T> implements TesseraInternalConverter
      *
      * @param classLoader the {@link ClassLoader} to use for resolving classes
      */
-    public V deserialize(ClassLoader classLoader) {
-      ByteArrayInputStream bos = new ByteArrayInputStream(bytes);
-      ObjectInputStream ois;
-      try {
-        ois = new CustomizedClassLoaderObjectInputStream(bos, classLoader);
-
+    public V deserialize(ClassLoader classLoader, SerialFilter filter) {
+      SerialFilter.Stream guard = filter.forStream(bytes.length);
+      try (ByteArrayInputStream bos = new ByteArrayInputStream(bytes);
+           ObjectInputStream ois = new CustomizedClassLoaderObjectInputStream(bos, classLoader)) {
+        ois.setObjectInputFilter(guard);
         //this must fail if the types are incompatible
         return (V) ois.readObject();
-      } catch (IOException e) {
-        throw new CacheException("Failed to deserialize: " + e.getMessage(), e);
-      } catch (ClassNotFoundException e) {
-        throw new CacheException("Failed to resolve a deserialized class: " + e.getMessage(), e);
-      } finally {
-        try {
-          bos.close();
-        } catch (IOException e) {
-          // eat this up
+      } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        if (guard.refused() != null) {
+          throw new SerialFilter.RefusedException("Refused to deserialize " + bytes.length + " bytes read from the grid: "
+              + guard.refused() + " (" + filter + ")", e);
         }
+        if (e instanceof ClassNotFoundException) {
+          throw new CacheException("Failed to resolve a deserialized class: " + e.getMessage(), e);
+        }
+        throw new CacheException("Failed to deserialize: " + e.getMessage(), e);
       }
     }
 

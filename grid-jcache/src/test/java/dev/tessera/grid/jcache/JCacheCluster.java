@@ -32,7 +32,7 @@ final class JCacheCluster implements AutoCloseable {
     String cluster = "jcache-" + UUID.randomUUID();
     try {
       for (int i = 0; i < n; i++) {
-        Grid g = Grid.builder().clusterName(cluster).memberName("m" + (i + 1)).transport(Transport.inProcess())
+        Grid g = JCacheTypes.register(Grid.builder()).clusterName(cluster).memberName("m" + (i + 1)).transport(Transport.inProcess())
             .failureDetectionTimeout(Duration.ofSeconds(2)).operationTimeout(Duration.ofSeconds(20)).start();
         grids.add(g);
         TesseraCachingProvider p = new TesseraCachingProvider();
@@ -68,6 +68,44 @@ final class JCacheCluster implements AutoCloseable {
 
   CacheManager manager(int i) {
     return managers.get(i);
+  }
+
+  int size() {
+    return grids.size();
+  }
+
+  /** kill -9 of member {@code i}: no goodbye; the others find out through failure detection (2 s). */
+  void crash(int i) {
+    Grid g = grids.remove(i);
+    CacheManager m = managers.remove(i);
+    TesseraCachingProvider p = providers.remove(i);
+    ((dev.tessera.grid.core.TesseraGrid) g).simulateCrash();
+    try {
+      m.close();
+      p.close();
+    } catch (RuntimeException ignored) {
+      // its grid is gone: nothing of it needs cleaning up
+    }
+  }
+
+  /** Entries of map {@code name} held on every member, primaries and backups. */
+  long storedEntries(String name) {
+    long n = 0;
+    for (Grid g : grids) {
+      var stats = g.introspection().localMapStats().get(name);
+      n += stats == null ? 0 : stats.primaryEntries() + stats.backupEntries();
+    }
+    return n;
+  }
+
+  /** Entries of map {@code name} removed by expiry on the live members. */
+  long expirations(String name) {
+    long n = 0;
+    for (Grid g : grids) {
+      var stats = g.introspection().localMapStats().get(name);
+      n += stats == null ? 0 : stats.expirations();
+    }
+    return n;
   }
 
   @Override

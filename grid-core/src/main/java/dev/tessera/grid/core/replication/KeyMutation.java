@@ -128,6 +128,9 @@ final class KeyMutation implements BiFunction<Bytes, Record, Record> {
                 error = outcome.error();
                 if (outcome.changed()) {
                     write(outcome.newValue());
+                    if (outcome.ttlMillis() > 0) {
+                        newExpiresAt = map.expiresAt(now, outcome.ttlMillis()); // the processor's own time-to-live
+                    }
                 }
             }
             default -> throw new IllegalArgumentException(op.code() + " is not a key mutation");

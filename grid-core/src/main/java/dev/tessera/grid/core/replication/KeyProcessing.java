@@ -3,6 +3,7 @@ package dev.tessera.grid.core.replication;
 import dev.tessera.grid.KeyProcessor;
 import dev.tessera.grid.ProcessedEntry;
 import dev.tessera.grid.core.serialization.KryoCodec;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -21,8 +22,9 @@ final class KeyProcessing {
      * @param changed  whether the entry changes; then {@code newValue} is its value ({@code null}: removed)
      * @param result   the processor's serialized result, or {@code null}
      * @param error    why the processor did not run or failed, or {@code null}
+     * @param ttlMillis the new value's time-to-live, or 0 for the map's
      */
-    record Outcome(boolean changed, byte[] newValue, byte[] result, String error) {}
+    record Outcome(boolean changed, byte[] newValue, byte[] result, String error, long ttlMillis) {}
 
     Outcome run(byte[] key, byte[] current, byte[] processorBytes) {
         Object processor;
@@ -40,17 +42,17 @@ final class KeyProcessing {
             Object result = ((KeyProcessor<Object, Object, Object>) p).process(entry);
             byte[] resultBytes = result == null ? null : codec.serialize(result);
             if (!entry.changed) {
-                return new Outcome(false, null, resultBytes, null);
+                return new Outcome(false, null, resultBytes, null, 0);
             }
             byte[] next = entry.value == null ? null : codec.serialize(entry.value);
-            return new Outcome(current != null || next != null, next, resultBytes, null);
+            return new Outcome(current != null || next != null, next, resultBytes, null, next == null ? 0 : entry.ttlMillis);
         } catch (RuntimeException e) {
             return failed("the processor " + p.getClass().getName() + " failed: " + e);
         }
     }
 
     private static Outcome failed(String why) {
-        return new Outcome(false, null, null, why);
+        return new Outcome(false, null, null, why, 0);
     }
 
     /** The processor's view of the entry; values are deserialized on first use. */
@@ -61,6 +63,7 @@ final class KeyProcessing {
         private Object value;
         private boolean read;
         boolean changed;
+        long ttlMillis;
 
         Entry(byte[] keyBytes, byte[] currentBytes) {
             this.keyBytes = keyBytes;
@@ -93,6 +96,17 @@ final class KeyProcessing {
         public void setValue(Object v) {
             value = Objects.requireNonNull(v, "value: use remove() to remove the entry");
             changed = true;
+            ttlMillis = 0;
+        }
+
+        @Override
+        public void setValue(Object v, Duration ttl) {
+            Objects.requireNonNull(ttl, "ttl");
+            if (ttl.toMillis() < 1) {
+                throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
+            }
+            setValue(v);
+            ttlMillis = ttl.toMillis();
         }
 
         @Override

@@ -57,6 +57,15 @@ class ExecuteOnKeyTest {
         }
     }
 
+    /** Sets the value with a 300 ms time-to-live. */
+    public static final class SetBriefly implements KeyProcessor<String, Long, Long> {
+        @Override
+        public Long process(ProcessedEntry<String, Long> entry) {
+            entry.setValue(42L, java.time.Duration.ofMillis(300));
+            return null;
+        }
+    }
+
     /** Never registered. */
     public static final class Unregistered implements KeyProcessor<String, Long, Long> {
         @Override
@@ -67,7 +76,7 @@ class ExecuteOnKeyTest {
 
     private static TestCluster cluster(int n) {
         return TestCluster.start(n, b -> b.registerType(Increment.class).registerType(Take.class)
-                .registerType(ChangeThenFail.class));
+                .registerType(ChangeThenFail.class).registerType(SetBriefly.class));
     }
 
     @Test
@@ -140,6 +149,21 @@ class ExecuteOnKeyTest {
             assertThatThrownBy(() -> map.executeOnKey("x", new Unregistered()))
                     .isInstanceOf(GridSerializationException.class).hasMessageContaining(Unregistered.class.getName());
             assertThat(map.executeOnKey("absent", new Take())).isNull();
+        }
+    }
+
+    @Test
+    void aProcessorsTimeToLiveExpiresTheEntryAtItsPrimaryAndBackup() {
+        try (TestCluster c = cluster(2)) {
+            GridMap<String, Long> map = c.member(0).map("m");
+            map.put("eternal", 1L);
+            long before = System.nanoTime();
+            map.executeOnKey("brief", new SetBriefly());
+            assertThat(c.member(1).<String, Long>map("m").get("brief")).isEqualTo(42L);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> map.size() == 1);
+            assertThat(System.nanoTime() - before).isGreaterThanOrEqualTo(300_000_000L);
+            assertThat(c.member(1).<String, Long>map("m").get("brief")).isNull();
+            assertThat(map.get("eternal")).isEqualTo(1L);
         }
     }
 }

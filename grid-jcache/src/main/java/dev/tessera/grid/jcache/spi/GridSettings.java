@@ -75,7 +75,7 @@ public record GridSettings(String clusterName, boolean inProcess, int port, int 
   }
 
   private GridBuilder builder() {
-    return Grid.builder().clusterName(clusterName)
+    return dev.tessera.grid.jcache.JCacheTypes.register(Grid.builder()).clusterName(clusterName)
         .transport(inProcess ? Transport.inProcess()
             // discovery starts at the first port, where the first member of the cluster listens
             : new Transport.Tcp("127.0.0.1", port, 10, List.of("127.0.0.1[" + port + "]"), null));
