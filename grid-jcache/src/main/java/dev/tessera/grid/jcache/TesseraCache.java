@@ -170,11 +170,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
   private final ExecutorService executorService = Executors.newFixedThreadPool(1);
 
 
-  /**
-   * The dynamic {@link CacheEntryListenerConfiguration}s for the {@link
-   * Configuration}.
-   */
-  private ArrayList<CacheEntryListenerConfiguration<K, V>> dynamicListenerConfigurations;
+  
 
 
   /**
@@ -550,7 +546,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
     int putCount = 0;
     ensureOpen();
     if (key == null) {
-      throw new NullPointerException("null value specified for key " + key);
+      throw new NullPointerException("null key specified");
     }
     if (value == null) {
       throw new NullPointerException("null value specified for key " + key);
@@ -1236,7 +1232,6 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
           result = true;
         } else {
           try {
-            TesseraEntry<K, V> entry = new TesseraEntry<K, V>(key, oldValue);
             Duration duration = expiryPolicy.getExpiryForAccess();
             if (duration != null) {
               long expiryTime = duration.getAdjustedTime(now);
@@ -2006,8 +2001,6 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
         }
       } else {
         value = valueConverter.fromInternal(cachedValue.getInternalValue(now));
-        TesseraEntry<K, V> entry = new TesseraEntry<K, V>(key, value);
-
         try {
           Duration duration = expiryPolicy.getExpiryForAccess();
           if (duration != null) {

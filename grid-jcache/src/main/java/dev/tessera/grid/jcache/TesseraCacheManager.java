@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -86,8 +87,8 @@ public class TesseraCacheManager implements CacheManager {
     //
     this.properties = new Properties();
     if (properties != null) {
-      for (Object key : properties.keySet()) {
-        this.properties.put(key, properties.get(key));
+      for (Map.Entry<Object, Object> e : properties.entrySet()) {
+        this.properties.put(e.getKey(), e.getValue());
       }
     }
 

@@ -78,16 +78,10 @@ public class TesseraCacheEventDispatcher<K, V> {
     }
 
     //for safety
-    ArrayList<CacheEntryEvent<K, V>> eventList;
-    synchronized (this) {
-      eventList = eventMap.get(listenerClass);
-      if (eventList == null) {
-        eventList = new ArrayList<CacheEntryEvent<K, V>>();
-        eventMap.put(listenerClass, eventList);
-      }
+    List<CacheEntryEvent<K, V>> eventList = eventMap.computeIfAbsent(listenerClass, c -> new ArrayList<>());
+    synchronized (eventList) {
+      eventList.add(event);
     }
-
-    eventList.add(event);
   }
 
   /**

@@ -179,10 +179,11 @@ public class TesseraCacheStatisticsMXBean implements CacheStatisticsMXBean, Seri
    */
   @Override
   public float getAverageGetTime() {
-    if (cacheGetTimeTakenNanos.longValue() == 0 || getCacheGets() == 0) {
+    long count = getCacheGets(); // the reference implementation divided puts' and removes' time by the gets
+    if (cacheGetTimeTakenNanos.longValue() == 0 || count == 0) {
       return 0;
     }
-    return (cacheGetTimeTakenNanos.longValue() / getCacheGets()) / NANOSECONDS_IN_A_MICROSECOND;
+    return (float) ((double) cacheGetTimeTakenNanos.longValue() / count / NANOSECONDS_IN_A_MICROSECOND);
   }
 
   /**
@@ -192,10 +193,11 @@ public class TesseraCacheStatisticsMXBean implements CacheStatisticsMXBean, Seri
    */
   @Override
   public float getAveragePutTime() {
-    if (cachePutTimeTakenNanos.longValue() == 0 || getCacheGets() == 0) {
+    long count = getCachePuts(); // the reference implementation divided puts' and removes' time by the gets
+    if (cachePutTimeTakenNanos.longValue() == 0 || count == 0) {
       return 0;
     }
-    return (cachePutTimeTakenNanos.longValue() / getCacheGets()) / NANOSECONDS_IN_A_MICROSECOND;
+    return (float) ((double) cachePutTimeTakenNanos.longValue() / count / NANOSECONDS_IN_A_MICROSECOND);
   }
 
   /**
@@ -205,10 +207,11 @@ public class TesseraCacheStatisticsMXBean implements CacheStatisticsMXBean, Seri
    */
   @Override
   public float getAverageRemoveTime() {
-    if (cacheRemoveTimeTakenNanos.longValue() == 0 || getCacheGets() == 0) {
+    long count = getCacheRemovals(); // the reference implementation divided puts' and removes' time by the gets
+    if (cacheRemoveTimeTakenNanos.longValue() == 0 || count == 0) {
       return 0;
     }
-    return (cacheRemoveTimeTakenNanos.longValue() / getCacheGets()) / NANOSECONDS_IN_A_MICROSECOND;
+    return (float) ((double) cacheRemoveTimeTakenNanos.longValue() / count / NANOSECONDS_IN_A_MICROSECOND);
   }
 
   //package local incrementers

@@ -65,11 +65,6 @@ public class EntryProcessorEntry<K, V> implements MutableEntry<K, V> {
   private long now;
 
   /**
-   * The dispatcher to use for capturing events to eventually dispatch.
-   */
-  private TesseraCacheEventDispatcher<K, V> dispatcher;
-
-  /**
    * CacheLoader to call if getValue() would return null.
    */
   private CacheLoader<K, V> cacheLoader;
@@ -94,7 +89,6 @@ public class EntryProcessorEntry<K, V> implements MutableEntry<K, V> {
     this.operation = MutableEntryOperation.NONE;
     this.value = null;
     this.now = now;
-    this.dispatcher = dispatcher;
     this.cacheLoader = cacheLoader;
   }
 

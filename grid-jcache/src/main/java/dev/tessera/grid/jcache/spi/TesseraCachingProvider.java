@@ -184,8 +184,8 @@ public class TesseraCachingProvider implements CachingProvider {
     WeakHashMap<ClassLoader, HashMap<URI, CacheManager>> managersByClassLoader = this.cacheManagersByClassLoader;
     this.cacheManagersByClassLoader = new WeakHashMap<ClassLoader, HashMap<URI, CacheManager>>();
 
-    for (ClassLoader classLoader : managersByClassLoader.keySet()) {
-      for (CacheManager cacheManager : managersByClassLoader.get(classLoader).values()) {
+    for (HashMap<URI, CacheManager> managers : managersByClassLoader.values()) {
+      for (CacheManager cacheManager : managers.values()) {
         cacheManager.close();
       }
     }
