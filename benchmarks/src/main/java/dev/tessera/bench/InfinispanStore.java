@@ -70,6 +70,11 @@ public final class InfinispanStore implements Store, ClusterProbe {
         manager.defineConfiguration("bench", c.build());
         cache = manager.getCache("bench");
         blind = cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES);
+        // which JGroups and which stack this member runs: the proof that it is Infinispan's own, without multicast
+        org.jgroups.JChannel ch = ((org.infinispan.remoting.transport.jgroups.JGroupsTransport) org.infinispan.factories.GlobalComponentRegistry
+                .componentOf(manager, org.infinispan.remoting.transport.Transport.class)).getChannel();
+        Bench.log("infinispan " + org.infinispan.commons.util.Version.getVersion() + " on JGroups " + org.jgroups.Version.printVersion()
+                + ": " + ch.getProtocolStack().printProtocolSpecAsPlainString().replace('\n', ' '));
     }
 
     @Override

@@ -251,7 +251,7 @@ final class Report {
             Stat rfb = stat(test, "tessera-rfb", "ops");
             Stat ispn = stat(test, "infinispan", "ops");
             if (rfb != null && ispn != null) {
-                lines.add(String.format(Locale.ROOT, "| %s like for like: tessera-rfb / infinispan | throughput %s / %s = %.2f; get p50 %s / %s us = %.2f |",
+                lines.add(String.format(Locale.ROOT, "| %s like for like: tessera-rfb / infinispan | throughput %s / %s = %.2f; get p50 %s / %s us = %s |",
                         test, fmt(rfb.median, ops), fmt(ispn.median, ops), rfb.median / ispn.median,
                         str(stat(test, "tessera-rfb", "get.p50"), p50), str(stat(test, "infinispan", "get.p50"), p50),
                         nullRatio(stat(test, "tessera-rfb", "get.p50"), stat(test, "infinispan", "get.p50"))));
