@@ -66,7 +66,9 @@ final class HotKey {
         long warmup = a.getLong("warmup", 5000);
         long measure = a.getLong("measure", 20000);
         long start = System.currentTimeMillis() + 1000;
-        Files.writeString(Path.of(base + ".go"), start + " " + warmup + " " + measure);
+        Path goTmp = Path.of(base + ".go.tmp");
+        Files.writeString(goTmp, start + " " + warmup + " " + measure);
+        Files.move(goTmp, Path.of(base + ".go")); // whole or not at all for the members polling it
         Bench.log("hot key " + variant + ": " + members + " members x " + THREADS + " threads, " + warmup + "+" + measure + " ms");
         Map<String, Double> mine = run(h, variant, start, warmup, measure);
         Map<String, Double> r = new LinkedHashMap<>();
@@ -108,7 +110,7 @@ final class HotKey {
     /** Members 2 and 3: wait for the go file, run, write the counts next to it. */
     static void member(HotKeyStore h, String variant, Path base, int index) throws Exception {
         Path go = Path.of(base + ".go");
-        while (!Files.exists(go) || Files.size(go) == 0) {
+        while (!Files.exists(go)) {
             Util.sleep(20);
         }
         String[] f = Files.readString(go).trim().split(" ");
