@@ -29,7 +29,8 @@ import org.infinispan.configuration.parsing.ParserRegistry;
  * ({@link Jvm#classPathFor}). Cache {@code bench}: {@code DIST_SYNC} with {@code backups + 1} owners, String keys
  * and {@code byte[]} values kept as objects (Infinispan's embedded default; Tessera and Hazelcast keep bytes),
  * statistics off; for W3 its L1 cache (its near cache for distributed caches: remote entries read here, invalidated
- * by the owners on change; no size bound, 10 min lifespan, so no TTL within a run).
+ * by the owners on change; no size bound, 10 min lifespan, so no TTL within a run; its hits are counted by a peek
+ * at the local container before each get of a key this member does not own).
  *
  * <p>Reads go to any owner: with 2 owners on 3 members about two thirds of the gets are local, against one third
  * for Tessera and Hazelcast (compare with {@code tessera-rfb}). Blind writes use {@code IGNORE_RETURN_VALUES}.
@@ -40,6 +41,10 @@ public final class InfinispanStore implements Store, ClusterProbe {
     /** Puts without fetching the previous value: the blind write of WORKLOAD.md. */
     private final AdvancedCache<String, byte[]> blind;
     private final int members;
+    /** W3 only: L1 hits and misses among gets of keys this member does not own (see {@link #get}). */
+    private final java.util.concurrent.atomic.LongAdder l1Hits;
+    private final java.util.concurrent.atomic.LongAdder l1Misses;
+    private final org.infinispan.container.DataContainer<String, byte[]> container;
 
     public InfinispanStore(int index, int members, int backups, boolean l1, int basePort) {
         this.members = members;
@@ -70,6 +75,9 @@ public final class InfinispanStore implements Store, ClusterProbe {
         manager.defineConfiguration("bench", c.build());
         cache = manager.getCache("bench");
         blind = cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES);
+        l1Hits = l1 ? new java.util.concurrent.atomic.LongAdder() : null;
+        l1Misses = l1 ? new java.util.concurrent.atomic.LongAdder() : null;
+        container = cache.getAdvancedCache().getDataContainer();
         // which JGroups and which stack this member runs: the proof that it is Infinispan's own, without multicast
         org.jgroups.JChannel ch = ((org.infinispan.remoting.transport.jgroups.JGroupsTransport) org.infinispan.factories.GlobalComponentRegistry
                 .componentOf(manager, org.infinispan.remoting.transport.Transport.class)).getChannel();
@@ -84,7 +92,18 @@ public final class InfinispanStore implements Store, ClusterProbe {
 
     @Override
     public byte[] get(String key) {
+        if (l1Hits != null && !topology().isReadOwner(key)) {
+            // Infinispan counts no L1 hits of its own: an L1 entry present before the get is a hit. A peek at the
+            // local data container (a hash lookup) per get of a remote key, in W3 only.
+            org.infinispan.container.entries.InternalCacheEntry<String, byte[]> e = container.peek(key);
+            (e != null && e.isL1Entry() ? l1Hits : l1Misses).increment();
+        }
         return cache.get(key);
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return l1Hits == null ? Map.of() : Map.of("nearcache.hits", l1Hits.sum(), "nearcache.misses", l1Misses.sum());
     }
 
     @Override

@@ -98,7 +98,7 @@ final class Report {
     /** What beside the figures says about a store. */
     static final Map<String, String> NOTES = Map.of(
             "tessera-rfb", "Tessera with readFromBackup: a get is local where this member has the primary or the backup (~2/3 on 3 members), as in Infinispan",
-            "infinispan", "Infinispan 16.0.3: a get is served by any owner (~2/3 local on 3 members, against ~1/3 for Tessera and Hazelcast); keeps values as objects, not bytes; W3 near cache = its L1 (hits not counted)",
+            "infinispan", "Infinispan 16.0.3: a get is served by any owner (~2/3 local on 3 members, against ~1/3 for Tessera and Hazelcast); keeps values as objects, not bytes; W3 near cache = its L1 (hits counted by a peek before each get of a non-owned key)",
             "hazelcast57", "Hazelcast 5.7.0 (own class path)",
             "jgroups-raw", "the floor: one raw request/response per operation over Tessera's JGroups stack to one member answering from a map");
 
@@ -376,7 +376,7 @@ final class Report {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%.0f s:", r.seconds));
         for (String k : List.of("ops", "get.p50", "get.p99", "put.p50", "put.p99", "misses", "errors", "nearcache.hitRatio",
                 "cpu.usPerOp", "tessera.requestsPerOp", "jgroups.msgsSentPerOp", "bytesPerEntry", "preloadMs", "joinToDoneMs",
-                "primariesMoved", "entriesCopied", "sizeAfter")) {
+                "primariesMoved", "entriesCopied", "sizeAfter", "retriesPerOp", "op.p50", "lost")) {
             Double x = v.get(k);
             if (x != null) {
                 sb.append(' ').append(k).append('=').append(x == Math.rint(x) ? String.format(Locale.ROOT, "%.0f", x)

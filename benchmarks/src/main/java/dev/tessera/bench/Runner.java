@@ -98,7 +98,7 @@ final class Runner {
         meta.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         meta.put("jvmOptions", String.join(" ", Jvm.memberOptions()));
         meta.put("logs", runDir.toString());
-        System.out.println("== Tessera vs " + String.join(", ", stores) + ", WORKLOAD.md v1 == " + meta.get("mode"));
+        System.out.println("== WORKLOAD.md v1, stores " + String.join(", ", stores) + " == " + meta.get("mode"));
         meta.forEach((k, v) -> System.out.println("   " + k + ": " + v));
         long t0 = System.nanoTime();
         for (int rep = 1; rep <= reps; rep++) {
