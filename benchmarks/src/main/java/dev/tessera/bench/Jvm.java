@@ -82,17 +82,23 @@ final class Jvm {
         if (libs == null) {
             return classPath();
         }
-        Set<String> theirs = new LinkedHashSet<>();
-        List<String> cp = new ArrayList<>();
-        try (Stream<Path> jars = Files.list(libs)) {
-            jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> {
-                cp.add(p.toString());
-                theirs.add(artifact(p.getFileName().toString()));
-            });
+        List<String> jars = new ArrayList<>();
+        try (Stream<Path> files = Files.list(libs)) {
+            files.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> jars.add(p.toString()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + libs, e);
         }
-        for (String e : classPath().split(File.pathSeparator)) {
+        return merge(jars, classPath());
+    }
+
+    /** {@code storeJars} first, then the entries of {@code ours} whose artifact is not among them. */
+    static String merge(List<String> storeJars, String ours) {
+        Set<String> theirs = new LinkedHashSet<>();
+        List<String> cp = new ArrayList<>(storeJars);
+        for (String jar : storeJars) {
+            theirs.add(artifact(Path.of(jar).getFileName().toString()));
+        }
+        for (String e : ours.split(File.pathSeparator)) {
             String name = Path.of(e).getFileName() == null ? e : Path.of(e).getFileName().toString();
             if (!theirs.contains(artifact(name))) {
                 cp.add(e);

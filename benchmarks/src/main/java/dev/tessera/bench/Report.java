@@ -244,6 +244,17 @@ final class Report {
 
     /** Like for like (readFromBackup against Infinispan) and the floor (Tessera against raw JGroups). */
     private void printComparisons(PrintStream out) {
+        List<String> lines = comparisons();
+        if (!lines.isEmpty()) {
+            out.println();
+            out.println("| comparison | figures |");
+            out.println("|---|---|");
+            lines.forEach(out::println);
+        }
+    }
+
+    /** The rows of {@link #printComparisons}, also written to results.json. */
+    List<String> comparisons() {
         List<String> lines = new ArrayList<>();
         for (String test : List.of("W1", "W2")) {
             Figure ops = new Figure(test, "ops", "", "ops/s", "", "", null);
@@ -266,12 +277,7 @@ final class Report {
                         nullRatio(tRemote, rawGet)));
             }
         }
-        if (!lines.isEmpty()) {
-            out.println();
-            out.println("| comparison | figures |");
-            out.println("|---|---|");
-            lines.forEach(out::println);
-        }
+        return lines;
     }
 
     /** Hot key (issue 14): one row per store and variant, and Tessera's variants against the better peer. */
@@ -418,6 +424,11 @@ final class Report {
                     .append(", \"reference\": ").append(json(ref)).append(", \"ratio\": ").append(num(ratio(t, bestPeerStat(f))))
                     .append(", \"target\": ").append(q(f.target)).append(", \"status\": ").append(q(status(f))).append('}');
             first = false;
+        }
+        j.append("\n  ],\n  \"comparisons\": [");
+        List<String> comparisons = comparisons();
+        for (int i = 0; i < comparisons.size(); i++) {
+            j.append(i == 0 ? "\n    " : ",\n    ").append(q(comparisons.get(i)));
         }
         j.append("\n  ],\n  \"runs\": [");
         first = true;
