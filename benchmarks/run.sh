@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tessera vs Hazelcast 5.6.0 and 5.7.0, Infinispan 16.0.3 and the raw JGroups floor on the workload of shared/bench/WORKLOAD.md, then the JMH microbenchmarks.
 #
-#   benchmarks/run.sh                full run (~15 min on 2 cores): 2 repetitions A B A B, results in
+#   benchmarks/run.sh                full run (~15 min per two stores on 2 cores; six by default): 2 repetitions A B A B, results in
 #                                    benchmarks/target/results.json|csv, JMH in target/jmh.json
 #   benchmarks/run.sh --quick        < 3 min smoke run: 10,000 keys, 1 s + 2 s windows, 50,000 entries for
 #                                    memory/rebalance, 1 repetition -- NOT comparable with the reference figures
