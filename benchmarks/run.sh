@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Tessera vs Hazelcast 5.6.0 on the workload of shared/bench/WORKLOAD.md, then the JMH microbenchmarks.
+# Tessera vs Hazelcast 5.6.0 and 5.7.0, Infinispan 16.0.3 and the raw JGroups floor on the workload of shared/bench/WORKLOAD.md, then the JMH microbenchmarks.
 #
-#   benchmarks/run.sh                full run (~15 min on 2 cores): 2 repetitions A B A B, results in
+#   benchmarks/run.sh                full run (~15 min per two stores on 2 cores; six by default): 2 repetitions A B A B, results in
 #                                    benchmarks/target/results.json|csv, JMH in target/jmh.json
 #   benchmarks/run.sh --quick        < 3 min smoke run: 10,000 keys, 1 s + 2 s windows, 50,000 entries for
 #                                    memory/rebalance, 1 repetition -- NOT comparable with the reference figures
 #   benchmarks/run.sh --no-jmh ...   skip the JMH part;  --jmh-only: only JMH
-#   Other options go to the orchestrator: --only=W1,W2,W3,W4,CHM,memory,rebalance --stores=tessera,hazelcast
+#   Other options go to the orchestrator: --only=W1,W2,W3,W4,CHM,memory,rebalance,hotkey
+#   --stores=tessera,tessera-rfb,hazelcast,hazelcast57,infinispan,jgroups-raw (the default; also tessera-secret, tessera-tls)
 #   --reps=N --jfr (JFR of every member JVM over the measured window, files next to the logs;
 #   summarize one with: java -cp "benchmarks/target/lib/*:benchmarks/target/classes" dev.tessera.bench.JfrTop FILE.jfr)
 #   --skip-build: use the jars already in benchmarks/target
@@ -22,7 +23,11 @@ for a in "$@"; do
     *) ARGS+=("$a") ;;
   esac
 done
-if [ "$BUILD" = 1 ]; then mvn -B -q -Pbench install -DskipTests -pl benchmarks -am; fi
+# package, not install: the reactor hands grid-core's jar to the benchmarks; the anchors collect the class paths of
+# the peers that cannot share benchmarks/target/lib (Hazelcast 5.7.0, Infinispan 16 with its own JGroups)
+if [ "$BUILD" = 1 ]; then
+  mvn -B -q -Pbench package -DskipTests -pl benchmarks,benchmarks/anchors/hazelcast57,benchmarks/anchors/infinispan -am
+fi
 # which Tessera is measured: the commit, and whether the core modules had uncommitted changes
 GIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 git diff --quiet HEAD -- grid-api grid-membership grid-core 2>/dev/null || GIT="$GIT + uncommitted changes in the core modules"

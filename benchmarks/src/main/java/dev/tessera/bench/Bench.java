@@ -28,12 +28,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *   driver    --store=S --members=N --backups=B --read=R --keys=K --warmup=MS --measure=MS --out=F [--nearcache]
  *         member 1 with the driver embedded (store chm: no cluster)
  *   rebalance --store=S --entries=E --out=F --m4log=F
+ *   hotkey    --store=S --hotkey=executeOnKey|compute --members=N --warmup=MS --measure=MS --out=F
+ *         member 1 of the hot-key benchmark ({@link HotKey}); its members get --hotkey=V --hotbase=F
  *   memory    --store=S --entries=E --out=F
  *   report    --csv=target/results.csv          re-renders the table of a run
  * </pre>
  */
 public final class Bench {
     static final String READY = "READY";
+    /** Every store {@link #open} knows. */
+    static final List<String> STORES = List.of("tessera", "tessera-rfb", "tessera-secret", "tessera-tls", "hazelcast",
+            "hazelcast57", "infinispan", "jgroups-raw", "chm");
 
     private Bench() {
     }
@@ -49,6 +54,7 @@ public final class Bench {
             case "report" -> new Report(Report.readCsv(Path.of(a.require("csv"))), Map.of()).printTable(System.out);
             case "member" -> member(a);
             case "driver" -> child(() -> driver(a), a);
+            case "hotkey" -> child(() -> HotKey.driver(a), a);
             case "rebalance" -> child(() -> rebalance(a), a);
             case "memory" -> child(() -> memory(a), a);
             default -> {
@@ -90,9 +96,15 @@ public final class Bench {
             // the cost of security: same cluster with a shared secret (AES-GCM) or mutual TLS (JGroups TCP)
             case "tessera-secret", "tessera-tls" -> new TesseraStore(index, members, backups, nearCache, tesseraPort(),
                     kind.substring("tessera-".length()));
+            // reads served by a local backup copy too, like Infinispan's
+            case "tessera-rfb" -> new TesseraStore(index, members, backups, nearCache, tesseraPort(), "none", true);
             case "hazelcast" -> new HazelcastStore(index, members, backups, nearCache, hazelcastPort());
+            case "hazelcast57" -> new HazelcastStore("hazelcast57", "5.7.0", index, members, backups, nearCache, hazelcastPort());
+            // a run uses one store: the Infinispan and raw JGroups members take Tessera's ports
+            case "infinispan" -> new InfinispanStore(index, members, backups, nearCache, tesseraPort());
+            case "jgroups-raw" -> new RawStore(index, members, tesseraPort());
             case "chm" -> new ChmStore();
-            default -> throw new IllegalArgumentException("unknown store " + kind + " (tessera, tessera-secret, tessera-tls, hazelcast, chm)");
+            default -> throw new IllegalArgumentException("unknown store " + kind + " (" + String.join(", ", STORES) + ")");
         };
     }
 
@@ -108,6 +120,13 @@ public final class Bench {
                 a.flag("nearcache"));
         System.out.println(READY);
         System.out.flush();
+        if (a.get("hotkey", null) != null) { // the hot-key benchmark: this member's threads too
+            try {
+                HotKey.member((HotKey.HotKeyStore) s, a.require("hotkey"), Path.of(a.require("hotbase")), a.getInt("index", 2));
+            } catch (Exception e) {
+                e.printStackTrace(System.out);
+            }
+        }
         // lives until the orchestrator (or the rebalance driver) kills it
         while (true) {
             Thread.sleep(60_000);
@@ -167,7 +186,7 @@ public final class Bench {
         return here;
     }
 
-    private static void awaitMembers(ClusterProbe probe, int members, Duration timeout) {
+    static void awaitMembers(ClusterProbe probe, int members, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (probe.memberNames().size() < members) {
             if (System.nanoTime() - deadline > 0) {

@@ -18,6 +18,7 @@ import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.partition.InternalPartition;
 import com.hazelcast.internal.partition.InternalPartitionService;
 import com.hazelcast.internal.partition.PartitionReplica;
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.LocalMapStats;
 import com.hazelcast.nearcache.NearCacheStats;
@@ -37,22 +38,37 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Hazelcast 5.6.0 member {@code m<index>} on 127.0.0.1:{@code basePort + index - 1}, configured as
+ * Hazelcast member (5.6.0, or 5.7.0 as the store {@code hazelcast57}) {@code m<index>} on 127.0.0.1:{@code basePort + index - 1}, configured as
  * WORKLOAD.md says: 271 partitions, TCP-IP join with the 127.0.0.1 members, interface 127.0.0.1,
  * bind-any off, phone-home off (system property and config), multicast and auto-detection off, Jet
  * off, logging through SLF4J at WARN; map {@code bench} in BINARY format with {@code backups} sync
  * backups and, for W3, a near cache (OBJECT, invalidate on change, local entries not cached, 100,000
  * entries, no TTL).
  */
-public final class HazelcastStore implements Store, ClusterProbe {
+public final class HazelcastStore implements Store, ClusterProbe, HotKey.HotKeyStore {
     static final String NAME_ATTRIBUTE = "bench.name";
 
     private final HazelcastInstance hz;
     private final IMap<String, byte[]> map;
     private final boolean nearCache;
+    private final String kind;
     private final AtomicLong migrationEvents = new AtomicLong();
 
     public HazelcastStore(int index, int members, int backups, boolean nearCache, int basePort) {
+        this("hazelcast", "5.6.0", index, members, backups, nearCache, basePort);
+    }
+
+    /**
+     * @param kind    the store's name in the results ("hazelcast", "hazelcast57")
+     * @param version the Hazelcast version this store must run: a class path mix-up fails here, not in the figures
+     */
+    public HazelcastStore(String kind, String version, int index, int members, int backups, boolean nearCache, int basePort) {
+        String running = com.hazelcast.instance.BuildInfoProvider.getBuildInfo().getVersion();
+        if (!running.equals(version)) {
+            throw new IllegalStateException("store " + kind + " expects Hazelcast " + version + " but the class path has "
+                    + running + " (see Jvm.classPathFor)");
+        }
+        this.kind = kind;
         System.setProperty("hazelcast.phone.home.enabled", "false");
         System.setProperty("hazelcast.logging.type", "slf4j");
         this.nearCache = nearCache;
@@ -99,6 +115,7 @@ public final class HazelcastStore implements Store, ClusterProbe {
             mc.setNearCacheConfig(ncc);
         }
         c.addMapConfig(mc);
+        c.addMapConfig(new MapConfig("hot").setInMemoryFormat(InMemoryFormat.BINARY).setBackupCount(1).setAsyncBackupCount(0));
         this.hz = Hazelcast.newHazelcastInstance(c);
         this.map = hz.getMap("bench");
         hz.getPartitionService().addMigrationListener(new MigrationListener() {
@@ -126,7 +143,7 @@ public final class HazelcastStore implements Store, ClusterProbe {
 
     @Override
     public String kind() {
-        return "hazelcast";
+        return kind;
     }
 
     @Override
@@ -204,6 +221,49 @@ public final class HazelcastStore implements Store, ClusterProbe {
             }
         }
         return c;
+    }
+
+    // ---- hot key ----
+
+    /** Adds one on the key's owner (and, as its own backup processor, on the backup). */
+    public static final class Increment implements EntryProcessor<String, Long, Long> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Long process(Map.Entry<String, Long> entry) {
+            long next = entry.getValue() == null ? 1 : entry.getValue() + 1;
+            entry.setValue(next);
+            return next;
+        }
+    }
+
+    @Override
+    public List<String> hotVariants() {
+        return List.of("executeOnKey");
+    }
+
+    @Override
+    public void hotReset(String key) {
+        hz.<String, Long>getMap("hot").set(key, 0L);
+    }
+
+    @Override
+    public long hotValue(String key) {
+        Long v = hz.<String, Long>getMap("hot").get(key);
+        return v == null ? 0 : v;
+    }
+
+    @Override
+    public HotKey.Incrementer incrementer(String variant, String key) {
+        if (!variant.equals("executeOnKey")) {
+            throw new IllegalArgumentException("Hazelcast hot-key variant is executeOnKey, not " + variant);
+        }
+        IMap<String, Long> hot = hz.getMap("hot");
+        Increment increment = new Increment();
+        return () -> {
+            hot.executeOnKey(key, increment);
+            return 1;
+        };
     }
 
     private InternalPartitionService internal() {

@@ -16,7 +16,9 @@ import org.HdrHistogram.Histogram;
  * in the warm-up are not recorded; the figures cover operations started in the measured window.
  * Where the driver's member is known to be the primary of a key ({@code primaryHere}, from the table
  * before the run), puts are also recorded apart as {@code put.local} and {@code put.remote}: a put to
- * a remote primary waits for more network hops, so the split shows where the put tail comes from.
+ * a remote primary waits for more network hops, so the split shows where the put tail comes from. Gets are split
+ * likewise ({@code get.local}, {@code get.remote}: the primary elsewhere; a store reading from backups or any owner
+ * serves some of those locally).
  */
 final class LoadDriver {
     private LoadDriver() {
@@ -62,6 +64,8 @@ final class LoadDriver {
         Histogram put = new Histogram(3);
         Histogram putLocal = new Histogram(3);
         Histogram putRemote = new Histogram(3);
+        Histogram getLocal = new Histogram(3);
+        Histogram getRemote = new Histogram(3);
         long misses = 0;
         long errors = 0;
         String firstError = null;
@@ -70,6 +74,8 @@ final class LoadDriver {
             put.add(w.put);
             putLocal.add(w.putLocal);
             putRemote.add(w.putRemote);
+            getLocal.add(w.getLocal);
+            getRemote.add(w.getRemote);
             misses += w.misses;
             errors += w.errors;
             if (firstError == null) {
@@ -86,6 +92,8 @@ final class LoadDriver {
         percentiles(r, "put", put);
         percentiles(r, "put.local", putLocal);
         percentiles(r, "put.remote", putRemote);
+        percentiles(r, "get.local", getLocal);
+        percentiles(r, "get.remote", getRemote);
         r.put("misses", (double) misses);
         r.put("errors", (double) errors);
         for (Map.Entry<String, Long> e : after.entrySet()) {
@@ -144,6 +152,8 @@ final class LoadDriver {
         final Histogram put = new Histogram(3);
         final Histogram putLocal = new Histogram(3);
         final Histogram putRemote = new Histogram(3);
+        final Histogram getLocal = new Histogram(3);
+        final Histogram getRemote = new Histogram(3);
         final boolean[] primaryHere;
         long misses;
         long errors;
@@ -198,8 +208,8 @@ final class LoadDriver {
                 long t1 = System.nanoTime();
                 if (t0 - from >= 0) {
                     (read ? get : put).recordValue(t1 - t0);
-                    if (!read && primaryHere != null) {
-                        (primaryHere[k] ? putLocal : putRemote).recordValue(t1 - t0);
+                    if (primaryHere != null) {
+                        (read ? (primaryHere[k] ? getLocal : getRemote) : (primaryHere[k] ? putLocal : putRemote)).recordValue(t1 - t0);
                     }
                     if (miss) {
                         misses++;

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Aggregates runs into figures (median, min–max per store, ratio Tessera/Hazelcast) and writes them out. */
+/** Aggregates runs into figures (median, min–max per store, ratio Tessera / the better peer) and writes them out. */
 final class Report {
 
     /** One run of one test on one store. */
@@ -30,6 +30,7 @@ final class Report {
     static final List<Figure> FIGURES = List.of(
             new Figure("W1", "ops", "W1 90/10 throughput", "ops/s", ">= 1.5x", "ratio>=1.5", null),
             new Figure("W1", "get.p50", "W1 get p50", "us", "", "", null),
+            new Figure("W1", "get.remote.p50", "W1 get p50, primary elsewhere", "us", "", "", null),
             new Figure("W1", "get.p99", "W1 get p99", "us", "<= 0.7x", "ratio<=0.7", null),
             new Figure("W1", "get.p999", "W1 get p99.9", "us", "", "", null),
             new Figure("W1", "put.p50", "W1 put p50", "us", "", "", null),
@@ -38,6 +39,7 @@ final class Report {
             new Figure("W1", "cpu.usPerOp", "W1 CPU per op, 3 JVMs", "us", "", "", null),
             new Figure("W2", "ops", "W2 50/50 throughput", "ops/s", ">= 1.5x", "ratio>=1.5", null),
             new Figure("W2", "get.p50", "W2 get p50", "us", "", "", null),
+            new Figure("W2", "get.remote.p50", "W2 get p50, primary elsewhere", "us", "", "", null),
             new Figure("W2", "get.p99", "W2 get p99", "us", "<= 0.7x", "ratio<=0.7", null),
             new Figure("W2", "get.p999", "W2 get p99.9", "us", "", "", null),
             new Figure("W2", "put.p50", "W2 put p50", "us", "", "", null),
@@ -91,12 +93,44 @@ final class Report {
         return new Stat(median, v.get(0), v.get(n - 1), n);
     }
 
+    /** The peers of issue 17: every target ratio is Tessera against the better of them on that figure. */
+    static final List<String> PEERS = List.of("hazelcast", "hazelcast57", "infinispan");
+    /** What beside the figures says about a store. */
+    static final Map<String, String> NOTES = Map.of(
+            "tessera-rfb", "Tessera with readFromBackup: a get is local where this member has the primary or the backup (~2/3 on 3 members), as in Infinispan",
+            "infinispan", "Infinispan 16.0.3: a get is served by any owner (~2/3 local on 3 members, against ~1/3 for Tessera and Hazelcast); keeps values as objects, not bytes; W3 near cache = its L1 (hits counted by a peek before each get of a non-owned key)",
+            "hazelcast57", "Hazelcast 5.7.0 (own class path)",
+            "jgroups-raw", "the floor: one raw request/response per operation over Tessera's JGroups stack to one member answering from a map");
+
     private Stat tessera(Figure f) {
         return stat(f.test, f.test.equals("CHM") ? "chm" : "tessera", f.key);
     }
 
-    private Stat hazelcast(Figure f) {
-        return f.test.equals("CHM") ? null : stat(f.test, "hazelcast", f.key);
+    /** Throughput and hit ratios are better higher; times and bytes lower. */
+    static boolean higherIsBetter(Figure f) {
+        return f.key.equals("ops") || f.key.endsWith("PerGet") || f.key.endsWith("Ratio");
+    }
+
+    /** The better peer on this figure (name), or null if no peer has it. */
+    String bestPeer(Figure f) {
+        if (f.test.equals("CHM")) {
+            return null;
+        }
+        String best = null;
+        double bestValue = 0;
+        for (String peer : PEERS) {
+            Stat st = stat(f.test, peer, f.key);
+            if (st != null && (best == null || (higherIsBetter(f) ? st.median > bestValue : st.median < bestValue))) {
+                best = peer;
+                bestValue = st.median;
+            }
+        }
+        return best;
+    }
+
+    private Stat bestPeerStat(Figure f) {
+        String peer = bestPeer(f);
+        return peer == null ? null : stat(f.test, peer, f.key);
     }
 
     /** The reference column: CHM where there is one, else the ideal value. */
@@ -117,7 +151,7 @@ final class Report {
         return a == null || b == null || b.median == 0 ? null : a.median / b.median;
     }
 
-    /** "met", "NOT met" or "" (no target / not measured). */
+    /** "met", "NOT met" or "" (no target / not measured); ratio targets are against the better peer. */
     String status(Figure f) {
         if (f.check.isEmpty()) {
             return "";
@@ -126,7 +160,7 @@ final class Report {
         double limit = Double.parseDouble(c[1]);
         boolean atLeast = f.check.contains(">=");
         Double value = switch (c[0]) {
-            case "ratio" -> ratio(tessera(f), hazelcast(f));
+            case "ratio" -> ratio(tessera(f), bestPeerStat(f));
             case "chm", "ideal" -> ratio(tessera(f), reference(f));
             default -> null;
         };
@@ -136,30 +170,58 @@ final class Report {
         return String.format(Locale.ROOT, "%s (%.2f)", (atLeast ? value >= limit : value <= limit) ? "met" : "NOT met", value);
     }
 
+    /** The stores measured in this run (CHM apart), in {@link Bench#STORES} order. */
+    List<String> storesInRun() {
+        List<String> out = new ArrayList<>();
+        for (String s : Bench.STORES) {
+            if (!s.equals("chm") && runs.stream().anyMatch(r -> r.store.equals(s))) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
     void printTable(PrintStream out) {
         if (meta.getOrDefault("mode", "").startsWith("QUICK")) {
             out.println("QUICK RUN (fewer keys, short windows, 1 repetition): NOT comparable with the reference figures");
         }
-        out.println("| figure | Tessera median (min-max) | Hazelcast median (min-max) | Tessera/Hazelcast | reference | target | status |");
-        out.println("|---|---|---|---|---|---|---|");
+        List<String> stores = storesInRun();
+        StringBuilder head = new StringBuilder("| figure |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (String s : stores) {
+            head.append(' ').append(s).append(" median (min-max) |");
+            rule.append("---|");
+        }
+        out.println(head + " Tessera / better peer | reference | target | status |");
+        out.println(rule + "---|---|---|---|");
         for (Figure f : FIGURES) {
             Stat t = tessera(f);
-            Stat h = hazelcast(f);
             Stat ref = reference(f);
-            if (t == null && h == null && ref == null) {
+            boolean any = t != null || ref != null || stores.stream().anyMatch(s -> stat(f.test, s, f.key) != null);
+            if (!any) {
                 continue;
             }
-            Double r = ratio(t, h);
+            String peer = bestPeer(f);
+            Double r = ratio(t, bestPeerStat(f));
             String refText = ref == null ? "" : (f.idealKey != null ? "ideal " : "CHM ") + fmt(ref.median, f);
             if (f.test.equals("W4") && f.key.equals("get.p50") && ref != null && t != null) {
                 refText += String.format(Locale.ROOT, " (Tessera/CHM %.2f)", t.median / ref.median);
             }
-            String tCell = cell(t, f);
-            if (f.test.equals("W3") && t != null && stat("W3", "tessera", "nearcache.hitRatio") == null) {
-                tCell += " [no near cache yet]";
+            StringBuilder row = new StringBuilder("| " + f.label + (f.unit.isEmpty() ? "" : " (" + f.unit + ")") + " |");
+            for (String s : stores) {
+                Stat st = f.test.equals("CHM") ? (s.equals("tessera") ? t : null) : stat(f.test, s, f.key);
+                row.append(' ').append(cell(st, f)).append(" |");
             }
-            out.printf("| %s%s | %s | %s | %s | %s | %s | %s |%n", f.label, f.unit.isEmpty() ? "" : " (" + f.unit + ")",
-                    tCell, cell(h, f), r == null ? "" : String.format(Locale.ROOT, "%.2f", r), refText, f.target, status(f));
+            row.append(' ').append(r == null ? "" : String.format(Locale.ROOT, "%.2f (%s)", r, peer)).append(" | ")
+                    .append(refText).append(" | ").append(f.target).append(" | ").append(status(f)).append(" |");
+            out.println(row);
+        }
+        printComparisons(out);
+        printHotKey(out);
+        for (String s : stores) {
+            if (NOTES.containsKey(s)) {
+                out.println("- " + s + ": " + NOTES.get(s));
+            }
         }
         int errors = 0;
         for (Run run : runs) {
@@ -169,14 +231,101 @@ final class Report {
             }
             Double misses = run.values.get("misses");
             Double errs = run.values.get("errors");
-            if ((misses != null && misses > 0) || (errs != null && errs > 0)) {
-                out.printf("NOTE: %s %s rep %d: %.0f misses, %.0f errors%n", run.test, run.store, run.rep,
-                        misses == null ? 0 : misses, errs == null ? 0 : errs);
+            Double lost = run.values.get("lost");
+            if ((misses != null && misses > 0) || (errs != null && errs > 0) || (lost != null && lost != 0)) {
+                out.printf("NOTE: %s %s rep %d: %.0f misses, %.0f errors, %.0f lost%n", run.test, run.store, run.rep,
+                        misses == null ? 0 : misses, errs == null ? 0 : errs, lost == null ? 0 : lost);
             }
         }
         if (errors == 0) {
-            out.println("(all runs completed; misses and errors are 0 unless noted)");
+            out.println("(all runs completed; misses, errors and lost increments are 0 unless noted)");
         }
+    }
+
+    /** Like for like (readFromBackup against Infinispan) and the floor (Tessera against raw JGroups). */
+    private void printComparisons(PrintStream out) {
+        List<String> lines = comparisons();
+        if (!lines.isEmpty()) {
+            out.println();
+            out.println("| comparison | figures |");
+            out.println("|---|---|");
+            lines.forEach(out::println);
+        }
+    }
+
+    /** The rows of {@link #printComparisons}, also written to results.json. */
+    List<String> comparisons() {
+        List<String> lines = new ArrayList<>();
+        for (String test : List.of("W1", "W2")) {
+            Figure ops = new Figure(test, "ops", "", "ops/s", "", "", null);
+            Figure p50 = new Figure(test, "get.p50", "", "us", "", "", null);
+            Stat rfb = stat(test, "tessera-rfb", "ops");
+            Stat ispn = stat(test, "infinispan", "ops");
+            if (rfb != null && ispn != null) {
+                lines.add(String.format(Locale.ROOT, "| %s like for like: tessera-rfb / infinispan | throughput %s / %s = %.2f; get p50 %s / %s us = %s |",
+                        test, fmt(rfb.median, ops), fmt(ispn.median, ops), rfb.median / ispn.median,
+                        str(stat(test, "tessera-rfb", "get.p50"), p50), str(stat(test, "infinispan", "get.p50"), p50),
+                        nullRatio(stat(test, "tessera-rfb", "get.p50"), stat(test, "infinispan", "get.p50"))));
+            }
+            Stat raw = stat(test, "jgroups-raw", "ops");
+            Stat t = stat(test, "tessera", "ops");
+            if (raw != null && t != null) {
+                Stat tRemote = stat(test, "tessera", "get.remote.p50");
+                Stat rawGet = stat(test, "jgroups-raw", "get.p50");
+                lines.add(String.format(Locale.ROOT, "| %s floor: tessera / jgroups-raw | throughput %s / %s = %.2f; remote get p50 %s / %s us = %s |",
+                        test, fmt(t.median, ops), fmt(raw.median, ops), t.median / raw.median, str(tRemote, p50), str(rawGet, p50),
+                        nullRatio(tRemote, rawGet)));
+            }
+        }
+        return lines;
+    }
+
+    /** Hot key (issue 14): one row per store and variant, and Tessera's variants against the better peer. */
+    private void printHotKey(PrintStream out) {
+        List<String> labels = new ArrayList<>();
+        for (Run r : runs) {
+            if (r.test.equals("hotkey") && !labels.contains(r.store)) {
+                labels.add(r.store);
+            }
+        }
+        if (labels.isEmpty()) {
+            return;
+        }
+        Figure ops = new Figure("hotkey", "ops", "", "ops/s", "", "", null);
+        Figure us = new Figure("hotkey", "op.p50", "", "us", "", "", null);
+        Figure retries = new Figure("hotkey", "retriesPerOp", "", "", "", "", null);
+        Stat bestPeer = null;
+        String bestName = null;
+        for (String l : labels) {
+            Stat st = stat("hotkey", l, "ops");
+            if (!l.startsWith("tessera") && st != null && (bestPeer == null || st.median > bestPeer.median)) {
+                bestPeer = st;
+                bestName = l;
+            }
+        }
+        out.println();
+        out.println("| hot key: 3 members x 8 threads, one key | ops/s median (min-max) | retries per op | m1 op p50 / p99 (us) | lost increments | Tessera / better peer |");
+        out.println("|---|---|---|---|---|---|");
+        for (String l : labels) {
+            Stat st = stat("hotkey", l, "ops");
+            Stat re = stat("hotkey", l, "retriesPerOp");
+            Stat lost = stat("hotkey", l, "lost");
+            String vs = l.startsWith("tessera") && st != null && bestPeer != null
+                    ? String.format(Locale.ROOT, "%.2f (%s)", st.median / bestPeer.median, bestName) : "";
+            out.printf("| %s | %s | %s | %s / %s | %s | %s |%n", l, cell(st, ops),
+                    re == null ? "" : String.format(Locale.ROOT, "%.3f", re.median),
+                    str(stat("hotkey", l, "op.p50"), us), str(stat("hotkey", l, "op.p99"), us),
+                    lost == null ? "" : String.format(Locale.ROOT, "%.0f", lost.max), vs);
+        }
+    }
+
+    private static String str(Stat s, Figure f) {
+        return s == null ? "-" : fmt(s.median, f);
+    }
+
+    private static String nullRatio(Stat a, Stat b) {
+        Double r = ratio(a, b);
+        return r == null ? "-" : String.format(Locale.ROOT, "%.2f", r);
     }
 
     /** Rebuilds the runs of a results.csv (to re-render a table). */
@@ -233,7 +382,7 @@ final class Report {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%.0f s:", r.seconds));
         for (String k : List.of("ops", "get.p50", "get.p99", "put.p50", "put.p99", "misses", "errors", "nearcache.hitRatio",
                 "cpu.usPerOp", "tessera.requestsPerOp", "jgroups.msgsSentPerOp", "bytesPerEntry", "preloadMs", "joinToDoneMs",
-                "primariesMoved", "entriesCopied", "sizeAfter")) {
+                "primariesMoved", "entriesCopied", "sizeAfter", "retriesPerOp", "op.p50", "lost")) {
             Double x = v.get(k);
             if (x != null) {
                 sb.append(' ').append(k).append('=').append(x == Math.rint(x) ? String.format(Locale.ROOT, "%.0f", x)
@@ -256,17 +405,30 @@ final class Report {
         first = true;
         for (Figure f : FIGURES) {
             Stat t = tessera(f);
-            Stat h = hazelcast(f);
             Stat ref = reference(f);
-            if (t == null && h == null && ref == null) {
+            StringBuilder per = new StringBuilder();
+            for (String s : storesInRun()) {
+                Stat st = stat(f.test, s, f.key);
+                if (st != null && !f.test.equals("CHM")) {
+                    per.append(per.length() == 0 ? "" : ", ").append(q(s)).append(": ").append(json(st));
+                }
+            }
+            if (t == null && per.length() == 0 && ref == null) {
                 continue;
             }
+            String peer = bestPeer(f);
             j.append(first ? "\n" : ",\n").append("    {\"test\": ").append(q(f.test)).append(", \"figure\": ").append(q(f.key))
                     .append(", \"label\": ").append(q(f.label)).append(", \"unit\": ").append(q(f.unit))
-                    .append(", \"tessera\": ").append(json(t)).append(", \"hazelcast\": ").append(json(h))
-                    .append(", \"reference\": ").append(json(ref)).append(", \"ratio\": ").append(num(ratio(t, h)))
+                    .append(", \"tessera\": ").append(json(t)).append(", \"stores\": {").append(per).append('}')
+                    .append(", \"betterPeer\": ").append(peer == null ? "null" : q(peer))
+                    .append(", \"reference\": ").append(json(ref)).append(", \"ratio\": ").append(num(ratio(t, bestPeerStat(f))))
                     .append(", \"target\": ").append(q(f.target)).append(", \"status\": ").append(q(status(f))).append('}');
             first = false;
+        }
+        j.append("\n  ],\n  \"comparisons\": [");
+        List<String> comparisons = comparisons();
+        for (int i = 0; i < comparisons.size(); i++) {
+            j.append(i == 0 ? "\n    " : ",\n    ").append(q(comparisons.get(i)));
         }
         j.append("\n  ],\n  \"runs\": [");
         first = true;

@@ -21,6 +21,26 @@ import java.util.concurrent.TimeUnit;
  */
 final class Runner {
     static final List<String> CLUSTER_TESTS = List.of("W1", "W2", "W3", "W4");
+    /** Tessera, the peers (issue 17: the better of them on each figure is the bar), and the floor. */
+    static final List<String> DEFAULT_STORES = List.of("tessera", "tessera-rfb", "hazelcast", "hazelcast57", "infinispan",
+            "jgroups-raw");
+
+    /** Whether {@code store} takes part in {@code test}: the like-for-like and floor stores only where they mean something. */
+    static boolean runs(String store, String test) {
+        return switch (store) {
+            case "tessera-rfb", "jgroups-raw" -> test.equals("W1") || test.equals("W2");
+            default -> true;
+        };
+    }
+
+    /** The hot-key variants of a store ({@link HotKey}); none where the store has no atomic per-key update. */
+    static List<String> hotKeyVariants(String store) {
+        return switch (store) {
+            case "tessera" -> List.of("executeOnKey", "compute");
+            case "hazelcast", "hazelcast57" -> List.of("executeOnKey");
+            default -> List.of();
+        };
+    }
 
     private final boolean quick;
     private final int reps;
@@ -42,8 +62,13 @@ final class Runner {
     Runner(Args a) {
         quick = a.flag("quick");
         reps = a.getInt("reps", quick ? 1 : 2);
-        only = new LinkedHashSet<>(List.of(a.get("only", "W1,W2,W3,W4,CHM,memory,rebalance").split(",")));
-        stores = List.of(a.get("stores", "tessera,hazelcast").split(","));
+        only = new LinkedHashSet<>(List.of(a.get("only", "W1,W2,W3,W4,CHM,memory,rebalance,hotkey").split(",")));
+        stores = List.of(a.get("stores", String.join(",", DEFAULT_STORES)).split(","));
+        for (String s : stores) {
+            if (!Bench.STORES.contains(s)) {
+                throw new IllegalArgumentException("unknown store " + s + " in --stores (known: " + Bench.STORES + ")");
+            }
+        }
         jfr = a.flag("jfr");
         jfrPeriod = a.get("jfr-period", "1 ms");
         keys = a.getInt("keys", quick ? 10_000 : 100_000);
@@ -73,29 +98,42 @@ final class Runner {
         meta.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         meta.put("jvmOptions", String.join(" ", Jvm.memberOptions()));
         meta.put("logs", runDir.toString());
-        System.out.println("== Tessera vs Hazelcast 5.6.0, WORKLOAD.md v1 == " + meta.get("mode"));
+        System.out.println("== WORKLOAD.md v1, stores " + String.join(", ", stores) + " == " + meta.get("mode"));
         meta.forEach((k, v) -> System.out.println("   " + k + ": " + v));
         long t0 = System.nanoTime();
         for (int rep = 1; rep <= reps; rep++) {
             for (String test : CLUSTER_TESTS) {
                 if (only.contains(test)) {
                     for (String store : stores) {
-                        runs.add(cluster(test, store, rep));
+                        if (runs(store, test)) {
+                            runs.add(cluster(test, store, rep));
+                        }
                     }
                 }
             }
             if (only.contains("CHM")) {
                 runs.add(cluster("CHM", "chm", rep));
             }
+            if (only.contains("hotkey")) {
+                for (String store : stores) {
+                    for (String variant : hotKeyVariants(store)) {
+                        runs.add(hotKey(store, variant, rep));
+                    }
+                }
+            }
             if (only.contains("memory")) {
                 for (String store : stores) {
-                    runs.add(memory(store, rep));
+                    if (runs(store, "memory")) {
+                        runs.add(memory(store, rep));
+                    }
                 }
                 runs.add(memory("chm", rep));
             }
             if (only.contains("rebalance")) {
                 for (String store : stores) {
-                    runs.add(rebalance(store, rep));
+                    if (runs(store, "rebalance")) {
+                        runs.add(rebalance(store, rep));
+                    }
                 }
             }
         }
@@ -137,6 +175,18 @@ final class Runner {
         }
         long timeout = 300 + (warmup + measure) / 1000;
         return runCluster(test, store, rep, id, "driver", args, members, memberArgs, out, timeout);
+    }
+
+    /** 3 members x 8 threads incrementing one key; the run's store label is store-variant. */
+    private Report.Run hotKey(String store, String variant, int rep) throws Exception {
+        String label = store + "-" + variant;
+        String id = "hotkey-" + label + "-r" + rep;
+        Path out = runDir.resolve(id + ".properties");
+        List<String> args = Bench.list("--store=" + store, "--hotkey=" + variant, "--members=3", "--warmup=" + warmup,
+                "--measure=" + measure, "--out=" + out);
+        List<String> memberArgs = Bench.list("--store=" + store, "--members=3", "--backups=1", "--hotkey=" + variant,
+                "--hotbase=" + out);
+        return runCluster("hotkey", label, rep, id, "hotkey", args, 3, memberArgs, out, 300 + (warmup + measure) / 1000);
     }
 
     private Report.Run rebalance(String store, int rep) throws Exception {

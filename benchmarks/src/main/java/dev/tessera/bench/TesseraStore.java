@@ -4,6 +4,8 @@ import dev.tessera.grid.Grid;
 import dev.tessera.grid.GridIntrospection.PartitionTableView;
 import dev.tessera.grid.GridIntrospection.PartitionView;
 import dev.tessera.grid.GridMap;
+import dev.tessera.grid.KeyProcessor;
+import dev.tessera.grid.ProcessedEntry;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.MembershipEvent;
@@ -28,9 +30,12 @@ import org.jgroups.protocols.TP;
  * (it caches remote keys only, holds deserialized values and is invalidated by the primary on change:
  * the settings WORKLOAD.md asks of Hazelcast's).
  */
-public final class TesseraStore implements Store, ClusterProbe {
+public final class TesseraStore implements Store, ClusterProbe, HotKey.HotKeyStore {
     private final Grid grid;
     private final GridMap<String, byte[]> map;
+    /** The hot-key benchmark's counter map (1 sync backup). */
+    private final GridMap<String, Long> hot;
+    private final boolean readFromBackup;
     private final int backups;
     private final boolean nearCache;
     private final String security;
@@ -45,6 +50,15 @@ public final class TesseraStore implements Store, ClusterProbe {
 
     /** @param security {@code none}, {@code secret} (a shared secret) or {@code tls} (mutual TLS, one test certificate) */
     public TesseraStore(int index, int members, int backups, boolean nearCache, int basePort, String security) {
+        this(index, members, backups, nearCache, basePort, security, false);
+    }
+
+    /**
+     * @param readFromBackup serve a get from this member's backup copy where it has one (the store
+     *                       {@code tessera-rfb}: reads like Infinispan's, which answers from any owner)
+     */
+    public TesseraStore(int index, int members, int backups, boolean nearCache, int basePort, String security,
+                        boolean readFromBackup) {
         List<String> initial = new ArrayList<>();
         for (int i = 0; i < members; i++) {
             initial.add("127.0.0.1[" + (basePort + i) + "]");
@@ -55,14 +69,17 @@ public final class TesseraStore implements Store, ClusterProbe {
                 .memberName("m" + index)
                 .transport(Transport.tcp(basePort + index - 1).withPortRange(0).withInitialMembers(initial))
                 .security(BenchSecurity.of(security))
+                .registerType(Increment.class)
                 .start();
+        this.readFromBackup = readFromBackup;
         this.security = security;
-        MapConfig.Builder config = MapConfig.builder().backups(backups);
+        MapConfig.Builder config = MapConfig.builder().backups(backups).readFromBackup(readFromBackup);
         if (nearCache) {
             config.nearCache(NearCacheConfig.of(100_000));
         }
         this.nearCache = nearCache;
         this.map = grid.map("bench", config.build());
+        this.hot = grid.map("hot", MapConfig.builder().backups(1).build());
         if (Boolean.getBoolean("bench.msgstats") && grid instanceof TesseraGrid g) {
             g.channel().jgroupsChannel().getProtocolStack().getTransport().getMessageStats().enable(true);
         }
@@ -70,7 +87,7 @@ public final class TesseraStore implements Store, ClusterProbe {
 
     @Override
     public String kind() {
-        return "none".equals(security) ? "tessera" : "tessera-" + security;
+        return ("none".equals(security) ? "tessera" : "tessera-" + security) + (readFromBackup ? "-rfb" : "");
     }
 
     @Override
@@ -158,6 +175,63 @@ public final class TesseraStore implements Store, ClusterProbe {
             }
         }
         return c;
+    }
+
+    // ---- hot key ----
+
+    /** Adds one at the key's primary ({@link GridMap#executeOnKey}); registered on every member. */
+    public static final class Increment implements KeyProcessor<String, Long, Long> {
+        @Override
+        public Long process(ProcessedEntry<String, Long> entry) {
+            long next = entry.value() == null ? 1 : entry.value() + 1;
+            entry.setValue(next);
+            return next;
+        }
+    }
+
+    @Override
+    public List<String> hotVariants() {
+        return List.of("executeOnKey", "compute");
+    }
+
+    @Override
+    public void hotReset(String key) {
+        hot.set(key, 0L);
+    }
+
+    @Override
+    public long hotValue(String key) {
+        Long v = hot.get(key);
+        return v == null ? 0 : v;
+    }
+
+    @Override
+    public HotKey.Incrementer incrementer(String variant, String key) {
+        return switch (variant) {
+            case "executeOnKey" -> {
+                Increment increment = new Increment();
+                yield () -> {
+                    hot.executeOnKey(key, increment);
+                    return 1;
+                };
+            }
+            // compute's function runs once per attempt (read at the primary, CAS back): its calls count the retries
+            case "compute" -> new HotKey.Incrementer() {
+                private int calls;
+                private final java.util.function.BiFunction<String, Long, Long> plusOne = (k, v) -> {
+                    calls++;
+                    return v == null ? 1L : v + 1;
+                };
+
+                @Override
+                public int increment() {
+                    calls = 0;
+                    hot.compute(key, plusOne);
+                    return calls;
+                }
+            };
+            default -> throw new IllegalArgumentException("Tessera has no hot-key variant " + variant + " (" + hotVariants() + ")");
+        };
     }
 
     // ---- ClusterProbe ----
