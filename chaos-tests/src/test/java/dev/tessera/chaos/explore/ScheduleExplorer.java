@@ -54,7 +54,7 @@ public final class ScheduleExplorer {
     public static Result run(long seed) throws InterruptedException {
         FaultSchedule schedule = FaultSchedule.random(seed);
         long t0 = System.nanoTime();
-        Random r = new Random(~seed);
+        Random r = FaultSchedule.random(seed, 1);
         Writers writers = new Writers(KEYS, seed);
         List<String> problems = new ArrayList<>();
         int[] processes = {0};

@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * version exceeds every version of both lineages, so no version is reused.
  *
  * <p><b>Commit.</b> When a partition's primary reports it copied the data to its target, the target
- * becomes the owner list in the next table. Commits arriving close together share one table.
+ * becomes the owner list in the next table, if the report names the target's current epoch
+ * ({@link PartitionTable#targetEpoch}). Commits arriving close together share one table.
  *
  * <p>State is confined to {@code executor} (single-threaded).
  */
