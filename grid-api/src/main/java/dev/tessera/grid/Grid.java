@@ -42,10 +42,18 @@ public interface Grid extends AutoCloseable {
      */
     <K, V> GridMap<K, V> map(String name, MapConfig config);
 
-    /** This JVM's member. */
+    /**
+     * This JVM's member.
+     *
+     * @throws IllegalStateException after {@link #close()} returned (it still answers while close() hands over)
+     */
     Member localMember();
 
-    /** The current members, oldest first (the first is the coordinator). */
+    /**
+     * The current members, oldest first (the first is the coordinator).
+     *
+     * @throws IllegalStateException after {@link #close()} returned (it still answers while close() hands over)
+     */
     List<Member> members();
 
     /**
@@ -53,6 +61,8 @@ public interface Grid extends AutoCloseable {
      * grid thread; a listener must not block for long.
      *
      * @return a handle whose {@code close()} removes the listener
+     * @throws NullPointerException  if {@code listener} is null
+     * @throws IllegalStateException after {@link #close()} returned
      */
     Registration addMembershipListener(MembershipListener listener);
 

@@ -6,6 +6,7 @@ import dev.tessera.chaos.ChaosMember;
 import dev.tessera.chaos.history.HistoryChecks.FinalRead;
 import dev.tessera.chaos.history.Op;
 import dev.tessera.demo.admin.OpRecord;
+import dev.tessera.grid.core.ReplicaAudit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -502,6 +504,53 @@ public final class ChaosCluster implements AutoCloseable {
                     + healthSummary(expected), e);
         } catch (RedundancyStalled e) {
             throw new AssertionError(e.getMessage());
+        }
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /**
+     * Waits until, for each map, every partition's replicas held exactly its primary's entries (count and digest,
+     * {@link ReplicaAudit}) in at least one round of snapshots taken under one table: totals can hide a backup that
+     * lacks some keys. Writes may go on meanwhile (a partition matches once between them); a partition that never
+     * matches within {@code max} fails the round, named with its counts.
+     */
+    public Duration awaitReplicasMatch(Collection<MemberProcess> expected, Map<String, Integer> backupsByMap, Duration max) {
+        long t0 = System.nanoTime();
+        Map<String, Set<Integer>> pending = new HashMap<>();
+        Map<String, Map<Integer, String>> last = new HashMap<>();
+        try {
+            await("replicas matching their primary on " + names(expected)).atMost(max).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptions().until(() -> {
+                        boolean done = true;
+                        for (Map.Entry<String, Integer> e : backupsByMap.entrySet()) {
+                            List<ReplicaAudit.Snapshot> snapshots = new ArrayList<>();
+                            for (MemberProcess m : expected) {
+                                snapshots.add(ReplicaAudit.Snapshot.parse(m.name(), getOk(m, "/admin/replica-digest?map="
+                                        + e.getKey() + "&backups=" + e.getValue(), Duration.ofSeconds(10))));
+                            }
+                            Map<Integer, String> m = ReplicaAudit.mismatches(snapshots);
+                            last.put(e.getKey(), m);
+                            if (m.containsKey(-1)) {
+                                done = false; // a table changed between the snapshots
+                                continue;
+                            }
+                            Set<Integer> p = pending.computeIfAbsent(e.getKey(), k -> new TreeSet<>(m.keySet()));
+                            p.retainAll(m.keySet());
+                            done &= p.isEmpty();
+                        }
+                        return done;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder sb = new StringBuilder("replicas differ from their primary after " + max + ":");
+            last.forEach((map, m) -> {
+                Set<Integer> p = pending.getOrDefault(map, m.keySet());
+                p.stream().limit(10).forEach(x -> sb.append("\n  ").append(map).append(" partition ").append(x)
+                        .append(": ").append(m.get(x)));
+                if (!p.isEmpty()) {
+                    sb.append("\n  ").append(map).append(": ").append(p.size()).append(" partitions differ");
+                }
+            });
+            throw new AssertionError(sb.toString(), e);
         }
         return Duration.ofNanos(System.nanoTime() - t0);
     }

@@ -117,8 +117,8 @@ public final class ChaosRun implements AutoCloseable {
 
     /**
      * Waits for one view of {@code expected}, then a stable table, then full redundancy of the workload map (and
-     * {@code extraMaps}), and records the time of each from {@code since} (nanoTime) as figures with
-     * {@code prefix}.
+     * {@code extraMaps}), then every replica holding exactly its primary's entries per partition, and records the
+     * time of each from {@code since} (nanoTime) as figures with {@code prefix}.
      */
     public void awaitRecovery(String prefix, long since, Collection<MemberProcess> expected, Map<String, Integer> extraMaps) {
         Duration max = Duration.ofSeconds(60);
@@ -130,6 +130,8 @@ public final class ChaosRun implements AutoCloseable {
         maps.put(spec.map(), spec.backups());
         cluster.awaitFullRedundancy(expected, maps, max);
         figures.seconds(prefix + "s to full redundancy", Duration.ofNanos(System.nanoTime() - since));
+        cluster.awaitReplicasMatch(expected, maps, Duration.ofSeconds(30));
+        figures.seconds(prefix + "s to replicas matching their primary", Duration.ofNanos(System.nanoTime() - since));
     }
 
     /** The checks of a finished run. */

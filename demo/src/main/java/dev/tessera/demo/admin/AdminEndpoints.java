@@ -6,6 +6,7 @@ import dev.tessera.demo.LoopbackOnly;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.SplitBrainMode;
+import dev.tessera.grid.core.ReplicaAudit;
 import dev.tessera.grid.core.TesseraGrid;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -58,6 +59,9 @@ import org.slf4j.LoggerFactory;
  *     <td>reads them back: {@code present=.. missing=.. wrong=.. failed=..}</td></tr>
  * <tr><td>{@code GET /admin/read?map=chaos&keys=32&backups=..&mode=..}</td><td>reads {@code k0..k<keys-1>}, one
  *     line each: {@code key value invokeNanos completeNanos outcome} (value {@code ~} = none)</td></tr>
+ * <tr><td>{@code GET /admin/replica-digest?map=bulk&backups=1}</td><td>what this member holds of the map in each
+ *     partition where its table gives it a data slot: entries and digest ({@link ReplicaAudit.Snapshot#toText()});
+ *     the chaos rounds compare them with the primary's</td></tr>
  * </table>
  *
  * <p>Query parameters {@code backups} (default 1) and {@code mode} (default AVAILABLE) give the map configuration;
@@ -139,6 +143,9 @@ public final class AdminEndpoints {
                 case "/admin/preload" -> requirePost(ex, method, () -> preload(ex, q));
                 case "/admin/verify-preload" -> verifyPreload(ex, q);
                 case "/admin/read" -> readKeys(ex, q);
+                case "/admin/replica-digest" -> reply(ex, 200, "text/plain",
+                        ReplicaAudit.snapshot(grid, mapName(q), intParam(q, "backups", 1, 0, MapConfig.MAX_BACKUPS) + 1)
+                                .toText());
                 default -> reply(ex, 404, "text/plain", "unknown admin endpoint " + path);
             }
         } catch (IllegalArgumentException e) {

@@ -294,11 +294,13 @@ public final class TesseraGrid implements Grid {
 
     @Override
     public Member localMember() {
+        ensureNotClosed();
         return Members.of(channel.localMember());
     }
 
     @Override
     public List<Member> members() {
+        ensureNotClosed();
         List<Member> out = new ArrayList<>();
         for (MemberInfo m : messenger.view().members()) { // refused members are not members of the grid
             out.add(Members.of(m));
@@ -309,6 +311,7 @@ public final class TesseraGrid implements Grid {
     @Override
     public Registration addMembershipListener(MembershipListener listener) {
         java.util.Objects.requireNonNull(listener, "listener");
+        ensureNotClosed();
         listeners.add(listener);
         return () -> listeners.remove(listener);
     }
@@ -541,6 +544,14 @@ public final class TesseraGrid implements Grid {
         if (state != State.RUNNING) {
             throw new IllegalStateException("Grid member " + config.memberName() + " is " + state.name().toLowerCase()
                     + "; start a new one with Grid.builder()...start()");
+        }
+    }
+
+    /** For the membership queries, which stay readable while {@link #close()} hands the partitions over. */
+    private void ensureNotClosed() {
+        if (state == State.CLOSED) {
+            throw new IllegalStateException("Grid member " + config.memberName()
+                    + " is closed; start a new one with Grid.builder()...start()");
         }
     }
 

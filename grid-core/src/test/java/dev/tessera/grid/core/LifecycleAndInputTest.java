@@ -8,6 +8,7 @@ import dev.tessera.grid.GridMap;
 import dev.tessera.grid.GridSerializationException;
 import dev.tessera.grid.GridTimeoutException;
 import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.Member;
 import dev.tessera.grid.MembershipEvent;
 import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.testkit.TestCluster;
@@ -37,6 +38,19 @@ class LifecycleAndInputTest {
         assertThatThrownBy(() -> map.put("k", "v")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> grid.map("other")).isInstanceOf(IllegalStateException.class);
         grid.close(); // idempotent
+    }
+
+    @Test
+    void closedGrid_rejectsMembershipQueriesWithIllegalState() {
+        TestCluster cluster = TestCluster.start(1);
+        TesseraGrid grid = cluster.member(0);
+        assertThat(grid.members()).hasSize(1);
+        assertThat(grid.localMember()).isEqualTo(grid.members().get(0));
+        cluster.leave(0);
+        assertThatThrownBy(grid::members).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(grid::localMember).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> grid.addMembershipListener(e -> { }))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
     @Test
@@ -129,9 +143,10 @@ class LifecycleAndInputTest {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
                     .anyMatch(e -> e.type() == MembershipEvent.Type.JOINED && e.member().equals(joiner.localMember())));
             cluster.awaitStable();
+            Member joined = joiner.localMember(); // a closed member no longer answers
             cluster.leave(1);
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
-                    .anyMatch(e -> e.type() == MembershipEvent.Type.LEFT && e.member().equals(joiner.localMember())));
+                    .anyMatch(e -> e.type() == MembershipEvent.Type.LEFT && e.member().equals(joined)));
             assertThat(cluster.member(0).members()).hasSize(1);
         }
     }

@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * version exceeds every version of both lineages, so no version is reused.
  *
  * <p><b>Commit.</b> When a partition's primary reports it copied the data to its target, the target
- * becomes the owner list in the next table. Commits arriving close together share one table.
+ * becomes the owner list in the next table, if the report names the target's current epoch
+ * ({@link PartitionTable#targetEpoch}). Commits arriving close together share one table.
  *
  * <p>State is confined to {@code executor} (single-threaded).
  */
@@ -178,7 +179,8 @@ public final class Coordinator {
                 }
             }
             long version = newest.version() == 0 ? 0 : newest.version() + TAKEOVER_VERSION_GAP;
-            published = newest.withVersion(version);
+            // fresh epochs: the predecessor may have published tables no member reported, in which a target changed
+            published = newest.withVersion(version).withFreshTargetEpochs();
             active = true;
             log.debug("Took over as coordinator from table {} (view {})", newest.version(), view.viewId());
             rebalance();
@@ -408,9 +410,9 @@ public final class Coordinator {
                 migrating++;
             }
         }
-        PartitionTable next = new PartitionTable(base.version() + 1, owners, targets);
-        if (next.withVersion(base.version()).equals(base) && base.version() > 0) {
-            return;
+        PartitionTable next = new PartitionTable(base.version() + 1, owners, targets).withTargetEpochsOf(base);
+        if (next.withVersion(base.version()).equals(base) && base.version() > 0 && base.equals(topology.table())) {
+            return; // nothing changed, and the members have it (a takeover's table is new to them)
         }
         log.debug("Rebalance at view {}: {} partitions to migrate, {} leaving", view.viewId(), migrating, leaving.size());
         publish(next);
@@ -432,7 +434,7 @@ public final class Coordinator {
             refusals.warn("Ignored a transfer notice for partition {} from {}, which is not its primary", p, sender);
             return;
         }
-        if (!published.isMigrating(p) || !published.target(p).equals(done.target())) {
+        if (!completesTarget(published, done)) {
             return; // stale notice: the primary or the target changed since
         }
         published = published.commitTarget(p);
@@ -442,6 +444,18 @@ public final class Coordinator {
             flushScheduled = true;
             executor.schedule(this::flushCommits, COMMIT_BATCH_MS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Whether {@code done} reports the copy that {@code published} still waits for in the notice's partition: the
+     * same target of the same epoch. A target that a table in between changed (its members outside it dropped their
+     * copies) has a new epoch even if it is the same list again, so a late or repeated notice of the earlier copy
+     * cannot commit members that no longer hold the data.
+     */
+    static boolean completesTarget(PartitionTable published, TransferDone done) {
+        int p = done.partition();
+        return published.isMigrating(p) && published.target(p).equals(done.target())
+                && published.targetEpoch(p) == done.targetEpoch();
     }
 
     private void flushCommits() {

@@ -19,7 +19,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A table from the coordinator that names a member this member's view does not have yet (its view is behind the
  * coordinator's) is held, the newest one only, and decided again at the next view. Everything else that fails is
- * rejected, counted and logged at a bounded rate.
+ * rejected, counted and logged at a bounded rate. One rejection gets a second chance: a table from a member of the
+ * view that is not its coordinator may come from the next view's coordinator (the old one left and its successor
+ * took over and published before this member installed the view that says so); the newest such table is decided
+ * again, once, at the next view if that view is not a merge and makes its sender coordinator. Otherwise this
+ * member would wait, with an old table, for a table that the coordinator has no reason to send again.
  */
 public final class TableGate {
     private static final Logger log = LoggerFactory.getLogger(TableGate.class);
@@ -29,6 +33,7 @@ public final class TableGate {
     private final RejectionCounter rejections;
     private final ThrottledWarning warning = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
     private Held held;
+    private Held fromSuccessor;
 
     public TableGate(TopologyState topology, Supplier<ClusterView> view, RejectionCounter rejections) {
         this.topology = topology;
@@ -43,6 +48,11 @@ public final class TableGate {
 
     /** Decides a held table again under the view just installed. */
     public synchronized void onView(ClusterView v) {
+        Held s = fromSuccessor;
+        fromSuccessor = null;
+        if (s != null && !v.merge() && v.coordinator().id().equals(s.sender)) {
+            decide(s.sender, s.table, v);
+        }
         Held h = held;
         if (h != null) {
             held = null;
@@ -56,6 +66,10 @@ public final class TableGate {
         if (problem != null) {
             rejections.notPermitted();
             warning.warn("Rejected partition table {} from {}: {}", next.version(), sender, problem);
+            if (v != null && v.contains(sender) && !v.coordinator().id().equals(sender)
+                    && (fromSuccessor == null || fromSuccessor.table.version() < next.version())) {
+                fromSuccessor = new Held(sender, next); // maybe the next view's coordinator: see the class comment
+            }
             return;
         }
         if (next.version() <= current.version()) {

@@ -45,7 +45,8 @@ public final class TransferManager {
     private final Consumer<TransferDone> doneSink;
     private final ScheduledExecutorService executor;
     private final Map<Integer, PartitionTransfer> running = new HashMap<>();
-    private final Map<Integer, List<MemberId>> completed = new HashMap<>();
+    /** Per partition, the target (and its epoch) this member finished copying to and reports done until committed. */
+    private final Map<Integer, Copy> completed = new HashMap<>();
     private final ArrayDeque<PartitionTransfer> queue = new ArrayDeque<>();
     /** Per member, the newest table version it confirmed having applied (it accepted a copy made with it). */
     private final Map<MemberId, Long> applied = new HashMap<>();
@@ -108,11 +109,14 @@ public final class TransferManager {
                 continue;
             }
             List<MemberId> target = t.target(p);
-            if (target.equals(completed.get(p))) {
-                doneSink.accept(new TransferDone(t.version(), p, target)); // the coordinator may have missed it
+            Copy wanted = new Copy(target, t.targetEpoch(p));
+            if (wanted.equals(completed.get(p))) {
+                doneSink.accept(wanted.done(t.version(), p)); // the coordinator may have missed it
                 continue;
             }
-            if (current != null && current.target.equals(target)) {
+            // A new epoch of the same target is copied again: a table this member skipped may have left a member
+            // out of the target, and that member dropped what it had received.
+            if (current != null && current.copy.equals(wanted)) {
                 continue;
             }
             if (current != null) {
@@ -124,9 +128,9 @@ public final class TransferManager {
                 // Only slots that hold no data of any local map change (or the data is empty): nothing to
                 // copy, so the target can be committed at once, without waiting for a transfer slot. Writes
                 // from now on reach the target's data slots by replication, as during any migration.
-                completed.put(p, target);
+                completed.put(p, wanted);
                 committedWithoutCopy.incrementAndGet();
-                doneSink.accept(new TransferDone(t.version(), p, target));
+                doneSink.accept(wanted.done(t.version(), p));
                 continue;
             }
             running.put(p, transfer);
@@ -151,11 +155,11 @@ public final class TransferManager {
         if (running.get(transfer.partition) == transfer && !transfer.cancelled) {
             running.remove(transfer.partition);
             if (error == null) {
-                completed.put(transfer.partition, transfer.target);
+                completed.put(transfer.partition, transfer.copy);
                 partitionsCopied.incrementAndGet();
                 entriesCopied.addAndGet(transfer.sent);
                 log.debug("Partition {} copied to {} ({} entries)", transfer.partition, transfer.target, transfer.sent);
-                doneSink.accept(new TransferDone(topology.table().version(), transfer.partition, transfer.target));
+                doneSink.accept(transfer.copy.done(topology.table().version(), transfer.partition));
             } else {
                 log.info("Copy of partition {} to {} failed, will retry: {}", transfer.partition, transfer.target, error.toString());
                 executor.schedule(() -> reconcile(topology.table()), 200, TimeUnit.MILLISECONDS);
@@ -164,10 +168,18 @@ public final class TransferManager {
         pump();
     }
 
+    /** A target owner list and the epoch of the table that set it. */
+    private record Copy(List<MemberId> target, long epoch) {
+        TransferDone done(long tableVersion, int partition) {
+            return new TransferDone(tableVersion, partition, target, epoch);
+        }
+    }
+
     /** Copies one partition's data to the target members that lack it, map by map, chunk by chunk. */
     private final class PartitionTransfer {
         final int partition;
         final List<MemberId> target;
+        final Copy copy;
         final PartitionTable startTable;
         volatile boolean cancelled;
         long sent;
@@ -175,6 +187,7 @@ public final class TransferManager {
         PartitionTransfer(int partition, List<MemberId> target, PartitionTable startTable) {
             this.partition = partition;
             this.target = target;
+            this.copy = new Copy(target, startTable.targetEpoch(partition));
             this.startTable = startTable;
         }
 

@@ -27,6 +27,10 @@ import dev.tessera.grid.membership.MemberId;
  *       target that are not owners yet receive the partition's data; when the copy is complete the
  *       coordinator publishes a new version with {@link #commitTarget(int)} applied. Until then the
  *       owners stay in charge (DESIGN.md, "Kill during migration").
+ *   <li>the target's <em>epoch</em>: the version of the table that set the target. A notice that a
+ *       copy is complete names the epoch it copied for, and commits only that epoch: a member that a
+ *       table in between left out of the target dropped its copy, so when the same target comes back
+ *       it has a new epoch and is copied again ({@link #targetEpoch(int)}).
  * </ul>
  *
  * <p>Normalisation: a target that is empty or equal to the partition's owners is dropped (there is
@@ -46,11 +50,12 @@ public final class PartitionTable {
   public static final int MAX_PARTITION_COUNT = 1 << 16;
 
   /** First byte of the binary form; bump when the layout changes. */
-  static final byte CODEC_FORMAT = 1;
+  static final byte CODEC_FORMAT = 2;
 
   private final long version;
   private final List<List<MemberId>> owners;
   private final List<List<MemberId>> targets;
+  private final long[] targetEpochs;
   private final Set<MemberId> members;
   private final int migratingCount;
 
@@ -62,7 +67,8 @@ public final class PartitionTable {
    *     empty row means no owner
    * @param targets {@code null} for no migration at all, otherwise one row per partition: {@code
    *     null} (or empty, or equal to the owners) when partition {@code p} is not migrating, else the
-   *     owner list it migrates to
+   *     owner list it migrates to; every target gets {@code version} as its epoch (see {@link
+   *     #withTargetEpochsOf(PartitionTable)} to keep the epochs of unchanged targets)
    * @throws IllegalArgumentException if the partition count is outside {@code [1,
    *     MAX_PARTITION_COUNT]}, the arrays' lengths differ, the version is negative, or a row holds a
    *     member twice
@@ -89,12 +95,16 @@ public final class PartitionTable {
     this.version = version;
     this.owners = Collections.unmodifiableList(o);
     this.targets = Collections.unmodifiableList(t);
+    this.targetEpochs = epochs(this.targets, null, version);
     this.members = collectMembers(this.owners, this.targets);
     this.migratingCount = (int) this.targets.stream().filter(l -> !l.isEmpty()).count();
   }
 
-  /** Private fast path for tables derived from an existing one: the rows are already valid. */
-  private PartitionTable(long version, List<List<MemberId>> owners, List<List<MemberId>> targets) {
+  /**
+   * Private fast path for tables derived from an existing one: the rows are already valid. {@code epochs}
+   * holds the epoch of each target, or -1 for "set now" (this table's version).
+   */
+  private PartitionTable(long version, List<List<MemberId>> owners, List<List<MemberId>> targets, long[] epochs) {
     List<List<MemberId>> t = new ArrayList<>(targets.size());
     for (int p = 0; p < owners.size(); p++) {
       List<MemberId> target = targets.get(p);
@@ -103,8 +113,20 @@ public final class PartitionTable {
     this.version = version;
     this.owners = Collections.unmodifiableList(new ArrayList<>(owners));
     this.targets = Collections.unmodifiableList(t);
+    this.targetEpochs = epochs(this.targets, epochs, version);
     this.members = collectMembers(this.owners, this.targets);
     this.migratingCount = (int) this.targets.stream().filter(l -> !l.isEmpty()).count();
+  }
+
+  /** 0 for a partition that is not migrating, else the given epoch, or {@code version} where none is given (-1). */
+  private static long[] epochs(List<List<MemberId>> targets, long[] given, long version) {
+    long[] e = new long[targets.size()];
+    for (int p = 0; p < e.length; p++) {
+      if (!targets.get(p).isEmpty()) {
+        e[p] = given == null || given[p] < 0 ? version : given[p];
+      }
+    }
+    return e;
   }
 
   /**
@@ -144,6 +166,14 @@ public final class PartitionTable {
     return targets.get(p);
   }
 
+  /**
+   * The epoch of partition {@code p}'s target: the version of the table that set it (0 if not
+   * migrating). A copy made for one epoch does not complete another, even for the same target list.
+   */
+  public long targetEpoch(int p) {
+    return targetEpochs[p];
+  }
+
   /** Whether partition {@code p} has a pending target. */
   public boolean isMigrating(int p) {
     return !targets.get(p).isEmpty();
@@ -177,14 +207,43 @@ public final class PartitionTable {
     if (newVersion < 0) {
       throw new IllegalArgumentException("version must be >= 0 but was " + newVersion);
     }
-    return new PartitionTable(newVersion, owners, targets);
+    return new PartitionTable(newVersion, owners, targets, targetEpochs);
+  }
+
+  /**
+   * This table with {@code previous}'s target epoch for every partition whose owners and target are
+   * the same in both, so that a copy in progress for an unchanged target goes on. Other targets keep
+   * their epoch here (the coordinator builds a new table's targets with the new version as epoch).
+   */
+  public PartitionTable withTargetEpochsOf(PartitionTable previous) {
+    if (previous.partitionCount() != partitionCount()) {
+      throw new IllegalArgumentException(
+          "previous has " + previous.partitionCount() + " partitions, this table " + partitionCount());
+    }
+    long[] e = targetEpochs.clone();
+    for (int p = 0; p < e.length; p++) {
+      if (isMigrating(p) && targets.get(p).equals(previous.target(p))
+          && owners.get(p).equals(previous.owners(p))) {
+        e[p] = previous.targetEpoch(p);
+      }
+    }
+    return new PartitionTable(version, owners, targets, e);
+  }
+
+  /**
+   * This table with its version as the epoch of every target: copies made for any earlier epoch do
+   * not count. For a new coordinator, which cannot know every table its predecessor published.
+   */
+  public PartitionTable withFreshTargetEpochs() {
+    return new PartitionTable(version, owners, targets, null);
   }
 
   /**
    * Removes {@code gone} from every owner list and target, keeping the order of the rest. The
    * first surviving replica of a partition thus becomes its primary: promotion without a copy. A
-   * target that loses members stays a target (its migration goes on with the survivors) unless it
-   * becomes empty or equal to the owners. The version is unchanged.
+   * target that loses members stays a target (its migration goes on with the survivors, under this
+   * table's version as its epoch) unless it becomes empty or equal to the owners. The version is
+   * unchanged.
    */
   public PartitionTable withoutMembers(Set<MemberId> gone) {
     Objects.requireNonNull(gone, "gone");
@@ -193,11 +252,13 @@ public final class PartitionTable {
     }
     List<List<MemberId>> o = new ArrayList<>(owners.size());
     List<List<MemberId>> t = new ArrayList<>(owners.size());
+    long[] e = new long[owners.size()];
     for (int p = 0; p < owners.size(); p++) {
       o.add(without(owners.get(p), gone));
       t.add(without(targets.get(p), gone));
+      e[p] = t.get(p).equals(targets.get(p)) ? targetEpochs[p] : -1;
     }
-    return new PartitionTable(version, o, t);
+    return new PartitionTable(version, o, t, e);
   }
 
   /**
@@ -215,12 +276,13 @@ public final class PartitionTable {
     List<List<MemberId>> t = new ArrayList<>(targets);
     o.set(p, target);
     t.set(p, List.of());
-    return new PartitionTable(version, o, t);
+    return new PartitionTable(version, o, t, targetEpochs);
   }
 
   /**
    * This table's owners with other targets (replacing all current targets). Rows that are null,
-   * empty or equal to the owners mean "not migrating". The version is unchanged.
+   * empty or equal to the owners mean "not migrating". A target that changes gets this table's
+   * version as its epoch. The version is unchanged.
    *
    * @throws IllegalArgumentException if {@code newTargets} does not have one row per partition or
    *     a row holds a member twice
@@ -232,10 +294,12 @@ public final class PartitionTable {
           "newTargets has " + newTargets.length + " rows but the table has " + owners.size());
     }
     List<List<MemberId>> t = new ArrayList<>(owners.size());
+    long[] e = new long[owners.size()];
     for (int p = 0; p < newTargets.length; p++) {
       t.add(replicaList(newTargets[p], p, "newTargets"));
+      e[p] = t.get(p).equals(targets.get(p)) ? targetEpochs[p] : -1;
     }
-    return new PartitionTable(version, owners, t);
+    return new PartitionTable(version, owners, t, e);
   }
 
   /** The owners as arrays, one row per partition (a copy; rows of length 0 for no owner). */
@@ -252,7 +316,8 @@ public final class PartitionTable {
   //
   // format byte, version (long), P (varint), A = distinct addresses (varint), A addresses
   // (MemberId.writeTo), then per partition: owner count (varint) + owner indexes (varint),
-  // target count (varint, 0 = not migrating) + target indexes (varint). Indexes point into the
+  // target count (varint, 0 = not migrating) + target indexes (varint) + for a migrating partition
+  // its target epoch (varlong, at most the version). Indexes point into the
   // address list, so a 271-partition, 3-backup table of 12 members costs about 12 * 17 + 271 * 6
   // bytes instead of 271 * 4 * 17.
   // ---------------------------------------------------------------------------------------------
@@ -274,6 +339,9 @@ public final class PartitionTable {
     for (int p = 0; p < owners.size(); p++) {
       writeRow(out, owners.get(p), index);
       writeRow(out, targets.get(p), index);
+      if (!targets.get(p).isEmpty()) {
+        writeVarLong(out, targetEpochs[p]);
+      }
     }
   }
 
@@ -312,12 +380,21 @@ public final class PartitionTable {
     }
     MemberId[][] owners = new MemberId[partitionCount][];
     MemberId[][] targets = new MemberId[partitionCount][];
+    long[] epochs = new long[partitionCount];
     for (int p = 0; p < partitionCount; p++) {
       owners[p] = readRow(in, addresses, p);
       targets[p] = readRow(in, addresses, p);
+      if (targets[p].length > 0) {
+        epochs[p] = readVarLong(in);
+        if (epochs[p] > version) {
+          throw new IOException(
+              "partition " + p + " has target epoch " + epochs[p] + " above the table version " + version);
+        }
+      }
     }
     try {
-      return new PartitionTable(version, owners, targets);
+      PartitionTable t = new PartitionTable(version, owners, targets);
+      return new PartitionTable(version, t.owners, t.targets, epochs);
     } catch (IllegalArgumentException e) {
       throw new IOException("malformed partition table: " + e.getMessage(), e);
     }
@@ -357,6 +434,28 @@ public final class PartitionTable {
       v >>>= 7;
     }
     out.writeByte(v);
+  }
+
+  static void writeVarLong(DataOutput out, long value) throws IOException {
+    long v = value;
+    while ((v & ~0x7fL) != 0) {
+      out.writeByte((int) ((v & 0x7f) | 0x80));
+      v >>>= 7;
+    }
+    out.writeByte((int) v);
+  }
+
+  /** A non-negative varlong of at most 9 bytes (63 bits). */
+  static long readVarLong(DataInput in) throws IOException {
+    long result = 0;
+    for (int shift = 0; shift < 63; shift += 7) {
+      int b = in.readUnsignedByte();
+      result |= (long) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        return result;
+      }
+    }
+    throw new IOException("malformed varlong in partition table (more than 9 bytes)");
   }
 
   static int readVarInt(DataInput in) throws IOException {
@@ -427,12 +526,13 @@ public final class PartitionTable {
         || (o instanceof PartitionTable other
             && version == other.version
             && owners.equals(other.owners)
-            && targets.equals(other.targets));
+            && targets.equals(other.targets)
+            && Arrays.equals(targetEpochs, other.targetEpochs));
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(version, owners, targets);
+    return Objects.hash(version, owners, targets, Arrays.hashCode(targetEpochs));
   }
 
   /** A short summary: version, partition count, member count, partitions migrating. */

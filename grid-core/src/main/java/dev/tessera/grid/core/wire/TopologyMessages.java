@@ -62,20 +62,25 @@ public final class TopologyMessages {
         }
     }
 
-    /** The primary of {@code partition} copied everything to the members of {@code target}. */
-    public record TransferDone(long tableVersion, int partition, List<MemberId> target) {
+    /**
+     * The primary of {@code partition} copied everything to the members of {@code target}, for the target of
+     * epoch {@code targetEpoch} ({@code PartitionTable#targetEpoch}): only that epoch's target may be committed.
+     */
+    public record TransferDone(long tableVersion, int partition, List<MemberId> target, long targetEpoch) {
         public byte[] encode() {
-            return write(MessageType.TRANSFER_DONE, 64, out -> {
+            return write(MessageType.TRANSFER_DONE, 72, out -> {
                 out.writeLong(tableVersion);
                 out.writeInt(partition);
                 writeAddresses(out, target);
+                out.writeLong(targetEpoch);
             });
         }
 
         static TransferDone decode(DataInput in) throws IOException {
             long tv = in.readLong();
             int p = in.readInt();
-            return new TransferDone(tv, p, readAddresses(in, MessageType.TRANSFER_DONE));
+            List<MemberId> target = readAddresses(in, MessageType.TRANSFER_DONE);
+            return new TransferDone(tv, p, target, in.readLong());
         }
     }
 

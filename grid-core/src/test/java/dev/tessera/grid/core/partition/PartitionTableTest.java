@@ -264,6 +264,42 @@ class PartitionTableTest {
         .hasMessageContaining("partition count 2147483647 outside [1, 65536]");
   }
 
+  @Test
+  void targetEpoch_isTheVersionThatSetTheTarget_andNewWhenTheSameTargetComesBack() throws IOException {
+    MemberId[][] owners = {{a}, {a}};
+    PartitionTable v1 = new PartitionTable(1, owners, new MemberId[][] {{a, b}, {a, c}});
+    PartitionTable v2 =
+        new PartitionTable(2, owners, new MemberId[][] {{a, c}, {a, c}}).withTargetEpochsOf(v1);
+    PartitionTable v3 =
+        new PartitionTable(3, owners, new MemberId[][] {{a, b}, {a, c}}).withTargetEpochsOf(v2);
+
+    assertThat(List.of(v1.targetEpoch(0), v1.targetEpoch(1))).containsExactly(1L, 1L);
+    assertThat(List.of(v2.targetEpoch(0), v2.targetEpoch(1))).containsExactly(2L, 1L);
+    assertThat(v3.target(0)).isEqualTo(v1.target(0));
+    assertThat(List.of(v3.targetEpoch(0), v3.targetEpoch(1))).containsExactly(3L, 1L);
+    assertThat(v3).isNotEqualTo(v1.withVersion(3));
+    assertThat(read(write(v3))).isEqualTo(v3);
+    assertThat(read(write(v3)).targetEpoch(1)).isEqualTo(1L);
+    assertThat(v3.withVersion(4).targetEpoch(1)).isEqualTo(1L);
+    assertThat(v3.commitTarget(1).targetEpoch(1)).isZero();
+    assertThat(v3.withFreshTargetEpochs().targetEpoch(1)).isEqualTo(3L);
+    PartitionTable otherOwners =
+        new PartitionTable(4, new MemberId[][] {{a}, {d}}, new MemberId[][] {{a, b}, {a, c}})
+            .withTargetEpochsOf(v3);
+    assertThat(otherOwners.targetEpoch(0)).as("unchanged owners and target").isEqualTo(3L);
+    assertThat(otherOwners.targetEpoch(1)).as("the owners changed").isEqualTo(4L);
+    assertThat(v3.withoutMembers(Set.of(c)).targetEpoch(0)).isEqualTo(3L);
+  }
+
+  @Test
+  void codec_targetEpochAboveTheVersion_isRejected() throws IOException {
+    byte[] bytes = write(new PartitionTable(5, new MemberId[][] {{a}}, new MemberId[][] {{a, b}}));
+    bytes[8] = 3; // the version's last byte: version 3, epoch 5
+    assertThatThrownBy(() -> read(bytes))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("target epoch 5 above the table version 3");
+  }
+
   private static PartitionTable randomTable(int partitions, int memberCount, Random random) {
     List<MemberId> members = new ArrayList<>();
     for (int i = 0; i < memberCount; i++) {
@@ -275,7 +311,9 @@ class PartitionTableTest {
       owners[p] = randomRow(members, random);
       targets[p] = random.nextInt(4) == 0 ? randomRow(members, random) : null;
     }
-    return new PartitionTable(random.nextInt(1000), owners, targets);
+    int version = random.nextInt(1000);
+    // stamped later than set: the targets' epochs stay below the version
+    return new PartitionTable(version, owners, targets).withVersion(version + random.nextInt(3));
   }
 
   private static MemberId[] randomRow(List<MemberId> members, Random random) {

@@ -116,7 +116,7 @@ class ForgedControlMessagesTest {
         }
         long before = coordinator.introspection().rejectedMessages().notPermitted();
         forger.channel().send(coordinator.topology().self(),
-                new TopologyMessages.TransferDone(t.version(), p, List.of(forger.topology().self())).encode());
+                new TopologyMessages.TransferDone(t.version(), p, List.of(forger.topology().self()), t.targetEpoch(p)).encode());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.introspection().rejectedMessages().notPermitted() > before);
         assertThat(coordinator.topology().table().version()).isEqualTo(t.version());

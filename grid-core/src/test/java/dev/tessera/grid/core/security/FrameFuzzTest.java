@@ -120,7 +120,7 @@ class FrameFuzzTest {
         byte[] key = "k1".getBytes(StandardCharsets.UTF_8);
         return List.of(
                 new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, new PartitionTable(t.version() + 5, owners, null)).encode(),
-                new TopologyMessages.TransferDone(t.version(), notFuzzers, List.of(self)).encode(),
+                new TopologyMessages.TransferDone(t.version(), notFuzzers, List.of(self), t.targetEpoch(notFuzzers)).encode(),
                 new TopologyMessages.LeaveRequest(target.topology().self()).encode(),
                 new TopologyMessages.MergeOut(new PartitionTable(t.version() + 5, owners, null)).encode(),
                 new ReplicationMessages.Replicate(t.version(), "fuzz", MapConfig.defaults(), notFuzzers,

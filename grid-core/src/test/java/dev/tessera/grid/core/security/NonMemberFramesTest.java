@@ -73,7 +73,7 @@ class NonMemberFramesTest {
         byte[] key = "k1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         frames.add(Outsider.request(3, new ReplicationMessages.Replicate(tableBefore, "orders", MapConfig.builder().backups(1).build(), 0,
                 List.of(new ReplicationMessages.ReplicaEntry(key, new byte[] {1, 2, 3}, Long.MAX_VALUE, Long.MAX_VALUE))).encode()));
-        frames.add(Outsider.oneWay(new TopologyMessages.TransferDone(tableBefore, 0, List.of(victimAddress)).encode()));
+        frames.add(Outsider.oneWay(new TopologyMessages.TransferDone(tableBefore, 0, List.of(victimAddress), tableBefore).encode()));
         for (int p = 0; p < partitions; p++) {
             frames.add(Outsider.request(100 + p, new QueryMessages.EntriesQuery(tableBefore, "orders", p).encode()));
         }

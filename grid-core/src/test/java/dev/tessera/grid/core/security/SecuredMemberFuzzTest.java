@@ -119,7 +119,7 @@ class SecuredMemberFuzzTest {
         return List.of(
                 Outsider.oneWay(new TopologyMessages.TableMessage(MessageType.TABLE_UPDATE, forged).encode()),
                 Outsider.oneWay(new TopologyMessages.LeaveRequest(target.topology().self()).encode()),
-                Outsider.oneWay(new TopologyMessages.TransferDone(t.version(), 3, List.of(target.topology().self())).encode()),
+                Outsider.oneWay(new TopologyMessages.TransferDone(t.version(), 3, List.of(target.topology().self()), t.targetEpoch(3)).encode()),
                 Outsider.request(1, new TopologyMessages.MergeOut(forged).encode()),
                 Outsider.request(2, new QueryMessages.EntriesQuery(t.version(), "orders", 3).encode()),
                 Outsider.request(3, new QueryMessages.SizeQuery("orders").encode()));
