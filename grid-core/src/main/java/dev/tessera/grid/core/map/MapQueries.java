@@ -19,6 +19,10 @@ import java.util.concurrent.CompletableFuture;
 
 /** This member's answers to the whole-map queries of {@link ClusterScan}, for itself and for peers. */
 public final class MapQueries {
+    /** The largest page a peer may ask for, whatever its query says: bounds what one answer holds in memory. */
+    static final int MAX_PAGE_ENTRIES = 100_000;
+    static final int MAX_PAGE_BYTES = 16 << 20;
+
     private MapQueries() {}
 
     /** Live, unexpired entries of {@code map} in partitions this member is primary of. */
@@ -78,10 +82,12 @@ public final class MapQueries {
         MapContainer c = ctx.storage().get(q.map());
         boolean mayExpire = q.countOnly() && c != null && LiveEntries.mayExpire(c);
         List<PartitionEntries> answers = new ArrayList<>();
+        int maxEntries = Math.min(q.maxEntries(), MAX_PAGE_ENTRIES);
+        int maxBytes = Math.min(q.maxBytes(), MAX_PAGE_BYTES);
         long entries = 0;
         long bytes = 0;
         int i = q.from();
-        for (; i < q.partitions().length && (answers.isEmpty() || (entries < q.maxEntries() && bytes < q.maxBytes())); i++) {
+        for (; i < q.partitions().length && (answers.isEmpty() || (entries < maxEntries && bytes < maxBytes)); i++) {
             PartitionEntries a = readPartition(ctx, c, q, q.partitions()[i], remote, mayExpire);
             answers.add(a);
             entries += a.keys().size();

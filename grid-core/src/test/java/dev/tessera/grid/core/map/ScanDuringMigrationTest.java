@@ -20,11 +20,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Scans (one request stream per member, {@link ClusterScan}) while partitions move: every key written before
  * the scan and not removed is seen exactly once, whatever moves meanwhile, and no key is seen twice, also
- * keys written during the scan. Each scan pauses after its first page until a new table is applied, so the
+ * keys written during the scan, and each member's partitions come in several pages. Each scan pauses after its first page until a new table is applied, so the
  * scans provably straddle ownership changes.
  */
 class ScanDuringMigrationTest {
     private static final int KEYS = 30_000;
+    /** 30,000 x 200 B: 1.5-2 MiB per member, so every member answers in more than one page (1 MiB). */
+    private static final int VALUE_BYTES = 200;
 
     @Test
     void scansWhileAMemberJoins_seeEveryKeyExactlyOnce() {
@@ -56,7 +58,7 @@ class ScanDuringMigrationTest {
             GridMap<String, byte[]> map = scanner.map("scanned", MapConfig.builder().backups(1).build());
             Map<String, byte[]> batch = new HashMap<>();
             for (int i = 0; i < KEYS; i++) {
-                batch.put("key-" + i, new byte[100]);
+                batch.put("key-" + i, new byte[VALUE_BYTES]);
                 if (batch.size() == 1_000) {
                     map.putAll(batch);
                     batch.clear();
