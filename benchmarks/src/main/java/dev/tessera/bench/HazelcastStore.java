@@ -146,6 +146,11 @@ public final class HazelcastStore implements Store, ClusterProbe, HotKey.HotKeyS
         return kind;
     }
 
+    /** The member itself (for benchmarks of maps other than {@code bench}). */
+    public HazelcastInstance instance() {
+        return hz;
+    }
+
     @Override
     public byte[] get(String key) {
         return map.get(key);

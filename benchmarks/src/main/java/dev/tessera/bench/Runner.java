@@ -55,6 +55,8 @@ final class Runner {
     private final long warmup;
     private final long measure;
     private final int bigEntries;
+    /** Driver threads (the workload's 8; fewer shows what oversubscribing 2 cores adds to the tail). */
+    private final int threads;
     private final List<Report.Run> runs = new ArrayList<>();
     /** Port slot of the next run: consecutive runs use different ports (no TIME_WAIT leftovers). */
     private int portSlot;
@@ -75,6 +77,7 @@ final class Runner {
         warmup = a.getLong("warmup", quick ? 1_000 : 5_000);
         measure = a.getLong("measure", quick ? 2_000 : 20_000);
         bigEntries = a.getInt("entries", quick ? 50_000 : 1_000_000);
+        threads = a.getInt("threads", 8);
         target = Path.of(a.get("target", "target")).toAbsolutePath();
         runDir = target.resolve("bench-runs").resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
@@ -89,6 +92,7 @@ final class Runner {
         meta.put("warmupMs", String.valueOf(warmup));
         meta.put("measureMs", String.valueOf(measure));
         meta.put("bigEntries", String.valueOf(bigEntries));
+        meta.put("threads", String.valueOf(threads));
         meta.put("tests", String.join(",", only));
         meta.put("stores", String.join(",", stores));
         meta.put("cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
@@ -165,7 +169,8 @@ final class Runner {
         String id = test + "-" + store + "-r" + rep;
         Path out = runDir.resolve(id + ".properties");
         List<String> args = Bench.list("--store=" + store, "--members=" + members, "--backups=" + backups,
-                "--read=" + read, "--keys=" + keys, "--warmup=" + warmup, "--measure=" + measure, "--out=" + out);
+                "--read=" + read, "--keys=" + keys, "--warmup=" + warmup, "--measure=" + measure, "--out=" + out,
+                "--threads=" + threads);
         if (nearCache) {
             args.add("--nearcache");
         }

@@ -25,6 +25,7 @@ import dev.tessera.grid.core.wire.QueryMessages;
 import dev.tessera.grid.core.wire.QueryMessages.EntriesQuery;
 import dev.tessera.grid.core.wire.QueryMessages.SizeQuery;
 import dev.tessera.grid.core.wire.ReplicationMessages;
+import dev.tessera.grid.core.wire.ScanMessages;
 import dev.tessera.grid.core.wire.ReplicationMessages.Replicate;
 import dev.tessera.grid.core.wire.Status;
 import dev.tessera.grid.core.wire.TopologyMessages;
@@ -132,6 +133,10 @@ final class InboundDispatcher {
                 return primary.mergeIn(in.body()).thenApply(ReplicationMessages.ReplicateResponse::encode);
             } else if (m instanceof SizeQuery q) {
                 return CompletableFuture.completedFuture(new QueryMessages.SizeResponse(MapQueries.localSize(maps, q.map())).encode());
+            } else if (m instanceof ScanMessages.ScanQuery q) {
+                return CompletableFuture.completedFuture(MapQueries.scanPage(maps, q, true).encode());
+            } else if (m instanceof ScanMessages.ClearPartitions c) {
+                return MapQueries.clearPartitions(maps, primary, c);
             } else if (m instanceof EntriesQuery q) {
                 return CompletableFuture.completedFuture(MapQueries.localEntries(maps, q, true).encode());
             } else if (m instanceof EventMessages.ListenerInterests li) {

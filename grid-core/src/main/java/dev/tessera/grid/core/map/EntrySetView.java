@@ -1,14 +1,14 @@
 package dev.tessera.grid.core.map;
 
-import dev.tessera.grid.core.wire.QueryMessages.EntriesResponse;
+import dev.tessera.grid.core.wire.ScanMessages.PartitionEntries;
 import java.util.AbstractSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
- * The entry set of a {@link GridMapImpl}: iterates partition by partition, fetching each from its
- * primary when the iterator reaches it, so memory holds one partition at a time. Weakly consistent,
+ * The entry set of a {@link GridMapImpl}: iterates partition by partition, read a page of partitions at a
+ * time from each member ({@link ClusterScan}), so memory holds about a page per member. Weakly consistent,
  * like ConcurrentHashMap's: never throws ConcurrentModificationException. {@code Iterator.remove}
  * and {@code Entry.setValue} write through to the map.
  */
@@ -48,19 +48,19 @@ final class EntrySetView<K, V> extends AbstractSet<Map.Entry<K, V>> {
     @Override
     public Iterator<Map.Entry<K, V>> iterator() {
         return new Iterator<>() {
-            private final int partitions = map.partitionCount();
-            private int nextPartition;
-            private EntriesResponse batch;
+            private final ClusterScan.Cursor partitions = scan.entries();
+            private PartitionEntries batch;
             private int index;
             private WriteThroughEntry current;
 
             @Override
             public boolean hasNext() {
                 while (batch == null || index >= batch.keys().size()) {
-                    if (nextPartition >= partitions) {
+                    PartitionEntries next = partitions.next();
+                    if (next == null) {
                         return false;
                     }
-                    batch = scan.partitionEntries(nextPartition++);
+                    batch = next;
                     index = 0;
                 }
                 return true;

@@ -52,6 +52,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     private final MapContext ctx;
     private final MapContainer local;
     private final ClusterScan scan;
+    private final ClusterClear clearer;
     private final NearCache nearCache;
     private final LoadFlow loads;
     /** Completed gets, puts and removes (introspection and metrics); see {@link MapOperationCounters} for the cost. */
@@ -66,6 +67,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         this.local = ctx.storage().getOrCreate(name, config);
         this.ops = local.operations();
         this.scan = new ClusterScan(name, ctx);
+        this.clearer = new ClusterClear(name, config, ctx);
         this.nearCache = config.nearCache() == null ? null : ctx.nearCaches().create(name, config.nearCache());
         this.loads = new LoadFlow(name, config, ctx.codec(), this::call, ctx.time());
     }
@@ -551,15 +553,20 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         return size() == 0;
     }
 
+    /** One request per member ({@link ClusterClear}); a partition it could not clear is cleared on its own. */
     @Override
     public void clear() {
         checkUsable();
-        int partitions = partitionCount();
-        List<CompletableFuture<OpResponse>> clears = new ArrayList<>(partitions);
-        for (int p = 0; p < partitions; p++) {
-            clears.add(call(OpCode.CLEAR_PARTITION, p, null, null, null, 0));
+        if (nearCache != null) {
+            nearCache.clear();
         }
-        await(CompletableFuture.allOf(clears.toArray(CompletableFuture[]::new)));
+        try {
+            await(clearer.clear(p -> call(OpCode.CLEAR_PARTITION, p, null, null, null, 0)));
+        } finally {
+            if (nearCache != null) {
+                nearCache.clear();
+            }
+        }
     }
 
     @Override

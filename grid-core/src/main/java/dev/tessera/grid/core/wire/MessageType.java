@@ -67,7 +67,14 @@ public enum MessageType {
      */
     COMPATIBILITY(26, CompatibilityInfo::decode),
     /** {@link DestroyMap}: request, answered with a ReplicateResponse once the receiver dropped the map. */
-    DESTROY_MAP(27, DestroyMap::decode);
+    DESTROY_MAP(27, DestroyMap::decode),
+    // scans, one request stream per member (ScanMessages)
+    /** {@link ScanMessages.ScanQuery}: request, answered with a {@link ScanMessages.ScanPage}. */
+    SCAN_QUERY(28, ScanMessages.ScanQuery::decode),
+    SCAN_PAGE(29, ScanMessages.ScanPage::decode),
+    /** {@link ScanMessages.ClearPartitions}: request, answered with {@link ScanMessages.PartitionsCleared}. */
+    CLEAR_PARTITIONS(30, ScanMessages.ClearPartitions::decode),
+    PARTITIONS_CLEARED(31, ScanMessages.PartitionsCleared::decode);
 
     /** Reads a message's fields (everything after its id byte); {@link Messages#decode} validates the rest. */
     @FunctionalInterface

@@ -85,7 +85,11 @@ class WireIdsTest {
             entry("WRITE_BEHIND_FLUSHED", 21),
             entry("FENCE", 25),
             entry("COMPATIBILITY", 26),
-            entry("DESTROY_MAP", 27));
+            entry("DESTROY_MAP", 27),
+            entry("SCAN_QUERY", 28),
+            entry("SCAN_PAGE", 29),
+            entry("CLEAR_PARTITIONS", 30),
+            entry("PARTITIONS_CLEARED", 31));
 
     /** Ids no message may take: 0 (no message) and the reserved ones. */
     private static final int[] UNUSED_MESSAGE_IDS = {0, 20, 22, 23, 24};
@@ -272,6 +276,17 @@ class WireIdsTest {
         m.put(MessageType.COMPATIBILITY, new Example(compatibility, compatibility::encode));
         DestroyMap destroy = new DestroyMap("orders");
         m.put(MessageType.DESTROY_MAP, new Example(destroy, destroy::encode));
+        ScanMessages.ScanQuery scan = new ScanMessages.ScanQuery(42, "orders", new int[] {3, 7, 9}, 1, 10_000, 1 << 20, true);
+        m.put(MessageType.SCAN_QUERY, new Example(scan, scan::encode));
+        ScanMessages.ScanPage page = new ScanMessages.ScanPage(3, List.of(
+                new ScanMessages.PartitionEntries(7, Status.OK, 2, List.of(KEY, bytes("key-2")), List.of(VALUE, bytes("value-2"))),
+                ScanMessages.PartitionEntries.refused(9, Status.WRONG_OWNER)));
+        m.put(MessageType.SCAN_PAGE, new Example(page, page::encode));
+        ScanMessages.ClearPartitions clear = new ScanMessages.ClearPartitions(42, "orders", CONFIG_B, new int[] {3, 7},
+                1_700_000_005_000L, A);
+        m.put(MessageType.CLEAR_PARTITIONS, new Example(clear, clear::encode));
+        ScanMessages.PartitionsCleared cleared = new ScanMessages.PartitionsCleared(new int[] {7});
+        m.put(MessageType.PARTITIONS_CLEARED, new Example(cleared, cleared::encode));
         return m;
     }
 
@@ -337,7 +352,11 @@ class WireIdsTest {
             entry(MessageType.WRITE_BEHIND_FLUSHED, "15000000066f72646572730000000700000002000000056b65792d310000000000000009000000056b65792d32000000000000000a"),
             entry(MessageType.FENCE, "19000000000000002b00000003000000010000000500000009"),
             entry(MessageType.COMPATIBILITY, "1a000000086d656d6265722d31000000010000010f0000000100000011636f6d2e6578616d706c652e4f7264657200200b20000000197265636f72642869643a6c6f6e672c746f74616c3a696e7429"),
-            entry(MessageType.DESTROY_MAP, "1b000000066f7264657273")
+            entry(MessageType.DESTROY_MAP, "1b000000066f7264657273"),
+            entry(MessageType.SCAN_QUERY, "1c000000000000002a000000066f72646572730000000300000003000000070000000900000001000027100010000001"),
+            entry(MessageType.SCAN_PAGE, "1d00000003000000020000000700000000000000000200000002000000056b65792d310000000776616c75652d31000000056b65792d320000000776616c75652d320000000901000000000000000000000000"),
+            entry(MessageType.CLEAR_PARTITIONS, "1e000000000000002a000000066f726465727301000001000000000000000000000000ffffffff000000000000000000000000000000000100000000000000000000000000100000100000000264620100000000000000fa000003e8000186a00000000200000003000000070000018bcfe57b880211121314151617180102030405060708"),
+            entry(MessageType.PARTITIONS_CLEARED, "1f0000000100000007")
     );
 
     // ---- helpers ----

@@ -1,0 +1,135 @@
+package dev.tessera.bench.jmh;
+
+import dev.tessera.grid.Grid;
+import dev.tessera.grid.GridIntrospection;
+import dev.tessera.grid.GridMap;
+import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.Transport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Whole-map scans on 3 members (one JVM, TCP on loopback, 1 sync backup): iterating a 3-entry map
+ * (issue 17's target: at most 2 ms), {@code size()} of it, and a full {@code entrySet} iteration of the
+ * workload's 100,000 entries. Single-threaded: the latency of one scan.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class ScanBench {
+    private static final int BIG = 100_000;
+
+    private Grid[] grids;
+    private GridMap<String, byte[]> small;
+    private GridMap<String, byte[]> big;
+    private GridMap<String, byte[]> cleared;
+
+    @Setup(Level.Trial)
+    public void setup() throws InterruptedException {
+        Path discovery;
+        try {
+            discovery = Files.createTempDirectory("scan-bench");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        grids = new Grid[3];
+        for (int i = 0; i < 3; i++) {
+            grids[i] = Grid.builder().clusterName("jmh-scan").memberName("s" + i)
+                    .transport(Transport.tcp(0).withDiscoveryFolder(discovery)).start();
+        }
+        awaitBalanced(grids[0]);
+        small = grids[0].map("small");
+        for (int i = 0; i < 3; i++) {
+            small.put("k" + i, new byte[100]);
+        }
+        big = grids[0].map("big");
+        Random r = new Random(42);
+        Map<String, byte[]> batch = new HashMap<>();
+        for (int k = 0; k < BIG; k++) {
+            byte[] v = new byte[100];
+            r.nextBytes(v);
+            batch.put("key-" + k, v);
+            if (batch.size() == 1000) {
+                big.putAll(batch);
+                batch.clear();
+            }
+        }
+        cleared = grids[0].map("cleared", MapConfig.builder().build());
+    }
+
+    /** Until every member is primary of at least 90 of the 271 partitions. */
+    private static void awaitBalanced(Grid g) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            GridIntrospection.PartitionTableView t = g.introspection().partitionTable();
+            Map<String, Integer> counts = new HashMap<>();
+            for (GridIntrospection.PartitionView p : t.partitions()) {
+                if (p.primary() != null) {
+                    counts.merge(p.primary().name(), 1, Integer::sum);
+                }
+            }
+            if (g.members().size() == 3 && counts.size() == 3 && counts.values().stream().allMatch(n -> n >= 90)
+                    && g.introspection().migrations().isEmpty()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("3 members did not balance in 60 s");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        for (int i = grids.length - 1; i >= 0; i--) {
+            grids[i].close();
+        }
+    }
+
+    /** Iterates the 3 entries of a map on 3 members. */
+    @Benchmark
+    public int iterateSmall() {
+        int n = 0;
+        for (Map.Entry<String, byte[]> e : small.entrySet()) {
+            n += e.getValue().length;
+        }
+        return n;
+    }
+
+    @Benchmark
+    public int sizeSmall() {
+        return small.size();
+    }
+
+    /** clear() of an empty map: the round trips alone. */
+    @Benchmark
+    public void clearEmpty() {
+        cleared.clear();
+    }
+
+    /** Iterates all 100,000 entries (keys and values deserialized). */
+    @Benchmark
+    public int iterateBig() {
+        int n = 0;
+        for (Map.Entry<String, byte[]> e : big.entrySet()) {
+            n += e.getValue().length;
+        }
+        if (n != BIG * 100) {
+            throw new IllegalStateException("iterated " + n / 100 + " entries, expected " + BIG);
+        }
+        return n;
+    }
+}
