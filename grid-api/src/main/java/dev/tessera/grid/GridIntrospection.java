@@ -89,9 +89,11 @@ public interface GridIntrospection {
     Ownership ownership();
 
     /**
-     * Partitions of the applied table with fewer replicas than the maps on this member need: fewer than the largest
-     * {@code 1 + backups + asyncBackups} of any map here, or than the table's members allow if there are fewer of
-     * them. 0 when every partition has its full set of backups (or no map is stored here).
+     * Partitions of the applied table with fewer live replicas than the maps on this member need: fewer owners in
+     * this member's view than the largest {@code 1 + backups + asyncBackups} of any map held or opened here, or than
+     * the view's members if there are fewer of them. An owner that crashed counts as missing at once, although the
+     * table names it until the coordinator replans. 0 when every partition has its full set of backups (or no map is
+     * stored here). Also {@link StopSafety#partitionsBelowReplicas()}.
      */
     int underReplicatedPartitions();
 

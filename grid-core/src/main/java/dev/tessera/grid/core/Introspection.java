@@ -28,15 +28,18 @@ final class Introspection implements GridIntrospection {
     private final java.util.function.Supplier<RejectedMessages> rejected;
     private final LongSupplier refusedMembers;
     private final java.util.function.Supplier<StopSafety> stopSafety;
+    private final java.util.function.IntSupplier underReplicated;
     private final OperationInvoker invoker;
     private final MapStoreService mapStores;
     private final String clusterName;
 
     Introspection(TopologyState topology, LocalStorage storage, Function<MemberId, Member> memberOf, NearCacheRegistry nearCaches,
                   java.util.function.Supplier<RejectedMessages> rejected, LongSupplier refusedMembers,
-                  java.util.function.Supplier<StopSafety> stopSafety, OperationInvoker invoker, MapStoreService mapStores,
+                  java.util.function.Supplier<StopSafety> stopSafety, java.util.function.IntSupplier underReplicated,
+                  OperationInvoker invoker, MapStoreService mapStores,
                   String clusterName) {
         this.stopSafety = stopSafety;
+        this.underReplicated = underReplicated;
         this.clusterName = clusterName;
         this.invoker = invoker;
         this.mapStores = mapStores;
@@ -164,15 +167,7 @@ final class Introspection implements GridIntrospection {
 
     @Override
     public int underReplicatedPartitions() {
-        PartitionTable t = topology.table();
-        int needed = Math.min(neededReplicas(), t.members().size());
-        int under = 0;
-        for (int p = 0; p < t.partitionCount(); p++) {
-            if (t.owners(p).size() < needed) {
-                under++;
-            }
-        }
-        return under;
+        return underReplicated.getAsInt();
     }
 
     /** The most replicas (primary included) any map on this member keeps; 1 with no map. */

@@ -233,7 +233,7 @@ public final class TesseraGrid implements Grid {
                 merger, nearCaches, fences, entryEvents, mapStores, messenger, tableGate, rejections, compatibility);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches,
                 () -> new GridIntrospection.RejectedMessages(channel.rejectedFromNonMembers(), rejections.malformedCount(),
-                        rejections.notPermittedCount()), compatibility::refusedMembers, this::stopSafety, invoker, mapStores,
+                        rejections.notPermittedCount()), compatibility::refusedMembers, this::stopSafety, this::underReplicatedPartitions, invoker, mapStores,
                 config.clusterName());
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> loadLeases.sweep(timeout), 100, 100, TimeUnit.MILLISECONDS);
@@ -325,14 +325,24 @@ public final class TesseraGrid implements Grid {
     /** {@link GridIntrospection#stopSafety()}: the table and view applied here, the most demanding map held or opened here. */
     private GridIntrospection.StopSafety stopSafety() {
         ensureOpen();
-        int required = 0; // no map: nothing to keep a copy of
+        return StopSafetyCheck.check(topology.table(), new HashSet<>(messenger.view().ids()), requiredReplicas());
+    }
+
+    /** 1 + the most backups of a map held or opened here; 0 with no map (nothing to keep a copy of). */
+    private int requiredReplicas() {
+        int required = 0;
         for (var container : storage.all()) {
             required = Math.max(required, container.replicas());
         }
         for (GridMapImpl<?, ?> map : maps.values()) {
             required = Math.max(required, 1 + map.config().totalBackups());
         }
-        return StopSafetyCheck.check(topology.table(), new HashSet<>(messenger.view().ids()), required);
+        return required;
+    }
+
+    /** {@link GridIntrospection#underReplicatedPartitions()}: live owners only (a crashed owner holds nothing). */
+    private int underReplicatedPartitions() {
+        return StopSafetyCheck.belowReplicas(topology.table(), new HashSet<>(messenger.view().ids()), requiredReplicas());
     }
 
     @Override

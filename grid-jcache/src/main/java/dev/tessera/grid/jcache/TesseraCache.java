@@ -325,6 +325,16 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
       setStatisticsEnabled(false);
       setManagementEnabled(false);
 
+      //let a loadAll in flight finish before its loader is closed: a loader used after its close (the TCK's loader
+      //client reconnects) would outlive the cache
+      executorService.shutdown();
+      try {
+        executorService.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CacheException(e);
+      }
+
       //close the configured CacheLoader
       if (cacheLoader instanceof Closeable) {
         try {
@@ -365,14 +375,6 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
                 "closing listener " + cacheLoader.getClass(), e);
           }
         }
-      }
-
-      //attempt to shutdown (and wait for the cache to shutdown)
-      executorService.shutdown();
-      try {
-        executorService.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        throw new CacheException(e);
       }
 
       //drop the entries only if they are this member's own (by reference): grid entries outlive

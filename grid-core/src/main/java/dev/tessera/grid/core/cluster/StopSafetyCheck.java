@@ -30,18 +30,7 @@ public final class StopSafetyCheck {
     public static StopSafety check(PartitionTable table, Set<MemberId> view, int required) {
         int members = view.size();
         int want = Math.min(required, members);
-        int below = 0;
-        for (int p = 0; p < table.partitionCount(); p++) {
-            int live = 0;
-            for (MemberId a : table.owners(p)) {
-                if (view.contains(a)) {
-                    live++;
-                }
-            }
-            if (live < want) {
-                below++;
-            }
-        }
+        int below = belowReplicas(table, view, required);
         int migrating = table.migratingCount();
         List<String> reasons = new ArrayList<>();
         if (below > 0) {
@@ -60,6 +49,28 @@ public final class StopSafetyCheck {
                     + count(required, "replica", "replicas") + " of every partition (1 + the most backups of a map)");
         }
         return new StopSafety(reasons.isEmpty(), required, members, below, migrating, reasons);
+    }
+
+    /**
+     * Partitions of {@code table} whose owners in {@code view} are fewer than {@code required} replicas (or than the
+     * view's members, if fewer): an owner that crashed still stands in the table until the coordinator replans, but
+     * holds nothing.
+     */
+    public static int belowReplicas(PartitionTable table, Set<MemberId> view, int required) {
+        int want = Math.min(required, view.size());
+        int below = 0;
+        for (int p = 0; p < table.partitionCount(); p++) {
+            int live = 0;
+            for (MemberId a : table.owners(p)) {
+                if (view.contains(a)) {
+                    live++;
+                }
+            }
+            if (live < want) {
+                below++;
+            }
+        }
+        return below;
     }
 
     private static String count(int n, String one, String many) {
