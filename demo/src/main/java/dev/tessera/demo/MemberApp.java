@@ -1,6 +1,8 @@
 package dev.tessera.demo;
 
 import dev.tessera.grid.micrometer.TesseraMetrics;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.sun.net.httpserver.HttpServer;
@@ -307,6 +309,9 @@ public final class MemberApp {
             MapRegistry maps = new MapRegistry(grid, options.name(), options.maxMaps(), Set.of(StatusBoard.STATUS_MAP));
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             metrics.bindTo(registry);
+            // the heap alert and dashboard panel read jvm_memory_usage_after_gc_percent (docs/monitoring)
+            new JvmHeapPressureMetrics(Tags.of("cluster", options.cluster(), "member", options.name()),
+                    Duration.ofMinutes(5), Duration.ofMinutes(1)).bindTo(registry);
             new HttpApi(grid, board, maps, options.name(), registry::scrape)
                     .register(server, new LoopbackOnly(server.getAddress().getPort()));
             if (options.admin()) {

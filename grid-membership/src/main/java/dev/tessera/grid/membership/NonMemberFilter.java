@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The trust check every frame passes: only members of this member's current view are heard. A request or one-way
- * message from anyone else waits, at most {@link #MAX_PARKED} of them, for the next view, since a member's message can
+ * message from anyone else waits, at most {@link #MAX_PARKED} of them and {@link #MAX_PARKED_BYTES} in all, for the
+ * next view, since a member's message can
  * overtake the view that admits it (a joiner gets copies from members that installed the view before it did, a merge
  * coordinator's table can come before the merge view); the next view hands on those whose sender it contains, in
  * order, and drops the rest. A dropped request is never answered (an answer would make the transport retransmit to a
@@ -21,13 +22,20 @@ import org.slf4j.LoggerFactory;
  */
 final class NonMemberFilter {
     private static final Logger log = LoggerFactory.getLogger(NonMemberFilter.class);
-    /** One-way messages held for the next view at most. */
-    static final int MAX_PARKED = 256;
+    /**
+     * Frames held for the next view at most. A joiner can receive a burst before its first view: the coordinator's
+     * clients write to it as soon as the coordinator installed the view (a 4-thread bulk load parked ~1,000 requests),
+     * and a request dropped here is never answered, so its caller times out.
+     */
+    static final int MAX_PARKED = 2_048;
+    /** Bytes of frames held for the next view at most: a burst of big frames cannot run the member out of memory. */
+    static final long MAX_PARKED_BYTES = 32L << 20;
 
     private final String memberName;
     private final Supplier<ClusterView> currentView;
     /** Guarded by itself; also the lock under which a new view is published. */
     private final ArrayDeque<Parked> parked = new ArrayDeque<>();
+    private long parkedBytes; // guarded by parked
     private final LongAdder rejected = new LongAdder();
     private final ThrottledWarning warning = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
 
@@ -48,10 +56,13 @@ final class NonMemberFilter {
                 if (v != null && v.contains(src)) {
                     return true;
                 }
-                if (parked.size() >= MAX_PARKED) {
-                    reject(parked.removeFirst().sender, "parked frame");
+                while (!parked.isEmpty() && (parked.size() >= MAX_PARKED || parkedBytes + len > MAX_PARKED_BYTES)) {
+                    Parked oldest = parked.removeFirst();
+                    parkedBytes -= oldest.frame.length;
+                    reject(oldest.sender, "parked frame");
                 }
                 parked.addLast(new Parked(src, Arrays.copyOfRange(buf, off, off + len)));
+                parkedBytes += len;
             }
             return false;
         }
@@ -73,6 +84,7 @@ final class NonMemberFilter {
                 }
             }
             parked.clear();
+            parkedBytes = 0;
             publish.accept(next);
         }
     }
