@@ -11,7 +11,7 @@
 #   demo/cluster.sh load [SECS]   write new keys for SECS seconds (default 20), then read every acknowledged one back
 #   demo/cluster.sh down          end every member (and the Prometheus) this script started (by PID)
 #   demo/cluster.sh prometheus [--drill]   Prometheus on 127.0.0.1 scraping every member's /metrics with
-#                                 docs/monitoring/alerts.yml loaded (--drill: every alert's 'for' is 0 s, 250 ms scrapes)
+#                                 docs/monitoring/alerts.yml loaded (--drill: every alert's 'for' is 0 s, 500 ms scrapes)
 #
 # Member i listens on 127.0.0.1 only: grid port 7800+i, HTTP port 8080+i (status page http://127.0.0.1:808i/).
 # Logs: run/<name>.log, PIDs: run/<name>.pid (run/ is in the repository root).
@@ -332,7 +332,7 @@ cmd_prometheus() {
   [[ -f "$rules" ]] || die "no rule file $rules"
   if (( drill )); then  # the same expressions; no waiting, so a drill shows each alert at once
     sed -E 's/^([[:space:]]*)for: .*/\1for: 0s/' "$rules" > "$PROM_DIR/alerts-drill.yml"
-    rules="$PROM_DIR/alerts-drill.yml"; interval=250ms
+    rules="$PROM_DIR/alerts-drill.yml"; interval=500ms
   fi
   cat > "$PROM_DIR/prometheus.yml" <<YAML
 # written by demo/cluster.sh prometheus$( (( drill )) && echo ' --drill')

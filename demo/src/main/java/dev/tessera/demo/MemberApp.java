@@ -309,7 +309,7 @@ public final class MemberApp {
             MapRegistry maps = new MapRegistry(grid, options.name(), options.maxMaps(), Set.of(StatusBoard.STATUS_MAP));
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             metrics.bindTo(registry);
-            // the heap alert and dashboard panel read jvm_memory_usage_after_gc_percent (docs/monitoring)
+            // the heap alert and dashboard panel read jvm_memory_usage_after_gc (docs/monitoring)
             new JvmHeapPressureMetrics(Tags.of("cluster", options.cluster(), "member", options.name()),
                     Duration.ofMinutes(5), Duration.ofMinutes(1)).bindTo(registry);
             new HttpApi(grid, board, maps, options.name(), registry::scrape)

@@ -34,7 +34,9 @@ final class DemoCluster implements AutoCloseable {
         prometheusPort = base + 90;
         env = Map.of("TESSERA_RUN_DIR", runDir.toString(), "TESSERA_GRID_BASE", String.valueOf(gridBase),
                 "TESSERA_HTTP_BASE", String.valueOf(httpBase), "TESSERA_PROM_PORT", String.valueOf(prometheusPort),
-                "TESSERA_NO_BUILD", "1", "TESSERA_SAMPLE", "2000");
+                "TESSERA_NO_BUILD", "1", "TESSERA_SAMPLE", "2000",
+                // room for the drill's preload (its backups are re-copied after a kill, several scrapes long)
+                "TESSERA_JAVA_OPTS", "-Xmx768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
     }
 
     static DemoCluster start(int members) throws Exception {

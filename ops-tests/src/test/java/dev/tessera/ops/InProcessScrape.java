@@ -64,14 +64,16 @@ final class InProcessScrape {
             near.remove("k0");
             stores.get("s1");
             stores.put("s2", "two");
-            try (PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-                 TesseraMetrics metrics = new TesseraMetrics(m1, Duration.ZERO);
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            try (TesseraMetrics metrics = new TesseraMetrics(m1, Duration.ZERO);
                  JvmHeapPressureMetrics heap = new JvmHeapPressureMetrics(Tags.of("cluster", cluster, "member", "m1"),
                          Duration.ofMinutes(5), Duration.ofMinutes(1))) {
                 metrics.bindTo(registry);
                 heap.bindTo(registry);
                 near.get("k1"); // timed once bound
                 return registry.scrape();
+            } finally {
+                registry.close();
             }
         } finally {
             members.forEach(Grid::close);
