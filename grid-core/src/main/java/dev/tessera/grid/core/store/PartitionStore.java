@@ -1,8 +1,6 @@
 package dev.tessera.grid.core.store;
 
 import dev.tessera.grid.core.time.HybridClock;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -19,9 +17,8 @@ import java.util.function.Consumer;
  *
  * <p>Every change goes through this class, which keeps the live-entry count, serialized bytes, heap
  * cost and counts of expiring entries and tombstones up to date incrementally (eviction reads them on
- * each write): the deltas are taken inside the table's atomic update of the key, under the key's lock, so
- * they never miss or double a change; writers of other keys run meanwhile, so non-zero deltas are added
- * atomically (replacing a value by one of the same size adds none).
+ * each write): the deltas are taken inside the table's atomic update of the key, under its lock, so
+ * they never miss or double a change and need no atomic counters.
  */
 public final class PartitionStore {
     /** What {@link MapContainer#peek} returns for a partition nobody wrote to: empty, and refuses writes. */
@@ -29,13 +26,7 @@ public final class PartitionStore {
 
     private final RecordTable table = new RecordTable();
     private final UncommittedWrites uncommitted = new UncommittedWrites();
-    private static final VarHandle LIVE = counter("live");
-    private static final VarHandle LIVE_BYTES = counter("liveBytes");
-    private static final VarHandle HEAP_COST = counter("heapCost");
-    private static final VarHandle EXPIRING = counter("expiring");
-    private static final VarHandle TOMBSTONES = counter("tombstones");
-
-    // changed inside the table's update of a key (atomically: other keys' writers run meanwhile), read by anyone
+    // written only inside the table's update (one writer at a time), read by anyone
     private volatile long live;
     private volatile long liveBytes;
     private volatile long heapCost;
@@ -77,47 +68,26 @@ public final class PartitionStore {
                 ? Record.of(k, value, version, hlc, expiresAt, staleUntil, loadMillis, tracked) : cur);
     }
 
-    /** Counts the change from {@code before} to {@code after} (either may be absent or a tombstone); under the key's lock. */
+    /** Counts the change from {@code before} to {@code after} (either may be absent or a tombstone); under the table's lock. */
     private void account(Record before, Record after) {
-        long dLive = 0;
-        long dBytes = 0;
-        long dHeap = 0;
-        long dExpiring = 0;
-        long dTombstones = 0;
-        for (int sign = -1; sign <= 1; sign += 2) {
-            Record r = sign < 0 ? before : after;
-            if (r == null) {
-                continue;
-            }
-            if (r.isTombstone()) {
-                dTombstones += sign;
-                continue;
-            }
-            dLive += sign;
-            dBytes += sign * (long) (r.keyLength() + r.valueLength());
-            dHeap += sign * EntryCost.of(r);
-            if (r.expiresAt() != 0) {
-                dExpiring += sign;
-            }
+        if (before != null) {
+            count(before, -1);
         }
-        add(LIVE, dLive);
-        add(LIVE_BYTES, dBytes);
-        add(HEAP_COST, dHeap);
-        add(EXPIRING, dExpiring);
-        add(TOMBSTONES, dTombstones);
-    }
-
-    private void add(VarHandle counter, long delta) {
-        if (delta != 0) {
-            counter.getAndAdd(this, delta);
+        if (after != null) {
+            count(after, 1);
         }
     }
 
-    private static VarHandle counter(String field) {
-        try {
-            return MethodHandles.lookup().findVarHandle(PartitionStore.class, field, long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+    private void count(Record r, int sign) {
+        if (r.isTombstone()) {
+            tombstones += sign;
+            return;
+        }
+        live += sign;
+        liveBytes += sign * (long) (r.keyLength() + r.valueLength());
+        heapCost += sign * EntryCost.of(r);
+        if (r.expiresAt() != 0) {
+            expiring += sign;
         }
     }
 
