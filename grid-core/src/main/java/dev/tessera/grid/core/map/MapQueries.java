@@ -120,9 +120,9 @@ public final class MapQueries {
             List<byte[]> keys = new ArrayList<>();
             List<byte[]> values = new ArrayList<>();
             long now = c.nowMillis();
-            c.peek(p).forEach((k, r) -> {
+            c.peek(p).forEachRecord(r -> { // no Bytes per record: a scan needs no key hash
                 if (LiveEntries.isVisible(c, r, now)) {
-                    keys.add(k.array());
+                    keys.add(r.key());
                     values.add(r.value());
                 }
             });

@@ -175,6 +175,71 @@ class PartitionStoreTest {
         assertThat(reads.get()).isPositive();
     }
 
+    /**
+     * Writers of different keys update in parallel (striped); each thread owns its keys and keeps a model of
+     * them: afterwards every key holds its owner's last record and the counters match the records held.
+     */
+    @Test
+    void concurrentWritersOfDifferentKeys_loseNoUpdate_andKeepTheCounters() throws Exception {
+        PartitionStore store = new PartitionStore();
+        int threads = 8;
+        List<Map<String, Record>> models = new ArrayList<>();
+        List<Thread> writers = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int t = 0; t < threads; t++) {
+            Map<String, Record> model = new HashMap<>();
+            models.add(model);
+            int owner = t;
+            Thread writer = new Thread(() -> {
+                try {
+                    Random random = new Random(owner);
+                    for (int step = 0; step < 50_000; step++) {
+                        String k = "t" + owner + "-key-" + random.nextInt(500);
+                        Bytes key = bytes(k);
+                        long v = step + 1;
+                        int action = random.nextInt(10);
+                        if (action < 6) { // write (insert or replace), values of varying size
+                            byte[] value = new byte[1 + random.nextInt(40)];
+                            model.put(k, store.compute(key, (kk, cur) -> new Record(kk, value, v, v)));
+                        } else if (action < 8) { // tombstone
+                            Record r = store.compute(key, (kk, cur) -> cur == null ? null : new Record(kk, null, v, v));
+                            if (r == null) {
+                                model.remove(k);
+                            } else {
+                                model.put(k, r);
+                            }
+                        } else { // drop
+                            store.compute(key, (kk, cur) -> null);
+                            model.remove(k);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            writer.start();
+            writers.add(writer);
+        }
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        assertThat(failure.get()).isNull();
+        Map<String, Record> all = new HashMap<>();
+        models.forEach(all::putAll);
+        for (Map.Entry<String, Record> e : all.entrySet()) {
+            assertThat(store.get(bytes(e.getKey()))).as(e.getKey()).isSameAs(e.getValue());
+        }
+        int[] held = {0};
+        store.forEach((k, r) -> held[0]++);
+        assertThat(held[0]).isEqualTo(all.size());
+        List<Record> live = all.values().stream().filter(r -> !r.isTombstone()).toList();
+        assertThat(store.liveCount()).isEqualTo(live.size());
+        assertThat(store.liveBytes()).isEqualTo(live.stream().mapToLong(r -> r.keyLength() + r.valueLength()).sum());
+        assertThat(store.heapCost()).isEqualTo(live.stream().mapToLong(EntryCost::of).sum());
+        int tombstones = all.size() - live.size();
+        assertThat(store.purgeTombstones(Long.MAX_VALUE)).isEqualTo(tombstones);
+    }
+
     private static Bytes bytes(String s) {
         return Bytes.wrap(s.getBytes(StandardCharsets.UTF_8));
     }
