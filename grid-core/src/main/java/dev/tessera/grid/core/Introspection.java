@@ -29,17 +29,20 @@ final class Introspection implements GridIntrospection {
     private final LongSupplier refusedMembers;
     private final java.util.function.Supplier<StopSafety> stopSafety;
     private final java.util.function.IntSupplier underReplicated;
+    private final java.util.function.IntSupplier requiredReplicas;
     private final OperationInvoker invoker;
     private final MapStoreService mapStores;
     private final String clusterName;
 
     Introspection(TopologyState topology, LocalStorage storage, Function<MemberId, Member> memberOf, NearCacheRegistry nearCaches,
                   java.util.function.Supplier<RejectedMessages> rejected, LongSupplier refusedMembers,
-                  java.util.function.Supplier<StopSafety> stopSafety, java.util.function.IntSupplier underReplicated,
+                  java.util.function.Supplier<StopSafety> stopSafety, java.util.function.IntSupplier requiredReplicas,
+                  java.util.function.IntSupplier underReplicated,
                   OperationInvoker invoker, MapStoreService mapStores,
                   String clusterName) {
         this.stopSafety = stopSafety;
         this.underReplicated = underReplicated;
+        this.requiredReplicas = requiredReplicas;
         this.clusterName = clusterName;
         this.invoker = invoker;
         this.mapStores = mapStores;
@@ -151,7 +154,7 @@ final class Introspection implements GridIntrospection {
     public Ownership ownership() {
         PartitionTable t = topology.table();
         MemberId self = topology.self();
-        int replicas = neededReplicas();
+        int replicas = Math.max(1, requiredReplicas.getAsInt()); // 1 with no map: the primary's slot
         int primaries = 0;
         int backups = 0;
         for (int p = 0; p < t.partitionCount(); p++) {
@@ -168,15 +171,6 @@ final class Introspection implements GridIntrospection {
     @Override
     public int underReplicatedPartitions() {
         return underReplicated.getAsInt();
-    }
-
-    /** The most replicas (primary included) any map on this member keeps; 1 with no map. */
-    private int neededReplicas() {
-        int replicas = 1;
-        for (MapContainer map : storage.all()) {
-            replicas = Math.max(replicas, map.replicas());
-        }
-        return replicas;
     }
 
     @Override

@@ -238,7 +238,7 @@ public final class TesseraGrid implements Grid {
                 merger, nearCaches, fences, entryEvents, mapStores, messenger, tableGate, rejections, compatibility);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches,
                 () -> new GridIntrospection.RejectedMessages(channel.rejectedFromNonMembers(), rejections.malformedCount(),
-                        rejections.notPermittedCount()), compatibility::refusedMembers, this::stopSafety, this::underReplicatedPartitions, invoker, mapStores,
+                        rejections.notPermittedCount()), compatibility::refusedMembers, this::stopSafety, this::requiredReplicas, this::underReplicatedPartitions, invoker, mapStores,
                 config.clusterName());
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> loadLeases.sweep(timeout), 100, 100, TimeUnit.MILLISECONDS);
