@@ -38,7 +38,7 @@ final class Jvm {
                 "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "--add-opens", "java.management/sun.management=ALL-UNNAMED",
                 "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
-        for (String p : List.of("bench.msgstats", "bench.tesseraPort", "bench.hazelcastPort")) {
+        for (String p : List.of("bench.tesseraPort", "bench.hazelcastPort")) {
             String v = System.getProperty(p);
             if (v != null) {
                 o.add("-D" + p + "=" + v);

@@ -293,7 +293,7 @@ final class Runner {
         o.add("-Dbench.tesseraPort=" + (7801 + 10 * slot));
         o.add("-Dbench.hazelcastPort=" + (5701 + 10 * slot));
         if (jfr) {
-            o.addAll(List.of("-Dbench.jfr=true", "-Dbench.msgstats=true"));
+            o.add("-Dbench.jfr=true");
         }
         return o;
     }

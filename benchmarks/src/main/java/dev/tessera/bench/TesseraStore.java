@@ -13,7 +13,6 @@ import dev.tessera.grid.NearCacheConfig;
 import dev.tessera.grid.GridIntrospection.NearCacheStats;
 import dev.tessera.grid.Transport;
 import dev.tessera.grid.Security;
-import dev.tessera.grid.core.TesseraGrid;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.jgroups.protocols.TP;
 
 /**
  * Tessera member {@code m<index>} on 127.0.0.1:{@code basePort + index - 1}; the map {@code bench}
@@ -80,9 +78,6 @@ public final class TesseraStore implements Store, ClusterProbe, HotKey.HotKeySto
         this.nearCache = nearCache;
         this.map = grid.map("bench", config.build());
         this.hot = grid.map("hot", MapConfig.builder().backups(1).build());
-        if (Boolean.getBoolean("bench.msgstats") && grid instanceof TesseraGrid g) {
-            g.channel().jgroupsChannel().getProtocolStack().getTransport().getMessageStats().enable(true);
-        }
     }
 
     @Override
@@ -165,15 +160,7 @@ public final class TesseraStore implements Store, ClusterProbe, HotKey.HotKeySto
                 c.put("nearcache.misses", ncs.misses());
             }
         }
-        if (grid instanceof TesseraGrid g) {
-            c.put("tessera.requestsSent", g.messagesSent());
-            TP tp = g.channel().jgroupsChannel().getProtocolStack().getTransport();
-            if (tp.getMessageStats().enabled()) {
-                c.put("jgroups.msgsSent", tp.getMessageStats().getNumMsgsSent());
-                c.put("jgroups.msgsReceived", tp.getMessageStats().getNumMsgsReceived());
-                c.put("jgroups.bytesSent", tp.getMessageStats().getNumBytesSent());
-            }
-        }
+        c.put("tessera.requestsSent", grid.introspection().operationStats().messagesSent());
         return c;
     }
 

@@ -9,7 +9,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.tessera.demo.admin.AdminEndpoints;
 import dev.tessera.grid.Grid;
 import dev.tessera.grid.Transport;
-import dev.tessera.grid.core.TesseraGrid;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -207,14 +206,14 @@ public final class MemberApp {
     /** A started member: the grid, its HTTP server and its status board. {@link #close()} leaves gracefully. */
     public static final class Running implements AutoCloseable {
         private final Options options;
-        private final TesseraGrid grid;
+        private final Grid grid;
         private final HttpServer server;
         private final ExecutorService httpThreads;
         private final StatusBoard board;
         private final TesseraMetrics metrics;
         private final CountDownLatch closed = new CountDownLatch(1);
 
-        private Running(Options options, TesseraGrid grid, HttpServer server, ExecutorService httpThreads, StatusBoard board,
+        private Running(Options options, Grid grid, HttpServer server, ExecutorService httpThreads, StatusBoard board,
                         TesseraMetrics metrics) {
             this.metrics = metrics;
             this.options = options;
@@ -284,9 +283,9 @@ public final class MemberApp {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        TesseraGrid grid;
+        Grid grid;
         try {
-            grid = (TesseraGrid) Grid.builder().clusterName(options.cluster()).memberName(options.name()).zone(options.zone())
+            grid = Grid.builder().clusterName(options.cluster()).memberName(options.name()).zone(options.zone())
                     .transport(Transport.tcp(options.gridPort()).withPortRange(0).withInitialMembers(options.peers()))
                     .failureDetectionTimeout(options.fdTimeout()).start();
         } catch (RuntimeException e) {

@@ -5,7 +5,7 @@ import dev.tessera.grid.GridIntrospection;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.Transport;
-import dev.tessera.grid.core.TesseraGrid;
+import dev.tessera.grid.core.drill.FailureDrills;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,7 @@ public final class SurviveKillDemo {
             Grid victim = members.get(2);
             say("killing member-3 without a goodbye (its traffic is dropped; the others must detect it)...");
             long killedAt = System.nanoTime();
-            ((TesseraGrid) victim).simulateCrash();
+            FailureDrills.of(victim).crash();
             members.remove(victim);
             while (members.get(0).members().size() != 2) {
                 Thread.sleep(100);

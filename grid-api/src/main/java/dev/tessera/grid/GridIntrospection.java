@@ -15,6 +15,13 @@ public interface GridIntrospection {
     /** The partition table this member applied most recently. */
     PartitionTableView partitionTable();
 
+    /**
+     * The number of the membership view this member applied most recently ({@link Grid#members()} is that view, its
+     * coordinator first). Grows with every view change within one cluster; after a split both sides may reuse a
+     * number, and the merged view is numbered above both.
+     */
+    long viewId();
+
     /** Partitions whose ownership is changing, as this member knows them. */
     List<MigrationView> migrations();
 
@@ -164,10 +171,12 @@ public interface GridIntrospection {
     record MapStoreStats(long loads, long writeBehindQueue, long failures) {}
 
     /**
-     * @param retries  attempts repeated because ownership was moving (the primary changed, left or lagged a table)
-     * @param timeouts operations that failed with {@link GridTimeoutException}
+     * @param retries      attempts repeated because ownership was moving (the primary changed, left or lagged a table)
+     * @param timeouts     operations that failed with {@link GridTimeoutException}
+     * @param messagesSent messages this member sent to other members since it started (requests, replica copies,
+     *                     notices): what its operations cost the network
      */
-    record OperationStats(long retries, long timeouts) {}
+    record OperationStats(long retries, long timeouts, long messagesSent) {}
 
     /**
      * @param primaries partitions of which this member is the primary
@@ -196,10 +205,12 @@ public interface GridIntrospection {
      * A version of the partition table.
      *
      * @param version    monotonically increasing; every member applies versions in order
+     * @param members    the members the table was computed for (once the table is stable, the view's members)
      * @param partitions one entry per partition, in partition order
      */
-    record PartitionTableView(long version, List<PartitionView> partitions) {
+    record PartitionTableView(long version, List<Member> members, List<PartitionView> partitions) {
         public PartitionTableView {
+            members = List.copyOf(members);
             partitions = List.copyOf(partitions);
         }
     }

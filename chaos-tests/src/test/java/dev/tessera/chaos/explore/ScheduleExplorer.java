@@ -10,8 +10,8 @@ import dev.tessera.chaos.history.Op;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.core.TesseraGrid;
-import dev.tessera.grid.core.testkit.Replicas;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.Replicas;
+import dev.tessera.grid.testkit.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,21 +113,18 @@ public final class ScheduleExplorer {
 
     /** Drops all traffic between {@code minority} and the rest until the rest's views exclude it, then heals. */
     private static void cutOff(TestCluster cluster, Set<TesseraGrid> minority) {
-        Set<MemberId> small = new HashSet<>();
-        Set<MemberId> large = new HashSet<>();
-        for (TesseraGrid g : cluster.members()) {
-            (minority.contains(g) ? small : large).add(g.topology().self());
+        Set<Integer> small = new HashSet<>();
+        Set<Integer> large = new HashSet<>();
+        List<TesseraGrid> members = cluster.members();
+        for (int i = 0; i < members.size(); i++) {
+            (minority.contains(members.get(i)) ? small : large).add(i);
         }
-        for (TesseraGrid g : cluster.members()) {
-            g.channel().isolate(minority.contains(g) ? large : small);
-        }
+        cluster.split(small, large);
         // held until the larger side's views no longer have the cut-off members: past failure detection
         List<TesseraGrid> rest = cluster.members().stream().filter(g -> !minority.contains(g)).toList();
         await("the larger side drops the cut-off members").atMost(CUT_OFF_MAX).pollInterval(Duration.ofMillis(100))
                 .until(() -> rest.stream().allMatch(g -> g.members().size() == rest.size()));
-        for (TesseraGrid g : cluster.members()) {
-            g.channel().isolate(Set.of());
-        }
+        cluster.heal();
     }
 
     private static int coordinator(TestCluster cluster) {

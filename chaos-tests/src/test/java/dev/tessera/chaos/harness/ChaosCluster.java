@@ -6,7 +6,7 @@ import dev.tessera.chaos.ChaosMember;
 import dev.tessera.chaos.history.HistoryChecks.FinalRead;
 import dev.tessera.chaos.history.Op;
 import dev.tessera.demo.admin.OpRecord;
-import dev.tessera.grid.core.ReplicaAudit;
+import dev.tessera.grid.core.drill.ReplicaAudit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -6,8 +6,8 @@ import dev.tessera.demo.LoopbackOnly;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.SplitBrainMode;
-import dev.tessera.grid.core.ReplicaAudit;
-import dev.tessera.grid.core.TesseraGrid;
+import dev.tessera.grid.Grid;
+import dev.tessera.grid.core.drill.FailureDrills;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
@@ -25,7 +25,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
-import dev.tessera.grid.membership.MemberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code GET /admin/read?map=chaos&keys=32&backups=..&mode=..}</td><td>reads {@code k0..k<keys-1>}, one
  *     line each: {@code key value invokeNanos completeNanos outcome} (value {@code ~} = none)</td></tr>
  * <tr><td>{@code GET /admin/replica-digest?map=bulk&backups=1}</td><td>what this member holds of the map in each
- *     partition where its table gives it a data slot: entries and digest ({@link ReplicaAudit.Snapshot#toText()});
+ *     partition where its table gives it a data slot: entries and digest ({@link dev.tessera.grid.core.drill.FailureDrills#replicaDigest});
  *     the chaos rounds compare them with the primary's</td></tr>
  * </table>
  *
@@ -86,16 +85,18 @@ public final class AdminEndpoints {
     static final int MAX_ISOLATED = 64;
     private static final Pattern MAP_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
-    private final TesseraGrid grid;
+    private final Grid grid;
+    private final FailureDrills drills;
     private final String memberName;
     private final Path journal;
     private final MemberDirectory directory;
     private final AtomicLong seqs = new AtomicLong();
     private volatile Workload workload;
 
-    private AdminEndpoints(TesseraGrid grid, Path journalDir) {
+    private AdminEndpoints(Grid grid, Path journalDir) {
         this.grid = grid;
-        this.memberName = grid.channel().localMember().name();
+        this.drills = FailureDrills.of(grid);
+        this.memberName = grid.localMember().name();
         this.journal = journalDir.toAbsolutePath().normalize().resolve(memberName.replaceAll("[^A-Za-z0-9_.-]", "_") + ".journal");
         this.directory = new MemberDirectory(grid);
     }
@@ -106,7 +107,7 @@ public final class AdminEndpoints {
      *
      * @param journalDir where a workload that asks for a journal writes it ({@code <member>.journal})
      */
-    public static void register(HttpServer server, TesseraGrid grid, Path journalDir) {
+    public static void register(HttpServer server, Grid grid, Path journalDir) {
         AdminEndpoints admin = new AdminEndpoints(grid, journalDir);
         admin.directory.refresh();
         ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -130,7 +131,7 @@ public final class AdminEndpoints {
         Map<String, String> q = query(ex.getRequestURI().getRawQuery());
         try {
             switch (path) {
-                case "/admin/health" -> reply(ex, 200, "application/json", Json.write(Health.of(grid, directory, workload)));
+                case "/admin/health" -> reply(ex, 200, "application/json", Json.write(Health.of(grid, drills, directory, workload)));
                 case "/admin/isolate" -> requirePost(ex, method, () -> isolate(ex, q));
                 case "/admin/heal" -> requirePost(ex, method, () -> heal(ex));
                 case "/admin/workload/start" -> requirePost(ex, method, () -> startWorkload(ex, q));
@@ -144,8 +145,7 @@ public final class AdminEndpoints {
                 case "/admin/verify-preload" -> verifyPreload(ex, q);
                 case "/admin/read" -> readKeys(ex, q);
                 case "/admin/replica-digest" -> reply(ex, 200, "text/plain",
-                        ReplicaAudit.snapshot(grid, mapName(q), intParam(q, "backups", 1, 0, MapConfig.MAX_BACKUPS) + 1)
-                                .toText());
+                        drills.replicaDigest(mapName(q), intParam(q, "backups", 1, 0, MapConfig.MAX_BACKUPS) + 1));
                 default -> reply(ex, 404, "text/plain", "unknown admin endpoint " + path);
             }
         } catch (IllegalArgumentException e) {
@@ -159,7 +159,7 @@ public final class AdminEndpoints {
     // ---------------------------------------------------------------------------------------------- faults
 
     private void isolate(HttpExchange ex, Map<String, String> q) throws IOException {
-        Set<MemberId> drop = new HashSet<>();
+        Set<String> drop = new HashSet<>();
         List<String> unknown = new ArrayList<>();
         String[] names = required(q, "members").split(",");
         if (names.length > MAX_ISOLATED) {
@@ -170,22 +170,22 @@ public final class AdminEndpoints {
             if (n.isEmpty() || n.equals(memberName)) {
                 continue;
             }
-            Set<MemberId> a = directory.addresses(n);
+            Set<String> a = directory.ids(n);
             if (a.isEmpty()) {
                 unknown.add(n);
             }
             drop.addAll(a);
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown member name(s) " + unknown + "; known: " + directory.names(
-                    new HashSet<>(grid.channel().currentView().ids())));
+            throw new IllegalArgumentException("unknown member name(s) " + unknown + "; known: " + directory.namesOf(
+                    grid.members()));
         }
-        grid.channel().isolate(drop);
+        drills.isolateFrom(drop);
         reply(ex, 200, "text/plain", "isolated from " + directory.names(drop));
     }
 
     private void heal(HttpExchange ex) throws IOException {
-        grid.channel().isolate(Set.of());
+        drills.heal();
         reply(ex, 200, "text/plain", "healed");
     }
 

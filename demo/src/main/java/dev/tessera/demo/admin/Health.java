@@ -1,10 +1,14 @@
 package dev.tessera.demo.admin;
 
+import dev.tessera.grid.Grid;
+import dev.tessera.grid.GridIntrospection;
 import dev.tessera.grid.GridIntrospection.MapStats;
+import dev.tessera.grid.GridIntrospection.MigrationView;
+import dev.tessera.grid.GridIntrospection.PartitionTableView;
+import dev.tessera.grid.GridIntrospection.PartitionView;
 import dev.tessera.grid.MapConfig;
-import dev.tessera.grid.core.TesseraGrid;
-import dev.tessera.grid.core.partition.PartitionTable;
-import dev.tessera.grid.membership.ClusterView;
+import dev.tessera.grid.Member;
+import dev.tessera.grid.core.drill.FailureDrills;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import dev.tessera.grid.membership.MemberId;
 
 /**
  * This member's view of the cluster's health, as JSON for {@code GET /admin/health}:
@@ -37,69 +40,71 @@ final class Health {
 
     private Health() {}
 
-    static Map<String, Object> of(TesseraGrid grid, MemberDirectory directory, Workload workload) {
+    static Map<String, Object> of(Grid grid, FailureDrills drills, MemberDirectory directory, Workload workload) {
         directory.refresh();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("member", grid.channel().localMember().name());
+        out.put("member", grid.localMember().name());
         out.put("running", grid.isRunning());
-        ClusterView view = grid.channel().currentView();
-        out.put("viewId", view.viewId());
+        GridIntrospection in = grid.introspection();
+        List<Member> view = grid.members();
+        List<String> viewNames = directory.namesOf(view);
+        out.put("viewId", in.viewId());
         out.put("viewSize", view.size());
-        out.put("view", view.names());
-        out.put("coordinator", view.coordinator().name());
-        out.put("isolatedFrom", directory.names(grid.channel().isolatedFrom()));
+        out.put("view", viewNames);
+        out.put("coordinator", view.get(0).name());
+        out.put("isolatedFrom", directory.names(drills.isolatedFrom()));
 
-        PartitionTable t = grid.topology().table();
-        int partitions = t.partitionCount();
-        Set<MemberId> viewMembers = new HashSet<>(view.ids());
+        PartitionTableView t = in.partitionTable();
+        int partitions = t.partitions().size();
         int expected = Math.min(view.size(), TABLE_REPLICAS);
         int minReplicas = Integer.MAX_VALUE;
         int maxReplicas = 0;
         int unowned = 0;
-        Set<MemberId> sources = new LinkedHashSet<>();
-        Set<MemberId> destinations = new LinkedHashSet<>();
         Map<String, Integer> primaries = new TreeMap<>();
-        for (String n : view.names()) {
+        for (String n : viewNames) {
             primaries.put(n, 0);
         }
-        for (int p = 0; p < partitions; p++) {
-            List<MemberId> owners = t.owners(p);
-            minReplicas = Math.min(minReplicas, owners.size());
-            maxReplicas = Math.max(maxReplicas, owners.size());
-            if (owners.isEmpty()) {
+        for (PartitionView p : t.partitions()) {
+            int owners = p.primary() == null ? 0 : 1 + p.backups().size();
+            minReplicas = Math.min(minReplicas, owners);
+            maxReplicas = Math.max(maxReplicas, owners);
+            if (p.primary() == null) {
                 unowned++;
             } else {
-                primaries.merge(directory.nameOf(owners.get(0)), 1, Integer::sum);
+                primaries.merge(p.primary().name(), 1, Integer::sum);
             }
-            if (t.isMigrating(p)) {
-                sources.addAll(owners);
-                for (MemberId a : t.target(p)) {
-                    if (!owners.contains(a)) {
-                        destinations.add(a);
-                    }
+        }
+        Set<Member> sources = new LinkedHashSet<>();
+        Set<Member> destinations = new LinkedHashSet<>();
+        List<MigrationView> migrations = in.migrations();
+        for (MigrationView m : migrations) {
+            sources.addAll(m.from());
+            for (Member to : m.to()) {
+                if (!m.from().contains(to)) {
+                    destinations.add(to);
                 }
             }
         }
-        boolean tableIsView = t.members().equals(viewMembers);
+        boolean tableIsView = new HashSet<>(t.members()).equals(new HashSet<>(view));
         boolean full = tableIsView && minReplicas == expected && maxReplicas == expected;
         double ideal = (double) partitions / view.size();
         boolean spreadOk = true;
-        for (String n : view.names()) {
+        for (String n : viewNames) {
             int c = primaries.getOrDefault(n, 0);
             spreadOk &= Math.abs(c - ideal) <= 1.0;
         }
         out.put("tableVersion", t.version());
         out.put("partitions", partitions);
-        out.put("tableMembers", directory.names(t.members()));
-        out.put("migrating", t.migratingCount());
-        out.put("migrationSources", directory.names(sources));
-        out.put("migrationDestinations", directory.names(destinations));
+        out.put("tableMembers", directory.namesOf(t.members()));
+        out.put("migrating", migrations.size());
+        out.put("migrationSources", directory.namesOf(sources));
+        out.put("migrationDestinations", directory.namesOf(destinations));
         out.put("unowned", unowned);
         out.put("expectedReplicas", expected);
         out.put("minReplicas", minReplicas);
         out.put("maxReplicas", maxReplicas);
         out.put("fullReplicas", full);
-        out.put("stable", full && t.migratingCount() == 0);
+        out.put("stable", full && migrations.isEmpty());
         out.put("primaryCounts", primaries);
         out.put("primarySpreadOk", spreadOk);
 

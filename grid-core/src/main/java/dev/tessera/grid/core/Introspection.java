@@ -33,13 +33,17 @@ final class Introspection implements GridIntrospection {
     private final OperationInvoker invoker;
     private final MapStoreService mapStores;
     private final String clusterName;
+    private final LongSupplier viewId;
+    private final LongSupplier messagesSent;
 
     Introspection(TopologyState topology, LocalStorage storage, Function<MemberId, Member> memberOf, NearCacheRegistry nearCaches,
                   java.util.function.Supplier<RejectedMessages> rejected, LongSupplier refusedMembers,
                   java.util.function.Supplier<StopSafety> stopSafety, java.util.function.IntSupplier requiredReplicas,
                   java.util.function.IntSupplier underReplicated,
                   OperationInvoker invoker, MapStoreService mapStores,
-                  String clusterName) {
+                  String clusterName, LongSupplier viewId, LongSupplier messagesSent) {
+        this.viewId = viewId;
+        this.messagesSent = messagesSent;
         this.stopSafety = stopSafety;
         this.underReplicated = underReplicated;
         this.requiredReplicas = requiredReplicas;
@@ -88,7 +92,12 @@ final class Introspection implements GridIntrospection {
             partitions.add(new PartitionView(p, owners.isEmpty() ? null : memberOf.apply(owners.get(0)),
                     members(owners.subList(Math.min(1, owners.size()), owners.size()))));
         }
-        return new PartitionTableView(t.version(), partitions);
+        return new PartitionTableView(t.version(), members(List.copyOf(t.members())), partitions);
+    }
+
+    @Override
+    public long viewId() {
+        return viewId.getAsLong();
     }
 
     @Override
@@ -147,7 +156,7 @@ final class Introspection implements GridIntrospection {
 
     @Override
     public OperationStats operationStats() {
-        return new OperationStats(invoker.retries(), invoker.timeouts());
+        return new OperationStats(invoker.retries(), invoker.timeouts(), messagesSent.getAsLong());
     }
 
     @Override

@@ -239,7 +239,7 @@ public final class TesseraGrid implements Grid {
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches,
                 () -> new GridIntrospection.RejectedMessages(channel.rejectedFromNonMembers(), rejections.malformedCount(),
                         rejections.notPermittedCount()), compatibility::refusedMembers, this::stopSafety, this::requiredReplicas, this::underReplicatedPartitions, invoker, mapStores,
-                config.clusterName());
+                config.clusterName(), () -> messenger.view().viewId(), messenger::sent);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> loadLeases.sweep(timeout), 100, 100, TimeUnit.MILLISECONDS);
         wired.countDown();

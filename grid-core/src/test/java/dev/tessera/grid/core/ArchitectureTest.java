@@ -16,6 +16,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * assemble everything: they may import every package, and no package imports them. Below the packages
  * that carry operations lie {@code cluster} and {@code wire}, and below those the leaves
  * {@code serialization}, {@code partition} and {@code store}, which may read the time ({@code time}).
+ * Above the root sits {@code drill}, the one exported package (module-info.java): failure drills over a whole member.
  */
 @AnalyzeClasses(packages = "dev.tessera.grid.core", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -33,9 +34,16 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule noPackageImportsTheAssembly = noClasses()
-            .that().resideInAPackage(CORE + "..").and().resideOutsideOfPackage(CORE)
+            .that().resideInAPackage(CORE + "..").and().resideOutsideOfPackage(CORE).and().resideOutsideOfPackage(CORE + ".drill")
             .should().dependOnClassesThat().resideInAPackage(CORE)
-            .because("the root package assembles the packages: one that reached back into it would depend on all of them");
+            .because("the root package assembles the packages: one that reached back into it would depend on all of them "
+                    + "(drill, the exported facade over a whole member, sits above the root)");
+
+    @ArchTest
+    static final ArchRule nothingImportsTheDrills = noClasses()
+            .that().resideInAPackage(CORE + "..").and().resideOutsideOfPackage(CORE + ".drill")
+            .should().dependOnClassesThat().resideInAPackage(CORE + ".drill")
+            .because("the drills act on a member from outside, as a tool would; the member never calls them");
 
     @ArchTest
     static final ArchRule basePackagesDoNotImportOperationPackages = noClasses()

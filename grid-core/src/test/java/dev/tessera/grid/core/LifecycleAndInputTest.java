@@ -11,7 +11,7 @@ import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.MembershipEvent;
 import dev.tessera.grid.Transport;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.TestCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -123,14 +123,14 @@ class LifecycleAndInputTest {
             GridMap<String, String> map = caller.map("timeouts");
             String remoteKey = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "k" + i)
                     .filter(k -> map.ownerOf(k).equals(owner.localMember())).findFirst().orElseThrow();
-            caller.channel().isolate(Set.of(owner.topology().self()));
+            cluster.isolate(cluster.members().indexOf(caller), cluster.members().indexOf(owner));
             assertThatThrownBy(() -> map.get(remoteKey))
                     .isInstanceOfSatisfying(GridTimeoutException.class, e -> {
                         assertThat(e.partition()).isEqualTo(map.partitionOf(remoteKey));
                         assertThat(e.member()).isNotNull();
                         assertThat(e.getMessage()).contains("partition " + map.partitionOf(remoteKey));
                     });
-            caller.channel().isolate(Set.of());
+            cluster.heal();
         }
     }
 

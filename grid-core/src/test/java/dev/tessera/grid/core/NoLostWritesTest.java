@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tessera.grid.GridMap;
-import dev.tessera.grid.core.testkit.TestCluster;
-import dev.tessera.grid.core.testkit.WriteLoad;
+import dev.tessera.grid.testkit.TestCluster;
+import dev.tessera.grid.testkit.WriteLoad;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -9,10 +9,10 @@ import dev.tessera.grid.GridUnavailableException;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.MergePolicy;
 import dev.tessera.grid.SplitBrainMode;
-import dev.tessera.grid.core.testkit.TestCluster;
-import dev.tessera.grid.membership.ClusterChannel;
+import dev.tessera.grid.testkit.TestCluster;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -162,13 +162,11 @@ class SplitBrainTest {
     }
 
     private static void split(TestCluster cluster) {
-        List<ClusterChannel> a = List.of(cluster.member(0).channel(), cluster.member(1).channel(), cluster.member(2).channel());
-        List<ClusterChannel> b = List.of(cluster.member(3).channel(), cluster.member(4).channel());
-        ClusterChannel.partition(List.of(a, b));
+        cluster.split(Set.of(0, 1, 2), Set.of(3, 4));
     }
 
     private static void heal(TestCluster cluster) {
-        ClusterChannel.healAll(cluster.members().stream().map(TesseraGrid::channel).toList());
+        cluster.heal();
         await("one view again").atMost(Duration.ofSeconds(60))
                 .until(() -> cluster.members().stream().allMatch(g -> g.members().size() == 5));
     }

@@ -40,6 +40,20 @@ public final class MemberId implements Comparable<MemberId> {
         return address instanceof UUID u ? u.toStringLong() : address.toString();
     }
 
+    /**
+     * The id whose {@link #uniqueName()} is {@code uniqueName}: lets a tool name a member by the id the API shows
+     * ({@code Member.id()}), even after that member left the view.
+     *
+     * @throws IllegalArgumentException if {@code uniqueName} is not the full UUID form {@link #uniqueName()} returns
+     */
+    public static MemberId parse(String uniqueName) {
+        try {
+            return new MemberId(UUID.fromString(Objects.requireNonNull(uniqueName, "uniqueName")));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a member id (the 36-character UUID of Member.id()): '" + uniqueName + "'", e);
+        }
+    }
+
     /** Writes this id in the transport's compact encoding. */
     public void writeTo(DataOutput out) throws IOException {
         Util.writeAddress(address, out);

@@ -22,7 +22,7 @@ record Snapshot(int members, Ownership ownership, int migrating, int underReplic
                 Map<String, MapStoreStats> stores) {
 
     static final Snapshot EMPTY = new Snapshot(0, new Ownership(0, 0, 1), 0, 0, 0, new RejectedMessages(0, 0, 0),
-            new OperationStats(0, 0), new MapCount(0, 0), Map.of(), Map.of(), Map.of(), Map.of());
+            new OperationStats(0, 0, 0), new MapCount(0, 0), Map.of(), Map.of(), Map.of(), Map.of());
 
     static Snapshot of(Grid grid) {
         GridIntrospection in = grid.introspection();

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tessera.grid.Grid;
+import dev.tessera.grid.testkit.TestCluster;
 import dev.tessera.grid.GridLoadException;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.MapStore;
 import dev.tessera.grid.MapStoreConfig;
 import dev.tessera.grid.NearCacheConfig;
-import dev.tessera.grid.Transport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
@@ -37,7 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class TesseraMetricsTest {
     private static final int PARTITIONS = 271;
-    private static final String CLUSTER = "metrics-" + UUID.randomUUID();
+    private static TestCluster cluster;
+    private static String clusterName;
     private static final Map<String, String> STORED = new ConcurrentHashMap<>(Map.of("s1", "one", "s2", "two", "s3", "three"));
     private static final List<Grid> members = new ArrayList<>();
     private static final List<SimpleMeterRegistry> registries = new ArrayList<>();
@@ -67,14 +67,9 @@ class TesseraMetricsTest {
 
     @BeforeAll
     static void startCluster() {
-        for (int i = 1; i <= 3; i++) {
-            members.add(Grid.builder().clusterName(CLUSTER).memberName("m" + i).transport(Transport.inProcess())
-                    .partitionCount(PARTITIONS).failureDetectionTimeout(Duration.ofSeconds(2))
-                    .mapStore("store", new Store()).shutdownHook(false).start());
-        }
-        await().atMost(Duration.ofSeconds(60)).until(() -> members.stream().allMatch(g -> g.members().size() == 3
-                && g.introspection().migrations().isEmpty()
-                && g.introspection().partitionTable().partitions().stream().allMatch(p -> p.backups().size() == 2)));
+        cluster = TestCluster.start(3, b -> b.partitionCount(PARTITIONS).mapStore("store", new Store()).shutdownHook(false));
+        members.addAll(cluster.members());
+        clusterName = members.get(0).introspection().clusterName();
         for (Grid g : members) {
             SimpleMeterRegistry r = new SimpleMeterRegistry();
             TesseraMetrics binder = new TesseraMetrics(g, Duration.ZERO);
@@ -89,7 +84,7 @@ class TesseraMetricsTest {
     @AfterAll
     static void stopCluster() {
         binders.forEach(TesseraMetrics::close);
-        members.forEach(Grid::close);
+        cluster.close();
     }
 
     @Test
@@ -143,7 +138,7 @@ class TesseraMetricsTest {
 
         prometheus.scrape(); // registers the meters of maps new since the last scrape
         String text = prometheus.scrape();
-        String m1Tags = "cluster=\"" + CLUSTER + "\",map=\"orders\",member=\"m1\"";
+        String m1Tags = "cluster=\"" + clusterName + "\",map=\"orders\",member=\"m1\"";
         assertThat(value(text, "tessera_map_puts_seconds_count{" + m1Tags + "}")).isEqualTo(35);
         assertThat(value(text, "tessera_map_gets_seconds_count{" + m1Tags + ",result=\"hit\"}")).isEqualTo(21);
         assertThat(value(text, "tessera_map_gets_seconds_count{" + m1Tags + ",result=\"miss\"}")).isEqualTo(7);
@@ -179,7 +174,7 @@ class TesseraMetricsTest {
             assertThat(r.get("tessera.messages.rejected").tag("reason", "not-permitted").functionCounter().count())
                     .isEqualTo(rejected.notPermitted()).isZero();
             assertThat(r.get("tessera.members").gauge().getId().getTag("member")).isEqualTo("m" + (i + 1));
-            assertThat(r.get("tessera.members").gauge().getId().getTag("cluster")).isEqualTo(CLUSTER);
+            assertThat(r.get("tessera.members").gauge().getId().getTag("cluster")).isEqualTo(clusterName);
         }
         // every partition has one primary and, for a map with one backup, one backup that the map uses
         assertThat(sum("tessera.partitions", Tags.of("role", "primary"), m -> m.gauge().value())).isEqualTo(PARTITIONS);
@@ -194,7 +189,7 @@ class TesseraMetricsTest {
                 "tessera_maps_limit{")) {
             assertThat(text).contains(series);
         }
-        assertThat(value(text, "tessera_partitions{cluster=\"" + CLUSTER + "\",member=\"m1\",role=\"primary\"}"))
+        assertThat(value(text, "tessera_partitions{cluster=\"" + clusterName + "\",member=\"m1\",role=\"primary\"}"))
                 .isEqualTo(members.get(0).introspection().ownership().primaries());
     }
 
@@ -225,7 +220,7 @@ class TesseraMetricsTest {
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 r.get("tessera.nearcache.invalidations").tags(near).functionCounter().count() == invalidations + 1);
         prometheus.scrape();
-        assertThat(value(prometheus.scrape(), "tessera_nearcache_requests_total{cluster=\"" + CLUSTER
+        assertThat(value(prometheus.scrape(), "tessera_nearcache_requests_total{cluster=\"" + clusterName
                 + "\",map=\"near\",member=\"m1\",result=\"hit\"}")).isEqualTo(hits + 2);
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tessera.grid.core.TesseraGrid;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.TestCluster;
 import org.junit.jupiter.api.Test;
 
 /** Map names: 1..200 characters from A-Z a-z 0-9 . _ - : /, refused with the rule otherwise. */

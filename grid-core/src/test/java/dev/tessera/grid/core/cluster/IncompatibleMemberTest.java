@@ -10,7 +10,7 @@ import dev.tessera.grid.GridMap;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.serialization.WireFormat;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.TestCluster;
 import dev.tessera.grid.core.wire.MessageType;
 import dev.tessera.grid.core.wire.QueryMessages;
 import dev.tessera.grid.core.wire.TopologyMessages;

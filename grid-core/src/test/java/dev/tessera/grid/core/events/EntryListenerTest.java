@@ -16,7 +16,7 @@ import dev.tessera.grid.core.serialization.KryoCodec;
 import dev.tessera.grid.core.store.Bytes;
 import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.Record;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

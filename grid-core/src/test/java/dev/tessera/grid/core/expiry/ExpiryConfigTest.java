@@ -6,7 +6,7 @@ import dev.tessera.grid.EvictionConfig;
 import dev.tessera.grid.EvictionPolicy;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.TestCluster;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.core.TesseraGrid;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.tessera.grid.core.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.grid.GridMap;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.TestCluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;

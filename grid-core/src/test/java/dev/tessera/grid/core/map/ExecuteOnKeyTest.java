@@ -8,7 +8,7 @@ import dev.tessera.grid.GridMap;
 import dev.tessera.grid.GridSerializationException;
 import dev.tessera.grid.KeyProcessor;
 import dev.tessera.grid.ProcessedEntry;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.TestCluster;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.core.TesseraGrid;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.TestCluster;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.GridSerializationException;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.TestCluster;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

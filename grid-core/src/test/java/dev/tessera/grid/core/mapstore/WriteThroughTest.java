@@ -8,7 +8,7 @@ import dev.tessera.grid.GridException;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.MapStoreConfig;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.TestCluster;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

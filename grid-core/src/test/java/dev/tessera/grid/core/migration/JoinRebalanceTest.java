@@ -7,7 +7,7 @@ import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.partition.PartitionTable;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.TestCluster;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.tessera.grid.membership.MemberId;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.grid.NearCacheConfig;
 import dev.tessera.grid.core.store.Bytes;
-import dev.tessera.grid.core.testkit.ManualTime;
+import dev.tessera.grid.testkit.ManualTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.NearCacheConfig;
 import dev.tessera.grid.core.TesseraGrid;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

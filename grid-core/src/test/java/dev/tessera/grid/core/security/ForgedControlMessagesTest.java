@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.partition.PartitionTable;
-import dev.tessera.grid.core.testkit.TestCluster;
+import dev.tessera.grid.testkit.TestCluster;
 import dev.tessera.grid.core.wire.MessageType;
 import dev.tessera.grid.core.wire.TopologyMessages;
 import dev.tessera.grid.membership.RequestOptions;

@@ -7,7 +7,7 @@ import dev.tessera.grid.GridMap;
 import dev.tessera.grid.Security;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.partition.PartitionTable;
-import dev.tessera.grid.core.testkit.Heap;
+import dev.tessera.grid.testkit.Heap;
 import dev.tessera.grid.core.wire.MessageType;
 import dev.tessera.grid.core.wire.QueryMessages;
 import dev.tessera.grid.core.wire.TopologyMessages;

@@ -1,4 +1,7 @@
-package dev.tessera.grid.core;
+package dev.tessera.grid.core.drill;
+
+import dev.tessera.grid.Grid;
+import dev.tessera.grid.core.TesseraGrid;
 
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.store.Bytes;
@@ -71,8 +74,11 @@ public final class ReplicaAudit {
     /**
      * What this member holds of {@code map} in every partition where its table gives it a data slot (a member that
      * never created the map reports empty partitions); {@code replicas} is the map's backups + 1.
+     *
+     * @throws IllegalArgumentException if {@code member} is not a member started by grid-core
      */
-    public static Snapshot snapshot(TesseraGrid grid, String map, int replicas) {
+    public static Snapshot snapshot(Grid member, String map, int replicas) {
+        TesseraGrid grid = FailureDrills.tessera(member);
         PartitionTable t = grid.topology().table();
         MemberId self = grid.topology().self();
         MapContainer container = grid.storage().get(map);

@@ -1,12 +1,14 @@
-package dev.tessera.grid.core.testkit;
+package dev.tessera.grid.testkit;
 
 import static org.awaitility.Awaitility.await;
 
 import dev.tessera.grid.Grid;
 import dev.tessera.grid.GridBuilder;
+import dev.tessera.grid.GridConfig;
 import dev.tessera.grid.GridIntrospection;
 import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.TesseraGrid;
+import dev.tessera.grid.core.drill.FailureDrills;
 import dev.tessera.grid.core.partition.PartitionTable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +20,13 @@ import java.util.function.Consumer;
 import dev.tessera.grid.membership.MemberId;
 
 /**
- * N members in this JVM on JGroups' SHARED_LOOPBACK, in a cluster of their own (unique name), with
- * helpers to add, crash and remove members and to wait until the partition table is stable.
- * Close it (try-with-resources or @AfterEach) to stop every member it started.
+ * N members in this JVM on JGroups' SHARED_LOOPBACK, in a cluster of their own (unique name), with one fault API
+ * ({@link #crash}, {@link #leave}, {@link #split}, {@link #isolate}, {@link #heal}; all through the members'
+ * {@link FailureDrills}) and a wait until the partition table is stable. Close it (try-with-resources or
+ * {@code @AfterEach}): that checks the grid's invariants over the members still running ({@link GridInvariants}:
+ * stable table, one live primary per partition, every replica equal to its primary, no entries outside a member's
+ * replicas), stops every member it started and checks that none of their threads outlive them. A test that ends in
+ * a state the invariants cannot hold in (a split it does not heal) says so with {@link #skipInvariants}.
  */
 public final class TestCluster implements AutoCloseable {
     public static final Duration STABLE_TIMEOUT = Duration.ofSeconds(60);
@@ -29,6 +35,8 @@ public final class TestCluster implements AutoCloseable {
     private final List<TesseraGrid> members = new ArrayList<>();
     private final Consumer<GridBuilder> customizer;
     private final ManualTime time = ManualTime.running();
+    private final Set<Thread> memberThreads = new HashSet<>();
+    private String skipInvariants;
     private int started;
 
     private TestCluster(Consumer<GridBuilder> customizer) {
@@ -72,9 +80,13 @@ public final class TestCluster implements AutoCloseable {
 
     /** Starts one more member (does not wait for rebalancing). */
     public TesseraGrid addMember() {
-        TesseraGrid g = TesseraGrid.start(builder().build(), time);
+        GridConfig config = builder().build();
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        TesseraGrid g = TesseraGrid.start(config, time);
+        Set<Thread> started = GridInvariants.threadsOf(config.memberName(), before);
         synchronized (members) {
             members.add(g);
+            memberThreads.addAll(started);
         }
         return g;
     }
@@ -101,7 +113,7 @@ public final class TestCluster implements AutoCloseable {
         synchronized (members) {
             g = members.remove(i);
         }
-        g.simulateCrash();
+        FailureDrills.of(g).crash();
         return g;
     }
 
@@ -112,6 +124,48 @@ public final class TestCluster implements AutoCloseable {
             g = members.remove(i);
         }
         g.close();
+    }
+
+    /**
+     * Cuts the members into sides: each drops all traffic to and from every member of the other sides (indexes into
+     * {@link #members()}; a member on no side keeps talking to everyone). Until {@link #heal()}.
+     */
+    @SafeVarargs
+    public final void split(Set<Integer>... sides) {
+        List<TesseraGrid> live = members();
+        for (Set<Integer> side : sides) {
+            Set<String> others = new HashSet<>();
+            for (Set<Integer> other : sides) {
+                if (other != side) {
+                    other.forEach(i -> others.add(live.get(i).localMember().id()));
+                }
+            }
+            side.forEach(i -> FailureDrills.of(live.get(i)).isolateFrom(others));
+        }
+    }
+
+    /** Member {@code i} drops all traffic to and from the members {@code from} (indexes), until {@link #heal()}. */
+    public void isolate(int i, int... from) {
+        List<TesseraGrid> live = members();
+        Set<String> ids = new HashSet<>();
+        for (int f : from) {
+            ids.add(live.get(f).localMember().id());
+        }
+        FailureDrills.of(live.get(i)).isolateFrom(ids);
+    }
+
+    /** Lets all traffic through again on every member. */
+    public void heal() {
+        members().forEach(g -> FailureDrills.of(g).heal());
+    }
+
+    /**
+     * Closing will not check the grid's invariants, for the reason given (a test that ends split or with members
+     * that cannot agree on purpose). The thread check still runs.
+     */
+    public TestCluster skipInvariants(String reason) {
+        skipInvariants = java.util.Objects.requireNonNull(reason, "reason");
+        return this;
     }
 
     /**
@@ -161,13 +215,30 @@ public final class TestCluster implements AutoCloseable {
         return List.of(primary, backup);
     }
 
+    /**
+     * Checks the grid's invariants (unless {@link #skipInvariants skipped}), then stops every member (as a crash: no
+     * hand-over is needed after a test) and checks their threads ended. Members are stopped even when a check fails.
+     *
+     * @throws AssertionError naming the broken invariant
+     */
     @Override
     public void close() {
-        for (TesseraGrid g : members()) {
-            g.simulateCrash(); // fast teardown: no hand-over needed after a test
+        try {
+            if (skipInvariants == null) {
+                GridInvariants.check(this);
+            }
+        } finally {
+            for (TesseraGrid g : members()) {
+                if (g.isRunning()) {
+                    FailureDrills.of(g).crash();
+                }
+            }
+            synchronized (members) {
+                members.clear();
+            }
         }
         synchronized (members) {
-            members.clear();
+            GridInvariants.noLeakedThreads(Set.copyOf(memberThreads));
         }
     }
 }

@@ -1,8 +1,8 @@
-package dev.tessera.grid.core.testkit;
+package dev.tessera.grid.testkit;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.tessera.grid.core.ReplicaAudit;
+import dev.tessera.grid.core.drill.ReplicaAudit;
 import dev.tessera.grid.core.TesseraGrid;
 import java.time.Duration;
 import java.util.ArrayList;

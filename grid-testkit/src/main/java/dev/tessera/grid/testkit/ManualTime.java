@@ -1,4 +1,4 @@
-package dev.tessera.grid.core.testkit;
+package dev.tessera.grid.testkit;
 
 import dev.tessera.grid.core.time.TimeSource;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.tessera.grid.core.testkit;
+package dev.tessera.grid.testkit;
 
 import static org.awaitility.Awaitility.await;
 

@@ -1,0 +1,150 @@
+package dev.tessera.grid.testkit;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.tessera.grid.core.TesseraGrid;
+import dev.tessera.grid.core.drill.ReplicaAudit;
+import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.core.store.MapContainer;
+import dev.tessera.grid.membership.MemberId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * The grid's invariants over the live members of a {@link TestCluster}, checked when it closes (unless the test
+ * said why not, {@link TestCluster#skipInvariants}): once the table is stable (every member applied the same
+ * version, nothing migrates, it names exactly the live members and gives every partition min(N, 7) owners),
+ * <ol>
+ *   <li>every partition has one primary, a live member;</li>
+ *   <li>full redundancy: every replica of every map holds exactly its primary's entries (count and digest per
+ *       partition, {@link ReplicaAudit});</li>
+ *   <li>no member stores entries of a partition it holds no replica of (for that map's backups).</li>
+ * </ol>
+ * After the members stopped, none of the threads they started ({@code tessera-<member>-...}) is still alive.
+ */
+final class GridInvariants {
+    static final Duration SETTLE = Duration.ofSeconds(30);
+
+    private GridInvariants() {}
+
+    /** Fails with the broken invariants named, after waiting up to {@link #SETTLE} for the cluster to settle. */
+    static void check(TestCluster cluster) {
+        List<TesseraGrid> live = cluster.members();
+        if (live.isEmpty()) {
+            return;
+        }
+        List<String> last = new ArrayList<>();
+        try {
+            await("grid invariants at close").atMost(SETTLE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        last.clear();
+                        last.addAll(violations(cluster, live));
+                        return last.isEmpty();
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("grid invariants broken " + SETTLE.toSeconds() + " s after the test: " + last
+                    + " (a test that ends split or with a paused member calls TestCluster.skipInvariants(reason))", e);
+        }
+    }
+
+    /** Every broken invariant now (the first few), or none. One pass over every map's partitions on every member. */
+    private static List<String> violations(TestCluster cluster, List<TesseraGrid> live) {
+        if (!cluster.isStable()) {
+            return List.of("the table is not stable: " + describe(live));
+        }
+        List<String> out = new ArrayList<>();
+        PartitionTable table = live.get(0).topology().table();
+        Set<MemberId> members = live.stream().map(g -> g.topology().self()).collect(Collectors.toSet());
+        for (int p = 0; p < table.partitionCount(); p++) {
+            List<MemberId> owners = table.owners(p);
+            if (owners.isEmpty() || !members.contains(owners.get(0))) {
+                out.add("partition " + p + " has no live primary: " + owners);
+            }
+        }
+        Map<String, Integer> maps = new TreeMap<>(); // name -> the most replicas any member configured
+        for (TesseraGrid g : live) {
+            for (MapContainer c : g.storage().all()) {
+                maps.merge(c.name(), c.replicas(), Math::max);
+            }
+        }
+        for (Map.Entry<String, Integer> m : maps.entrySet()) {
+            if (out.size() >= 10) {
+                break;
+            }
+            Map<Integer, String> differ = Replicas.mismatches(cluster, m.getKey(), m.getValue() - 1);
+            if (!differ.isEmpty()) {
+                out.add("replicas of '" + m.getKey() + "' differ from their primary in " + differ.size() + " partitions, e.g. "
+                        + differ.entrySet().iterator().next());
+            }
+            out.addAll(strayEntries(live, m.getKey(), m.getValue()));
+        }
+        return out;
+    }
+
+    /** Entries of {@code map} on a member whose table gives it no replica slot of their partition. */
+    private static List<String> strayEntries(List<TesseraGrid> live, String map, int replicas) {
+        List<String> out = new ArrayList<>();
+        for (TesseraGrid g : live) {
+            PartitionTable t = g.topology().table();
+            MapContainer c = g.storage().get(map);
+            if (c == null) {
+                continue;
+            }
+            for (int p = 0; p < t.partitionCount() && out.size() < 3; p++) {
+                int slot = t.slotOf(p, g.topology().self());
+                if ((slot < 0 || slot >= replicas) && c.peek(p).liveCount() > 0) {
+                    out.add(g.localMember().name() + " stores " + c.peek(p).liveCount() + " entries of '" + map + "' in p" + p
+                            + ", of which it holds no replica");
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The threads member {@code name} started while it started ({@code tessera-<name>-...}, alive now, not in
+     * {@code before}); members start one at a time, so these are its threads even when another cluster of the same
+     * test has members of the same name.
+     */
+    static Set<Thread> threadsOf(String name, Set<Thread> before) {
+        Set<Thread> out = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!before.contains(t) && t.getName().startsWith("tessera-" + name + "-")) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** Awaits the end of {@code threads}, which stopped members started. */
+    static void noLeakedThreads(Set<Thread> threads) {
+        List<String> alive = new ArrayList<>();
+        try {
+            await("member threads ended").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        alive.clear();
+                        threads.stream().filter(Thread::isAlive).forEach(t -> alive.add(t.getName()));
+                        return alive.isEmpty();
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("grid invariants: threads of stopped members still alive: " + alive, e);
+        }
+    }
+
+    private static String describe(List<TesseraGrid> live) {
+        List<String> out = new ArrayList<>();
+        for (TesseraGrid g : live) {
+            PartitionTable t = g.topology().table();
+            out.add(g.localMember().name() + ": table v" + t.version() + ", " + t.migratingCount() + " migrating, view "
+                    + g.members().size());
+        }
+        return out.toString();
+    }
+}
