@@ -47,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Merge after a split.</b> Each side kept its own table lineage. Every member reports its
  * table and its side (its last view before the merge); the largest side wins (ties: the side of
  * the merged view's oldest member). A member counts on a side only if it names that side too: a
- * member paused past failure detection still names the members that dropped it ({@link #winningSide}). The coordinator publishes the winners' newest table, without
- * the losers, to the winners; asks each loser to stop serving and push its AVAILABLE maps' data to
- * the winning primaries (latest update wins per key); and only then publishes a table that takes
+ * member paused past failure detection still names the members that dropped it ({@link #winningSide}).
+ * The coordinator publishes the winners' newest table, without the losers, to the winners; asks
+ * each loser to stop serving and push its AVAILABLE maps' data to the winning primaries (latest
+ * update wins per key); and only then publishes a table that takes
  * the losers back as new replicas, which makes them drop their own copies. The merged table's
  * version exceeds every version of both lineages, so no version is reused.
  *
