@@ -12,10 +12,10 @@ import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.MemberInfo;
 import dev.tessera.grid.membership.ThrottledWarning;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,9 +46,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Merge after a split.</b> Each side kept its own table lineage. Every member reports its
  * table and its side (its last view before the merge); the largest side wins (ties: the side of
- * the merged view's oldest member). The coordinator publishes the winners' newest table, without
- * the losers, to the winners; asks each loser to stop serving and push its AVAILABLE maps' data to
- * the winning primaries (latest update wins per key); and only then publishes a table that takes
+ * the merged view's oldest member). A member counts on a side only if it names that side too: a
+ * member paused past failure detection still names the members that dropped it ({@link #winningSide}).
+ * The coordinator publishes the winners' newest table, without the losers, to the winners; asks
+ * each loser to stop serving and push its AVAILABLE maps' data to the winning primaries (latest
+ * update wins per key); and only then publishes a table that takes
  * the losers back as new replicas, which makes them drop their own copies. The merged table's
  * version exceeds every version of both lineages, so no version is reused.
  *
@@ -141,12 +143,15 @@ public final class Coordinator {
 
     private void takeover(long gen) {
         List<CompletableFuture<TableMessage>> answers = new ArrayList<>();
+        List<MemberId> reporters = new ArrayList<>();
         byte[] query = new TableQuery().encode();
         answers.add(CompletableFuture.completedFuture(new TableMessage(MessageType.TABLE_RESPONSE, topology.table(), side)));
+        reporters.add(messenger.self());
         for (MemberId a : view.ids()) {
             if (!a.equals(messenger.self())) {
                 answers.add(messenger.request(a, query, QUERY_TIMEOUT_MS)
                         .thenApply(reply -> Messages.decode(reply, TableMessage.class)));
+                reporters.add(a);
             }
         }
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenCompleteAsync((ok, error) -> {
@@ -163,11 +168,15 @@ public final class Coordinator {
                 return;
             }
             List<TableMessage> tables = new ArrayList<>();
-            answers.forEach(a -> tables.add(a.join()));
+            Map<MemberId, TableMessage> reports = new LinkedHashMap<>();
+            for (int i = 0; i < answers.size(); i++) {
+                tables.add(answers.get(i).join());
+                reports.put(reporters.get(i), answers.get(i).join());
+            }
             if (mergePending) {
-                Set<MemberId> winners = winningSide(tables);
+                Set<MemberId> winners = winningSide(view.ids(), reports);
                 if (winners.size() < view.ids().size()) {
-                    mergeSides(gen, tables, winners);
+                    mergeSides(gen, reports, winners);
                     return;
                 }
             }
@@ -187,41 +196,56 @@ public final class Coordinator {
         }, executor);
     }
 
-    /** The largest reported side, as members of the current view; ties go to the side of the oldest member. */
-    private Set<MemberId> winningSide(List<TableMessage> tables) {
-        List<MemberId> order = view.ids();
+    /**
+     * The winning side of a merge, as members of the current view ({@code order}): the largest side, ties going to
+     * the side of the oldest member. Each member reports its side, and a member's own report is the only word on
+     * where it was: a member paused past failure detection never installed the view that dropped it, so it still
+     * names the others, who name a side without it. Such a claim is <em>contradicted</em>; it counts only the
+     * members that name the claimant back, and loses to every claim that nobody in it contradicts. (Trusting it
+     * made a paused coordinator, whose side was a view that a later merge had outdated, win a tie against the
+     * members that had gone on without it, and send a member of theirs away to rejoin empty.)
+     */
+    static Set<MemberId> winningSide(List<MemberId> order, Map<MemberId, TableMessage> reports) {
         Set<MemberId> best = Set.of();
+        boolean bestAgreed = false;
         int bestFirst = Integer.MAX_VALUE;
-        for (TableMessage t : tables) {
-            Set<MemberId> s = new HashSet<>(t.side());
-            s.retainAll(order);
+        for (Map.Entry<MemberId, TableMessage> r : reports.entrySet()) {
+            MemberId claimant = r.getKey();
+            Set<MemberId> s = new HashSet<>();
+            boolean agreed = true;
             int first = order.size();
-            for (MemberId a : s) {
-                first = Math.min(first, order.indexOf(a));
+            for (MemberId a : r.getValue().side()) {
+                if (!order.contains(a)) {
+                    continue;
+                }
+                TableMessage theirs = reports.get(a);
+                if (a.equals(claimant) || theirs == null || theirs.side().contains(claimant)) {
+                    s.add(a);
+                    first = Math.min(first, order.indexOf(a));
+                } else {
+                    agreed = false;
+                }
             }
-            if (s.size() > best.size() || (s.size() == best.size() && first < bestFirst)) {
+            if (s.isEmpty()) {
+                continue;
+            }
+            boolean better = agreed != bestAgreed ? agreed
+                    : s.size() != best.size() ? s.size() > best.size() : first < bestFirst;
+            if (best.isEmpty() || better) {
                 best = s;
+                bestAgreed = agreed;
                 bestFirst = first;
             }
         }
         return best.isEmpty() ? new HashSet<>(order) : best;
     }
 
-    private void mergeSides(long gen, List<TableMessage> tables, Set<MemberId> winners) {
+    private void mergeSides(long gen, Map<MemberId, TableMessage> reports, Set<MemberId> winners) {
         long maxVersion = 0;
-        PartitionTable winning = null;
-        for (TableMessage t : tables) {
+        for (TableMessage t : reports.values()) {
             maxVersion = Math.max(maxVersion, t.table().version());
         }
-        for (TableMessage t : tables) {
-            if (!Collections.disjoint(t.side(), winners) && winners.containsAll(t.table().members())
-                    && (winning == null || t.table().version() > winning.version())) {
-                winning = t.table();
-            }
-        }
-        if (winning == null) {
-            winning = PartitionTable.initial(topology.table().partitionCount());
-        }
+        PartitionTable winning = winningTable(reports, winners);
         Set<MemberId> drop = new HashSet<>(winning.members());
         drop.removeAll(winners);
         PartitionTable base = drop.isEmpty() ? winning : withoutDeparted(winning, drop);
@@ -274,6 +298,32 @@ public final class Coordinator {
             }
             return null;
         }, executor);
+    }
+
+    /**
+     * The table the winners go on with: the newest one a winner reported that names no loser (the winning side's
+     * own lineage since the split), else the newest one a winner reported (the losers are then cut out of it like
+     * departed members), else, if no winner reported a table, an empty one.
+     */
+    static PartitionTable winningTable(Map<MemberId, TableMessage> reports, Set<MemberId> winners) {
+        PartitionTable own = null;
+        PartitionTable any = null;
+        for (Map.Entry<MemberId, TableMessage> r : reports.entrySet()) {
+            PartitionTable t = r.getValue().table();
+            if (!winners.contains(r.getKey())) {
+                continue;
+            }
+            if (winners.containsAll(t.members()) && (own == null || t.version() > own.version())) {
+                own = t;
+            }
+            if (any == null || t.version() > any.version()) {
+                any = t;
+            }
+        }
+        if (own != null) {
+            return own;
+        }
+        return any != null ? any : PartitionTable.initial(reports.values().iterator().next().table().partitionCount());
     }
 
     /**
