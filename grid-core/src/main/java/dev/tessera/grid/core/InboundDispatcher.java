@@ -4,6 +4,7 @@ import dev.tessera.grid.core.cluster.Coordinator;
 import dev.tessera.grid.core.cluster.HandoverFences;
 import dev.tessera.grid.core.cluster.MemberCompatibility;
 import dev.tessera.grid.core.cluster.Messenger;
+import dev.tessera.grid.core.cluster.ReadLease;
 import dev.tessera.grid.core.cluster.RejectionCounter;
 import dev.tessera.grid.core.cluster.TableGate;
 import dev.tessera.grid.core.cluster.TopologyState;
@@ -18,6 +19,7 @@ import dev.tessera.grid.core.replication.ReplicaReceiver;
 import dev.tessera.grid.core.wire.ClientMessages.ClientOp;
 import dev.tessera.grid.core.wire.ClientMessages.OpResponse;
 import dev.tessera.grid.core.wire.EventMessages;
+import dev.tessera.grid.core.wire.LeaseMessages;
 import dev.tessera.grid.core.wire.MalformedMessageException;
 import dev.tessera.grid.core.wire.MessageType;
 import dev.tessera.grid.core.wire.Messages;
@@ -66,12 +68,14 @@ final class InboundDispatcher {
     private final TableGate tables;
     private final RejectionCounter rejections;
     private final MemberCompatibility compatibility;
+    private final ReadLease lease;
     private final ThrottledWarning warning = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
 
     InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator,
                       MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches, HandoverFences fences,
                       EntryEventService entryEvents, MapStoreService mapStores, Messenger messenger, TableGate tables,
-                      RejectionCounter rejections, MemberCompatibility compatibility) {
+                      RejectionCounter rejections, MemberCompatibility compatibility, ReadLease lease) {
+        this.lease = lease;
         this.messenger = messenger;
         this.tables = tables;
         this.rejections = rejections;
@@ -141,6 +145,8 @@ final class InboundDispatcher {
                 return CompletableFuture.completedFuture(MapQueries.localEntries(maps, q, true).encode());
             } else if (m instanceof EventMessages.ListenerInterests li) {
                 return CompletableFuture.completedFuture(entryEvents.onInterestsRequest(sender, li));
+            } else if (m instanceof LeaseMessages.LeasePing ping) {
+                return CompletableFuture.completedFuture(lease.onPing(sender, ping).encode());
             } else if (m instanceof ReplicationMessages.DestroyMap d) {
                 return CompletableFuture.completedFuture(maps.destroyer().onRequest(d));
             }

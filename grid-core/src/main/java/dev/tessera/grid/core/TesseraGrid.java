@@ -19,7 +19,9 @@ import dev.tessera.grid.core.cluster.RejectionCounter;
 import dev.tessera.grid.core.cluster.TableGate;
 import dev.tessera.grid.core.cluster.HandoverFences;
 import dev.tessera.grid.core.cluster.MemberCompatibility;
+import dev.tessera.grid.core.cluster.LeaseTiming;
 import dev.tessera.grid.core.cluster.QuorumTracker;
+import dev.tessera.grid.core.cluster.ReadLease;
 import dev.tessera.grid.core.cluster.StopSafetyCheck;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.expiry.ExpiryService;
@@ -132,6 +134,7 @@ public final class TesseraGrid implements Grid {
     private MapStoreService mapStores;
     private ClusterView lastView;
     private LoadLeases loadLeases;
+    private ReadLease readLease;
     private InvalidationPublisher invalidations;
 
     private TesseraGrid(GridConfig config, TimeSource time) {
@@ -196,6 +199,10 @@ public final class TesseraGrid implements Grid {
                 (coordinator, query) -> channel.request(coordinator, query, RequestOptions.timeout(timeout)), timeout);
         messenger = new ChannelMessenger(channel, compatibility);
         topology = new TopologyState(self, config.partitionCount());
+        LeaseTiming leaseTiming = LeaseTiming.forFailureDetection(config.failureDetectionTimeout());
+        leaseTiming.check(channel.minimumSuspectMillis(), config.failureDetectionTimeout());
+        readLease = new ReadLease(messenger, topology, quorum, time, leaseTiming);
+        topology.readLease(readLease);
         Replicator replicator = new Replicator(messenger, scheduler, timeout, time);
         invalidations = new InvalidationPublisher(messenger, config.partitionCount(), scheduler);
         loadLeases = new LoadLeases(topology, storage);
@@ -235,13 +242,14 @@ public final class TesseraGrid implements Grid {
                 this::memberOf, timeout, entryEvents, config.limits().maxValueBytes(),
                 new MapDestroyer(messenger, this::destroyLocally, timeout));
         inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage, mapStores), coordinator, mapContext,
-                merger, nearCaches, fences, entryEvents, mapStores, messenger, tableGate, rejections, compatibility);
+                merger, nearCaches, fences, entryEvents, mapStores, messenger, tableGate, rejections, compatibility, readLease);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches,
                 () -> new GridIntrospection.RejectedMessages(channel.rejectedFromNonMembers(), rejections.malformedCount(),
                         rejections.notPermittedCount()), compatibility::refusedMembers, this::stopSafety, this::requiredReplicas, this::underReplicatedPartitions, invoker, mapStores,
                 config.clusterName(), () -> messenger.view().viewId(), messenger::sent);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> loadLeases.sweep(timeout), 100, 100, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(readLease::renew, 0, leaseTiming.renewNanos(), TimeUnit.NANOSECONDS);
         wired.countDown();
         channel.enableInlineRequests(); // the request handler no longer waits for wiring
         long waitMs = Math.max(30_000, 3 * timeout);
@@ -533,6 +541,7 @@ public final class TesseraGrid implements Grid {
         fences.onView(view);
         loadLeases.onMembers(view.ids());
         quorum.onView(view, topology.table());
+        readLease.onView(view);
         coordinator.onView(view);
         entryEvents.onView(view);
         eventExecutor.execute(() -> publishEvents(view));
@@ -701,6 +710,11 @@ public final class TesseraGrid implements Grid {
     /** Test and tooling access: the maps this member stores. */
     public LocalStorage storage() {
         return storage;
+    }
+
+    /** Test and tooling access: the lease this member serves CONSISTENT maps under (ADR 0013). */
+    public ReadLease readLease() {
+        return readLease;
     }
 
     /** Test and tooling access: the member's applied partition table. */

@@ -279,6 +279,16 @@ public final class ClusterChannel implements AutoCloseable {
         return nonMembers.rejected();
     }
 
+    /**
+     * The shortest silence after which this stack's heartbeat failure detection ({@code FD_ALL3}, or another
+     * {@link org.jgroups.protocols.FailureDetection}) may suspect a member: its timeout minus one check interval, since
+     * its bitmap counts time in intervals. {@code -1} if the stack has no heartbeat failure detection.
+     */
+    public long minimumSuspectMillis() {
+        org.jgroups.protocols.FailureDetection fd = channel.getProtocolStack().findProtocol(org.jgroups.protocols.FailureDetection.class);
+        return fd == null ? -1 : fd.getTimeout() - fd.getInterval();
+    }
+
     /** The underlying JChannel, for diagnostics only: do not send on it or replace its receiver. */
     public JChannel jgroupsChannel() {
         return channel;

@@ -56,6 +56,8 @@ public final class TopologyState {
     private final List<BiConsumer<PartitionTable, PartitionTable>> listeners = new CopyOnWriteArrayList<>();
     private volatile PartitionTable table;
     private volatile long frozenThrough = -1;
+    /** The lease CONSISTENT maps are served under; {@code null} (components tested alone): always held. */
+    private volatile ReadLease readLease;
 
     public TopologyState(MemberId self, int partitionCount) {
         this.self = self;
@@ -65,6 +67,17 @@ public final class TopologyState {
         this.primarySince = new AtomicLongArray(partitionCount);
         this.fencedUntil = new AtomicLongArray(partitionCount);
         this.handoverFrom = new AtomicReferenceArray<>(partitionCount);
+    }
+
+    /** Installs the member's read lease (ADR 0013). */
+    public void readLease(ReadLease lease) {
+        this.readLease = lease;
+    }
+
+    /** Whether this member may serve CONSISTENT maps as primary now ({@link ReadLease#holds()}). */
+    public boolean holdsReadLease() {
+        ReadLease lease = readLease;
+        return lease == null || lease.holds();
     }
 
     public MemberId self() {

@@ -10,6 +10,7 @@ import dev.tessera.grid.GridSerializationException;
 import dev.tessera.grid.KeyProcessor;
 import dev.tessera.grid.LoadOptions;
 import dev.tessera.grid.Registration;
+import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.core.expiry.BackupReads;
@@ -49,6 +50,8 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
 
     private final String name;
     private final MapConfig config;
+    /** A CONSISTENT map: served as primary only under this member's read lease (ADR 0013). */
+    private final boolean consistent;
     private final MapContext ctx;
     private final MapContainer local;
     private final ClusterScan scan;
@@ -63,6 +66,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
     public GridMapImpl(String name, MapConfig config, MapContext ctx) {
         this.name = name;
         this.config = config;
+        this.consistent = config.splitBrainMode() == SplitBrainMode.CONSISTENT;
         this.ctx = ctx;
         this.local = ctx.storage().getOrCreate(name, config);
         this.ops = local.operations();
@@ -670,6 +674,9 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         if (ctx.messenger().self().equals(t.primary(p))) {
             if (!ctx.topology().servesAsPrimary(t, p)) {
                 return null; // held back by a handover: the remote path retries until it serves
+            }
+            if (consistent && !ctx.topology().holdsReadLease()) {
+                return null; // no read lease (ADR 0013): the primary path refuses, and the caller retries
             }
             r = local.readLive(p, key, true);
             if (local.peek(p).uncommitted().of(key) != null) {

@@ -155,6 +155,13 @@ public final class PrimaryOperations {
         if (!topology.servesAsPrimary(t, op.partition())) {
             return done(OpResponse.status(self.equals(t.primary(op.partition())) ? Status.RETRY : Status.WRONG_OWNER, t.version()));
         }
+        if (op.config().splitBrainMode() == SplitBrainMode.CONSISTENT && !topology.holdsReadLease()) {
+            // ADR 0013: another member may serve this partition by now; nothing read or applied
+            return done(quorum.hasQuorum() ? OpResponse.status(Status.NO_LEASE, t.version())
+                    : new OpResponse(Status.UNAVAILABLE, false, null, 0, t.version(), "Map '" + op.map()
+                            + "' is CONSISTENT and this side of the cluster sees only " + quorum.describe()
+                            + ": reads and writes are refused until the partition heals"));
+        }
         if (isPlainRead(op) && storage.get(op.map()) == null) {
             // a read of a map never written here creates nothing: naming maps must not cost memory
             return done(read(null, op, null, t.version()));

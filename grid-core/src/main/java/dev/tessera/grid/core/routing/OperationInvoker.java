@@ -32,7 +32,8 @@ import dev.tessera.grid.membership.MemberId;
 /**
  * Sends an operation to its partition's primary and retries transparently while ownership moves:
  * on WRONG_OWNER (the receiver is not the primary at its table), RETRY (the receiver's table is
- * older than ours) or a primary that left, it waits with a short exponential back-off for the new
+ * older than ours), NO_LEASE (a CONSISTENT map's primary whose read lease lapsed: its table is about to
+ * change) or a primary that left, it waits with a short exponential back-off for the new
  * table and tries again, until the operation timeout. Users see latency during a topology change,
  * not errors.
  *
@@ -145,7 +146,7 @@ public final class OperationInvoker {
             }
             switch (r.status()) {
                 case OK -> call.result.complete(r);
-                case WRONG_OWNER, RETRY, REJECTED -> retryLater(call);
+                case WRONG_OWNER, RETRY, REJECTED, NO_LEASE -> retryLater(call);
                 case UNAVAILABLE -> call.result.completeExceptionally(unavailable(call, r));
                 case TIMEOUT -> call.result.completeExceptionally(timeout(call));
                 case LIMIT -> call.result.completeExceptionally(new GridLimitException("Operation " + call.code + " on map '"

@@ -74,7 +74,11 @@ public enum MessageType {
     SCAN_PAGE(29, ScanMessages.ScanPage::decode),
     /** {@link ScanMessages.ClearPartitions}: request, answered with {@link ScanMessages.PartitionsCleared}. */
     CLEAR_PARTITIONS(30, ScanMessages.ClearPartitions::decode),
-    PARTITIONS_CLEARED(31, ScanMessages.PartitionsCleared::decode);
+    PARTITIONS_CLEARED(31, ScanMessages.PartitionsCleared::decode),
+    // read leases of CONSISTENT maps (LeaseMessages)
+    /** {@link LeaseMessages.LeasePing}: request, answered with a {@link LeaseMessages.LeaseAck}. */
+    LEASE_PING(32, LeaseMessages.LeasePing::decode),
+    LEASE_ACK(33, LeaseMessages.LeaseAck::decode);
 
     /** Reads a message's fields (everything after its id byte); {@link Messages#decode} validates the rest. */
     @FunctionalInterface

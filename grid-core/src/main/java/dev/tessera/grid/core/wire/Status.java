@@ -23,7 +23,12 @@ public enum Status {
     /** A bound refused the operation (map count, write-behind queue, store threads); the message names it. */
     LIMIT(7),
     /** The map store's loader failed; the message names its exception. */
-    LOAD_FAILED(8);
+    LOAD_FAILED(8),
+    /**
+     * A CONSISTENT map's primary holds no read lease (ADR 0013): the rest of its view has not confirmed it recently,
+     * so another member may have taken its partitions over. Nothing was applied or read: retry, the table is changing.
+     */
+    NO_LEASE(9);
 
     private static final Status[] BY_ID = values();
 

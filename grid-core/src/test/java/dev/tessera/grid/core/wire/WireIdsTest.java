@@ -89,7 +89,9 @@ class WireIdsTest {
             entry("SCAN_QUERY", 28),
             entry("SCAN_PAGE", 29),
             entry("CLEAR_PARTITIONS", 30),
-            entry("PARTITIONS_CLEARED", 31));
+            entry("PARTITIONS_CLEARED", 31),
+            entry("LEASE_PING", 32),
+            entry("LEASE_ACK", 33));
 
     /** Ids no message may take: 0 (no message) and the reserved ones. */
     private static final int[] UNUSED_MESSAGE_IDS = {0, 20, 22, 23, 24};
@@ -124,7 +126,8 @@ class WireIdsTest {
             entry("UNAVAILABLE", 5),
             entry("TIMEOUT", 6),
             entry("LIMIT", 7),
-            entry("LOAD_FAILED", 8));
+            entry("LOAD_FAILED", 8),
+            entry("NO_LEASE", 9));
 
     /** Written by ordinal in the map header of every client op and copy. */
     private static final Map<String, Integer> SPLIT_BRAIN_MODES = Map.of("AVAILABLE", 0, "CONSISTENT", 1);
@@ -169,7 +172,7 @@ class WireIdsTest {
         for (Status s : Status.values()) {
             assertThat(Status.of(s.id)).isSameAs(s);
         }
-        assertThatThrownBy(() -> Status.of((byte) 9)).isInstanceOf(MalformedMessageException.class);
+        assertThatThrownBy(() -> Status.of((byte) 10)).isInstanceOf(MalformedMessageException.class);
         assertThatThrownBy(() -> Status.of((byte) -1)).isInstanceOf(MalformedMessageException.class);
     }
 
@@ -287,6 +290,10 @@ class WireIdsTest {
         m.put(MessageType.CLEAR_PARTITIONS, new Example(clear, clear::encode));
         ScanMessages.PartitionsCleared cleared = new ScanMessages.PartitionsCleared(new int[] {7});
         m.put(MessageType.PARTITIONS_CLEARED, new Example(cleared, cleared::encode));
+        LeaseMessages.LeasePing ping = new LeaseMessages.LeasePing(12);
+        m.put(MessageType.LEASE_PING, new Example(ping, ping::encode));
+        LeaseMessages.LeaseAck ack = new LeaseMessages.LeaseAck(true, 12, 43);
+        m.put(MessageType.LEASE_ACK, new Example(ack, ack::encode));
         return m;
     }
 
@@ -356,7 +363,9 @@ class WireIdsTest {
             entry(MessageType.SCAN_QUERY, "1c000000000000002a000000066f72646572730000000300000003000000070000000900000001000027100010000001"),
             entry(MessageType.SCAN_PAGE, "1d00000003000000020000000700000000000000000200000002000000056b65792d310000000776616c75652d31000000056b65792d320000000776616c75652d320000000901000000000000000000000000"),
             entry(MessageType.CLEAR_PARTITIONS, "1e000000000000002a000000066f726465727301000001000000000000000000000000ffffffff000000000000000000000000000000000100000000000000000000000000100000100000000264620100000000000000fa000003e8000186a00000000200000003000000070000018bcfe57b880211121314151617180102030405060708"),
-            entry(MessageType.PARTITIONS_CLEARED, "1f0000000100000007")
+            entry(MessageType.PARTITIONS_CLEARED, "1f0000000100000007"),
+            entry(MessageType.LEASE_PING, "20000000000000000c"),
+            entry(MessageType.LEASE_ACK, "2101000000000000000c000000000000002b")
     );
 
     // ---- helpers ----
