@@ -33,13 +33,15 @@ final class Introspection implements GridIntrospection {
     private final OperationInvoker invoker;
     private final MapStoreService mapStores;
     private final String clusterName;
+    private final java.util.function.Supplier<MigrationProgress> migrationProgress;
 
     Introspection(TopologyState topology, LocalStorage storage, Function<MemberId, Member> memberOf, NearCacheRegistry nearCaches,
                   java.util.function.Supplier<RejectedMessages> rejected, LongSupplier refusedMembers,
                   java.util.function.Supplier<StopSafety> stopSafety, java.util.function.IntSupplier requiredReplicas,
                   java.util.function.IntSupplier underReplicated,
                   OperationInvoker invoker, MapStoreService mapStores,
-                  String clusterName) {
+                  String clusterName, java.util.function.Supplier<MigrationProgress> migrationProgress) {
+        this.migrationProgress = migrationProgress;
         this.stopSafety = stopSafety;
         this.underReplicated = underReplicated;
         this.requiredReplicas = requiredReplicas;
@@ -101,6 +103,11 @@ final class Introspection implements GridIntrospection {
             }
         }
         return out;
+    }
+
+    @Override
+    public MigrationProgress migrationProgress() {
+        return migrationProgress.get();
     }
 
     @Override
