@@ -17,7 +17,7 @@ public final class MigrationProgressTracker {
     private final TransferManager transfers;
     private final LongSupplier bufferedBytes;
     // written by the table listener (one table at a time), read by anyone
-    private volatile int done;
+    private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int remaining;
     private volatile long roundStartNanos;
     private volatile long bytesAtStart;
@@ -32,7 +32,7 @@ public final class MigrationProgressTracker {
     public void onTable(PartitionTable previous, PartitionTable next) {
         int migrating = next.migratingCount();
         if (previous.migratingCount() == 0 && migrating > 0) {
-            done = 0;
+            done.set(0);
             roundStartNanos = time.nanoTime();
             bytesAtStart = transfers.acknowledgedBytes();
         } else if (previous.partitionCount() == next.partitionCount()) {
@@ -42,13 +42,13 @@ public final class MigrationProgressTracker {
                     finished++;
                 }
             }
-            done += finished;
+            done.addAndGet(finished);
         }
         remaining = migrating;
     }
 
     public MigrationProgress progress() {
-        int d = done;
+        int d = done.get();
         int r = remaining;
         long bytesDone = r == 0 && d == 0 ? 0 : transfers.acknowledgedBytes() - bytesAtStart;
         long bytesLeft = transfers.remainingBytes();

@@ -249,7 +249,7 @@ public final class TransferManager {
         volatile boolean cancelled;
         long sent;
         /** Estimated bytes not yet acknowledged that this transfer still counts in {@link #remainingBytes}. */
-        long unacknowledged;
+        final AtomicLong unacknowledged = new AtomicLong(); // confined to the executor; atomic for the readers' sake
 
         PartitionTransfer(int partition, List<MemberId> target, PartitionTable startTable) {
             this.partition = partition;
@@ -295,21 +295,20 @@ public final class TransferManager {
                     }
                 }
             }
-            unacknowledged = bytes;
+            unacknowledged.set(bytes);
             remainingBytes.addAndGet(bytes);
         }
 
         /** The targets acknowledged a chunk of {@code bytes}. */
         void acknowledged(long bytes) {
-            long counted = Math.min(bytes, unacknowledged);
-            unacknowledged -= counted;
+            long counted = Math.min(bytes, unacknowledged.get());
+            unacknowledged.addAndGet(-counted);
             remainingBytes.addAndGet(-counted);
         }
 
         /** Finished, failed or superseded: whatever it did not send no longer remains for it. */
         void settle() {
-            remainingBytes.addAndGet(-unacknowledged);
-            unacknowledged = 0;
+            remainingBytes.addAndGet(-unacknowledged.getAndSet(0));
         }
 
         void cancel() {
