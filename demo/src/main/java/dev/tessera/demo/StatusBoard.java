@@ -505,6 +505,20 @@ final class StatusBoard implements AutoCloseable {
         }
         j.endArray();
 
+        // progress of the migrations as this member sees them: partitions cluster-wide, bytes its own as a source
+        GridIntrospection.MigrationProgress progress = in.migrationProgress();
+        j.name("migrationProgress").beginObject()
+                .field("partitionsDone", progress.partitionsDone())
+                .field("partitionsRemaining", progress.partitionsRemaining())
+                .field("bytesDone", progress.bytesDone())
+                .field("bytesRemaining", progress.bytesRemaining())
+                .field("etaMillis", progress.eta() == null ? -1 : progress.eta().toMillis())
+                .field("bytesInFlight", progress.bytesInFlight())
+                .field("bytesBuffered", progress.bytesBuffered())
+                .field("budgetBytes", progress.budgetBytes())
+                .field("rateLimitBytesPerSecond", progress.rateLimitBytesPerSecond())
+                .endObject();
+
         j.name("migrations").beginArray();
         for (MigrationView m : migrations) {
             j.beginObject().field("partition", m.partition());

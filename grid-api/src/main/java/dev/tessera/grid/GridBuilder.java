@@ -49,6 +49,8 @@ public final class GridBuilder {
     private Security security;
     private int maxMaps = DEFAULT_MAX_MAPS;
     private int maxValueBytes = MAX_VALUE_BYTES;
+    private long migrationBudget = GridConfig.Limits.DEFAULT_MIGRATION_BUDGET_BYTES;
+    private long migrationRate;
     private final List<Class<?>> registeredTypes = new ArrayList<>();
     private final java.util.Map<String, MergePolicy> mergePolicies = new java.util.HashMap<>();
     private final java.util.Map<String, MapStore<?, ?>> mapStores = new java.util.HashMap<>();
@@ -152,6 +154,50 @@ public final class GridBuilder {
         return this;
     }
 
+    /**
+     * Most bytes of partition data this member has on the way during migrations (joins, leaves, rebuilding backups),
+     * default 64 MiB: as a source, the encoded chunks sent and not yet acknowledged by their target; as a target,
+     * separately, the chunks it holds because they arrived before the partition table that asks for them. Whatever
+     * the size of the data and the number of partitions moving, a migration then cannot run either side out of heap
+     * (one chunk larger than the budget, a single huge entry, is still sent, alone). A smaller budget slows a
+     * rebalance on a fast network; a larger one gains little beyond the network's bandwidth-delay product.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is below 1 MiB ({@link GridConfig.Limits#MIN_MIGRATION_BUDGET_BYTES})
+     */
+    public GridBuilder migrationBudget(long bytes) {
+        checkMigrationBudget(bytes);
+        this.migrationBudget = bytes;
+        return this;
+    }
+
+    /**
+     * Most bytes of partition data per second this member sends as a migration source (default 0: no limit), to
+     * leave bandwidth to the application's traffic during a rebalance, at the cost of a longer one: moving
+     * {@code n} bytes off this member takes at least {@code n / bytesPerSecond} seconds.
+     *
+     * @throws IllegalArgumentException if {@code bytesPerSecond} is negative or between 1 and 64 KiB/s
+     *                                  ({@link GridConfig.Limits#MIN_MIGRATION_RATE})
+     */
+    public GridBuilder migrationRateLimit(long bytesPerSecond) {
+        checkMigrationRate(bytesPerSecond);
+        this.migrationRate = bytesPerSecond;
+        return this;
+    }
+
+    static void checkMigrationBudget(long bytes) {
+        if (bytes < GridConfig.Limits.MIN_MIGRATION_BUDGET_BYTES) {
+            throw new IllegalArgumentException("migrationBudget must be at least " + GridConfig.Limits.MIN_MIGRATION_BUDGET_BYTES
+                    + " bytes (1 MiB; default " + GridConfig.Limits.DEFAULT_MIGRATION_BUDGET_BYTES + "), was " + bytes);
+        }
+    }
+
+    static void checkMigrationRate(long bytesPerSecond) {
+        if (bytesPerSecond < 0 || (bytesPerSecond > 0 && bytesPerSecond < GridConfig.Limits.MIN_MIGRATION_RATE)) {
+            throw new IllegalArgumentException("migrationRateLimit must be 0 (no limit) or at least "
+                    + GridConfig.Limits.MIN_MIGRATION_RATE + " bytes per second (64 KiB/s), was " + bytesPerSecond);
+        }
+    }
+
     /** Allows instances of {@code type} to be stored and sent. Register the same types on every member. */
     public GridBuilder registerType(Class<?> type) {
         registeredTypes.add(Objects.requireNonNull(type, "type"));
@@ -199,7 +245,7 @@ public final class GridBuilder {
         String name = memberName != null ? memberName : "member-" + UUID.randomUUID().toString().substring(0, 8);
         return new GridConfig(clusterName, name, zone, transport, partitionCount, operationTimeout,
                 failureDetectionTimeout, leaveTimeout, maxInFlightRequests, registeredTypes, mergePolicies, mapStores,
-                security, new GridConfig.Limits(maxMaps, maxValueBytes), shutdownHook);
+                security, new GridConfig.Limits(maxMaps, maxValueBytes, migrationBudget, migrationRate), shutdownHook);
     }
 
     /**

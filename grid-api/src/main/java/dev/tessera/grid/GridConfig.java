@@ -44,12 +44,37 @@ public record GridConfig(
     /**
      * Bounds on the resources one member spends on maps.
      *
-     * @param maxMaps       most maps this member holds at once, created locally or by other members' messages
-     * @param maxValueBytes most bytes of one serialized key or value; a larger one is refused on the caller
+     * @param maxMaps                     most maps this member holds at once, created locally or by other members' messages
+     * @param maxValueBytes               most bytes of one serialized key or value; a larger one is refused on the caller
+     * @param migrationBudgetBytes        most migration bytes this member has in flight as a source (sent, not yet
+     *                                    acknowledged) and, separately, holds as a target before it can apply them
+     *                                    ({@link GridBuilder#migrationBudget(long)})
+     * @param migrationRateBytesPerSecond most migration bytes this member sends per second as a source; 0 for no
+     *                                    limit ({@link GridBuilder#migrationRateLimit(long)})
      */
-    public record Limits(int maxMaps, int maxValueBytes) {
+    public record Limits(int maxMaps, int maxValueBytes, long migrationBudgetBytes, long migrationRateBytesPerSecond) {
+        /** Default {@link #migrationBudgetBytes()}: 64 MiB, a small share of any heap that holds a grid's data. */
+        public static final long DEFAULT_MIGRATION_BUDGET_BYTES = 64L << 20;
+        /** The smallest {@link #migrationBudgetBytes()}: two of the largest usual migration chunks (512 KB each). */
+        public static final long MIN_MIGRATION_BUDGET_BYTES = 1L << 20;
+        /** The smallest non-zero {@link #migrationRateBytesPerSecond()}: 64 KiB/s. */
+        public static final long MIN_MIGRATION_RATE = 64L << 10;
         /** The defaults of {@link GridBuilder}. */
         public static final Limits DEFAULTS = new Limits(GridBuilder.DEFAULT_MAX_MAPS, GridBuilder.MAX_VALUE_BYTES);
+
+        /** The given map limits with the default migration budget and no rate limit. */
+        public Limits(int maxMaps, int maxValueBytes) {
+            this(maxMaps, maxValueBytes, DEFAULT_MIGRATION_BUDGET_BYTES, 0);
+        }
+
+        /**
+         * @throws IllegalArgumentException if the migration budget is below {@link #MIN_MIGRATION_BUDGET_BYTES} or the
+         *                                  rate is negative or below {@link #MIN_MIGRATION_RATE} (0 turns it off)
+         */
+        public Limits {
+            GridBuilder.checkMigrationBudget(migrationBudgetBytes);
+            GridBuilder.checkMigrationRate(migrationRateBytesPerSecond);
+        }
     }
 
     public GridConfig {

@@ -25,6 +25,13 @@ public interface GridIntrospection {
     /** Partitions whose ownership is changing, as this member knows them. */
     List<MigrationView> migrations();
 
+    /**
+     * How far the partition migrations under way (a join, a leave, rebuilding backups) have come, as this member
+     * knows them: partitions from the tables it applied (the same figures on every member that applied the same
+     * tables), bytes from its own part as a source. A snapshot; never throws.
+     */
+    MigrationProgress migrationProgress();
+
     /** Per map name: what this member stores. */
     Map<String, MapStats> localMapStats();
 
@@ -214,6 +221,35 @@ public interface GridIntrospection {
             partitions = List.copyOf(partitions);
         }
     }
+
+    /**
+     * Progress of the current round of migrations: from the first applied table with migrations after one without,
+     * to the first table without any. Guarantees: {@code partitionsRemaining} is exactly the applied table's
+     * migrating partitions (0 means no migration is under way); {@code bytesInFlight} never exceeds
+     * {@code budgetBytes} unless a single chunk is larger than the budget (it is then sent alone), and neither does
+     * {@code bytesBuffered}. {@code bytesRemaining} and {@code eta} are estimates.
+     *
+     * @param partitionsDone          partitions that stopped migrating in this round (committed to their targets, or
+     *                                their migration dropped because a member left); 0 between rounds
+     * @param partitionsRemaining     partitions migrating in the applied table, cluster-wide
+     * @param bytesDone               migration bytes this member sent as a source in this round and its targets
+     *                                acknowledged (encoded chunk bytes)
+     * @param bytesRemaining          estimated bytes this member still has to send as a source: the partitions it
+     *                                copies now or has queued, less what their targets acknowledged
+     * @param eta                     estimated time until no partition migrates, at this round's pace so far (by
+     *                                partitions done and by this member's bytes, whichever is longer);
+     *                                {@link java.time.Duration#ZERO} when nothing migrates, {@code null} while
+     *                                nothing has progressed yet to estimate from
+     * @param bytesInFlight           bytes this member sent as a source that are not acknowledged yet
+     * @param bytesBuffered           bytes this member holds as a target because they arrived before the table that
+     *                                asks for them
+     * @param budgetBytes             the bound on each of the two above ({@link GridBuilder#migrationBudget(long)})
+     * @param rateLimitBytesPerSecond this member's send rate limit as a source; 0 for none
+     *                                ({@link GridBuilder#migrationRateLimit(long)})
+     */
+    record MigrationProgress(int partitionsDone, int partitionsRemaining, long bytesDone, long bytesRemaining,
+                             java.time.Duration eta, long bytesInFlight, long bytesBuffered, long budgetBytes,
+                             long rateLimitBytesPerSecond) {}
 
     /** A partition whose owners are changing from {@code from} to {@code to}. */
     record MigrationView(int partition, List<Member> from, List<Member> to) {

@@ -69,13 +69,16 @@ final class InboundDispatcher {
     private final RejectionCounter rejections;
     private final MemberCompatibility compatibility;
     private final ReadLease lease;
+    private final dev.tessera.grid.core.migration.EarlyCopies early;
     private final ThrottledWarning warning = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
 
     InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator,
                       MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches, HandoverFences fences,
                       EntryEventService entryEvents, MapStoreService mapStores, Messenger messenger, TableGate tables,
-                      RejectionCounter rejections, MemberCompatibility compatibility, ReadLease lease) {
+                      RejectionCounter rejections, MemberCompatibility compatibility, ReadLease lease,
+                      dev.tessera.grid.core.migration.EarlyCopies early) {
         this.lease = lease;
+        this.early = early;
         this.messenger = messenger;
         this.tables = tables;
         this.rejections = rejections;
@@ -105,9 +108,14 @@ final class InboundDispatcher {
                 return CompletableFuture.failedFuture(compatibility.dropped(sender));
             }
             long current = topology.table().version();
-            if (Replicate.peekTableVersion(request) > current) {
-                // made with a table we have not applied yet: the sender retries (migration chunks are big)
-                return CompletableFuture.completedFuture(new ReplicationMessages.ReplicateResponse(Status.RETRY, current).encode());
+            long made = Replicate.peekTableVersion(request);
+            if (made > current) {
+                // made with a table we have not applied yet (the source learned of a migration with it): held until we
+                // have, within the migration budget, then handled like any copy; beyond the budget the sender retries
+                CompletableFuture<byte[]> later = early.hold(made, request.length, () -> onRequest(sender, requestId, request),
+                        () -> new ReplicationMessages.ReplicateResponse(Status.RETRY, topology.table().version()).encode());
+                return later != null ? later
+                        : CompletableFuture.completedFuture(new ReplicationMessages.ReplicateResponse(Status.RETRY, current).encode());
             }
             Object m = Messages.decode(request);
             if (m instanceof ClientOp op) {

@@ -35,15 +35,18 @@ final class Introspection implements GridIntrospection {
     private final String clusterName;
     private final LongSupplier viewId;
     private final LongSupplier messagesSent;
+    private final java.util.function.Supplier<MigrationProgress> migrationProgress;
 
     Introspection(TopologyState topology, LocalStorage storage, Function<MemberId, Member> memberOf, NearCacheRegistry nearCaches,
                   java.util.function.Supplier<RejectedMessages> rejected, LongSupplier refusedMembers,
                   java.util.function.Supplier<StopSafety> stopSafety, java.util.function.IntSupplier requiredReplicas,
                   java.util.function.IntSupplier underReplicated,
                   OperationInvoker invoker, MapStoreService mapStores,
-                  String clusterName, LongSupplier viewId, LongSupplier messagesSent) {
+                  String clusterName, LongSupplier viewId, LongSupplier messagesSent,
+                  java.util.function.Supplier<MigrationProgress> migrationProgress) {
         this.viewId = viewId;
         this.messagesSent = messagesSent;
+        this.migrationProgress = migrationProgress;
         this.stopSafety = stopSafety;
         this.underReplicated = underReplicated;
         this.requiredReplicas = requiredReplicas;
@@ -110,6 +113,11 @@ final class Introspection implements GridIntrospection {
             }
         }
         return out;
+    }
+
+    @Override
+    public MigrationProgress migrationProgress() {
+        return migrationProgress.get();
     }
 
     @Override

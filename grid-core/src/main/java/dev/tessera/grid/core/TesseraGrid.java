@@ -35,6 +35,8 @@ import dev.tessera.grid.core.migration.SplitMerger;
 import dev.tessera.grid.core.migration.StorageJanitor;
 import dev.tessera.grid.core.nearcache.InvalidationPublisher;
 import dev.tessera.grid.core.nearcache.NearCacheRegistry;
+import dev.tessera.grid.core.migration.EarlyCopies;
+import dev.tessera.grid.core.migration.MigrationProgressTracker;
 import dev.tessera.grid.core.migration.TransferManager;
 import dev.tessera.grid.core.partition.KeyPartitioner;
 import dev.tessera.grid.core.partition.OwnershipAssigner;
@@ -125,6 +127,8 @@ public final class TesseraGrid implements Grid {
     private TableGate tableGate;
     private final RejectionCounter rejections = new RejectionCounter();
     private TransferManager transfers;
+    private EarlyCopies earlyCopies;
+    private MigrationProgressTracker migrationProgress;
     private HandoverFences fences;
     private InboundDispatcher inbound;
     private MapContext mapContext;
@@ -222,7 +226,11 @@ public final class TesseraGrid implements Grid {
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
                 merger::mergeOut, rejections);
         tableGate = new TableGate(topology, messenger::view, rejections); // the compatible members' view
-        transfers = new TransferManager(topology, storage, replicator, this::sendTransferDone, transferExecutor);
+        transfers = new TransferManager(topology, storage, replicator, this::sendTransferDone, transferExecutor,
+                config.limits().migrationBudgetBytes(), config.limits().migrationRateBytesPerSecond());
+        TopologyState applied = topology;
+        earlyCopies = new EarlyCopies(config.limits().migrationBudgetBytes(), () -> applied.table().version(), scheduler, scheduler);
+        migrationProgress = new MigrationProgressTracker(time, transfers, earlyCopies);
         StorageJanitor janitor = new StorageJanitor(storage, self);
         fences = new HandoverFences(topology, messenger, scheduler, timeout);
         topology.addListener(fences::onTable);
@@ -230,6 +238,8 @@ public final class TesseraGrid implements Grid {
         topology.addListener(quorum::onTable);
         topology.addListener(nearCaches::onTable);
         topology.addListener(transfers::onTable);
+        topology.addListener(earlyCopies::onTable);
+        topology.addListener(migrationProgress::onTable);
         topology.addListener((prev, next) -> {
             firstTable.countDown();
             synchronized (tableMonitor) {
@@ -242,11 +252,12 @@ public final class TesseraGrid implements Grid {
                 this::memberOf, timeout, entryEvents, config.limits().maxValueBytes(),
                 new MapDestroyer(messenger, this::destroyLocally, timeout));
         inbound = new InboundDispatcher(topology, primary, new ReplicaReceiver(topology, storage, mapStores), coordinator, mapContext,
-                merger, nearCaches, fences, entryEvents, mapStores, messenger, tableGate, rejections, compatibility, readLease);
+                merger, nearCaches, fences, entryEvents, mapStores, messenger, tableGate, rejections, compatibility, readLease,
+                earlyCopies);
         introspection = new Introspection(topology, storage, this::memberOf, nearCaches,
                 () -> new GridIntrospection.RejectedMessages(channel.rejectedFromNonMembers(), rejections.malformedCount(),
                         rejections.notPermittedCount()), compatibility::refusedMembers, this::stopSafety, this::requiredReplicas, this::underReplicatedPartitions, invoker, mapStores,
-                config.clusterName(), () -> messenger.view().viewId(), messenger::sent);
+                config.clusterName(), () -> messenger.view().viewId(), messenger::sent, migrationProgress::progress);
         scheduler.scheduleWithFixedDelay(() -> janitor.purgeTombstones(TOMBSTONE_AGE_MILLIS), 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> loadLeases.sweep(timeout), 100, 100, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(readLease::renew, 0, leaseTiming.renewNanos(), TimeUnit.NANOSECONDS);
@@ -697,7 +708,12 @@ public final class TesseraGrid implements Grid {
         return loadLeases;
     }
 
-    /** Test and tooling access: the migrations this member runs as a source. */
+    /** Test and tooling access: the copies this member holds as a target until it applied their table. */
+    public EarlyCopies earlyCopies() {
+        return earlyCopies;
+    }
+
+    /** Test and tooling access: the migrations this member is the source of. */
     public TransferManager transfers() {
         return transfers;
     }

@@ -1,6 +1,7 @@
 package dev.tessera.grid.micrometer;
 
 import dev.tessera.grid.Grid;
+import dev.tessera.grid.GridIntrospection;
 import dev.tessera.grid.GridIntrospection.MapOperation;
 import dev.tessera.grid.Registration;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -17,7 +18,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Micrometer meters for one Tessera member: per map gets, puts and removes (timers), entries, heap, evictions,
- * expirations, near cache and map store; per member partitions owned, migrating and under-replicated, table
+ * expirations, near cache and map store; per member partitions owned, migrating and under-replicated, migration
+ * progress (partitions done, bytes in flight, held and remaining, the budget, an ETA), table
  * version, members, maps, rejected messages, operation retries and timeouts. Every meter carries the tags
  * {@code cluster} and {@code member}; map meters also {@code map}. The names are listed in the README ("Metrics").
  *
@@ -143,6 +145,17 @@ public final class TesseraMetrics implements MeterBinder, AutoCloseable {
                     Tags.of("role", "backup"), s -> s.ownership().backups());
             gauge("tessera.partitions.migrating", "Partitions changing owners, as this member knows them", Tags.empty(),
                     s -> s.migrating());
+            gauge("tessera.migration.partitions.done", "Partitions that stopped migrating in the current round (0 between rounds)",
+                    Tags.empty(), s -> s.migration().partitionsDone());
+            for (String state : List.of("inflight", "buffered", "remaining")) {
+                gauge("tessera.migration.bytes", "Migration bytes of this member: sent and not acknowledged (inflight), held as a "
+                        + "target before their table (buffered), estimated still to send as a source (remaining)",
+                        Tags.of("state", state), s -> migrationBytes(s.migration(), state));
+            }
+            gauge("tessera.migration.budget", "Bound on this member's migration bytes in flight and held (GridBuilder.migrationBudget)",
+                    Tags.empty(), s -> s.migration().budgetBytes());
+            gauge("tessera.migration.eta.seconds", "Estimated seconds until no partition migrates (0 when none does, NaN while "
+                    + "estimating)", Tags.empty(), s -> s.migration().eta() == null ? Double.NaN : s.migration().eta().toMillis() / 1000.0);
             gauge("tessera.partitions.underreplicated",
                     "Partitions with fewer replicas than the maps on this member need (or the members allow)", Tags.empty(),
                     s -> s.underReplicated());
@@ -160,6 +173,14 @@ public final class TesseraMetrics implements MeterBinder, AutoCloseable {
             counter("tessera.operations.retries", "Operation attempts repeated while ownership moved", Tags.empty(),
                     s -> s.operations().retries());
             counter("tessera.operations.timeouts", "Operations that timed out", Tags.empty(), s -> s.operations().timeouts());
+        }
+
+        private static double migrationBytes(GridIntrospection.MigrationProgress m, String state) {
+            return switch (state) {
+                case "inflight" -> m.bytesInFlight();
+                case "buffered" -> m.bytesBuffered();
+                default -> m.bytesRemaining();
+            };
         }
 
         private void gauge(String name, String description, Tags tags, ToDoubleFunction<Snapshot> f) {

@@ -477,6 +477,11 @@ public final class Coordinator {
             rejections.malformed();
             return;
         }
+        if (!published.isMigrating(p) && published.owners(p).equals(done.target())) {
+            // a repeated notice of a copy committed already: its sender, the former primary, re-reported it from a table
+            // that predates the commit (see TransferManager.reconcile). Nothing to do, and nothing hostile to count.
+            return;
+        }
         if (!sender.equals(published.primary(p))) {
             // only the partition's primary copies it: a commit on anyone else's word would make replicas of members
             // that never received the data (a notice of a primary replaced since is dropped here too)

@@ -51,6 +51,11 @@ final class MigrationChunk {
         return toReplicate(tableVersion, map, partition).encode();
     }
 
+    /** @param announcedEntries records the partition's map holds (the first chunk tells the target), or 0 */
+    byte[] encode(long tableVersion, MapContainer map, int partition, int announcedEntries) {
+        return new Replicate(tableVersion, map.name(), map.config(), partition, entries, null, announcedEntries).encode();
+    }
+
     Replicate toReplicate(long tableVersion, MapContainer map, int partition) {
         return new Replicate(tableVersion, map.name(), map.config(), partition, entries);
     }

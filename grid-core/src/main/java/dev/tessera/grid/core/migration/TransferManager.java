@@ -26,16 +26,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A migration whose targets lack none of this member's data (only slots that hold no data moved,
  * as most owner-list tails on a join) is reported done at once, without a transfer slot. At most
- * {@link #MAX_CONCURRENT} partitions are copied at once, one chunk ({@link MigrationChunk}, at most
- * 2,000 entries or 512 KB) in flight each, so memory stays bounded (a few MB per source). Chunks
- * are stamped with the table the transfer started with, and the first transfer to a member that may
- * not hold that table yet (a newcomer) waits for an empty probe to be accepted instead of having full
- * chunks answered RETRY. Writes made during the copy reach the targets through replication (they are
+ * {@link #MAX_CONCURRENT} partitions are copied at once, at most {@link #MAX_PER_TARGET} of them to the
+ * same member, one chunk ({@link MigrationChunk}, at most 2,000 entries or 512 KB) in flight each; the bytes
+ * in flight are bounded by the member's migration budget and optionally paced ({@link MigrationBudget}).
+ * The first chunk of a transfer goes out as soon as this member applied the table that asks for it; a target
+ * that has not applied that table yet holds it until it has ({@link EarlyCopies}) and acknowledges it only once
+ * it is applied, so no source waits on a probe of the target's table first. Chunks are stamped with the table
+ * the transfer started with; the first one announces the partition's record count, so the target sizes its
+ * store once. Writes made during the copy reach the targets through replication (they are
  * in the write set while the partition migrates); chunks and live copies are merged by version.
  * State is confined to one thread ({@code executor}).
  */
 public final class TransferManager {
-    static final int MAX_CONCURRENT = 8;
+    static final int MAX_CONCURRENT = 16;
+    /** Partitions copied at once to one member: several, so a target's apply overlaps the next chunks' transit. */
+    static final int MAX_PER_TARGET = 8;
+    /** Bytes per entry that a chunk's encoding adds to the key and value (version, clocks, lengths). */
+    private static final int ENTRY_OVERHEAD = 44;
     private static final Logger log = LoggerFactory.getLogger(TransferManager.class);
     private static final long CHUNK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -48,8 +55,11 @@ public final class TransferManager {
     /** Per partition, the target (and its epoch) this member finished copying to and reports done until committed. */
     private final Map<Integer, Copy> completed = new HashMap<>();
     private final ArrayDeque<PartitionTransfer> queue = new ArrayDeque<>();
-    /** Per member, the newest table version it confirmed having applied (it accepted a copy made with it). */
-    private final Map<MemberId, Long> applied = new HashMap<>();
+    /** Per target member, the transfers copying to it now. */
+    private final Map<MemberId, Integer> perTarget = new HashMap<>();
+    private final MigrationBudget budget;
+    /** Estimated encoded bytes of the transfers queued or running that their targets have not acknowledged yet. */
+    private final AtomicLong remainingBytes = new AtomicLong();
     private final AtomicLong partitionsCopied = new AtomicLong();
     private final AtomicLong entriesCopied = new AtomicLong();
     private final AtomicLong committedWithoutCopy = new AtomicLong();
@@ -61,6 +71,17 @@ public final class TransferManager {
      */
     public TransferManager(TopologyState topology, LocalStorage storage, Replicator replicator,
                            Consumer<TransferDone> doneSink, ScheduledExecutorService executor) {
+        this(topology, storage, replicator, doneSink, executor, dev.tessera.grid.GridConfig.Limits.DEFAULT_MIGRATION_BUDGET_BYTES, 0);
+    }
+
+    /**
+     * @param budgetBytes        most encoded chunk bytes sent and not yet acknowledged
+     * @param rateBytesPerSecond most chunk bytes sent per second; 0 for no limit
+     */
+    public TransferManager(TopologyState topology, LocalStorage storage, Replicator replicator,
+                           Consumer<TransferDone> doneSink, ScheduledExecutorService executor, long budgetBytes,
+                           long rateBytesPerSecond) {
+        this.budget = new MigrationBudget(budgetBytes, rateBytesPerSecond, storage.time(), executor);
         this.topology = topology;
         this.storage = storage;
         this.replicator = replicator;
@@ -93,6 +114,39 @@ public final class TransferManager {
         return committedWithoutCopy.get();
     }
 
+    /** Encoded chunk bytes sent and not yet acknowledged (bounded by {@link #budgetBytes()}). */
+    public long inFlightBytes() {
+        return budget.inFlightBytes();
+    }
+
+    /** The most {@link #inFlightBytes()} ever was on this member. */
+    public long peakInFlightBytes() {
+        return budget.peakInFlightBytes();
+    }
+
+    /** Chunks that waited for the budget (each once): 0 means the budget never limited the copy. */
+    public long budgetWaits() {
+        return budget.budgetWaits();
+    }
+
+    /** Encoded chunk bytes the targets acknowledged since this member started. */
+    public long acknowledgedBytes() {
+        return budget.acknowledgedBytes();
+    }
+
+    /** Estimated encoded bytes of the partitions this member still has to copy (queued or being copied). */
+    public long remainingBytes() {
+        return Math.max(0, remainingBytes.get());
+    }
+
+    public long budgetBytes() {
+        return budget.budgetBytes();
+    }
+
+    public long rateBytesPerSecond() {
+        return budget.rateBytesPerSecond();
+    }
+
     private void reconcile(PartitionTable t) {
         if (t.version() < topology.table().version()) {
             return; // a newer table is queued behind us
@@ -102,7 +156,7 @@ public final class TransferManager {
             PartitionTransfer current = running.get(p);
             if (!t.isMigrating(p) || !self.equals(t.primary(p))) {
                 if (current != null) {
-                    current.cancelled = true;
+                    current.cancel();
                     running.remove(p);
                 }
                 completed.remove(p);
@@ -120,7 +174,7 @@ public final class TransferManager {
                 continue;
             }
             if (current != null) {
-                current.cancelled = true;
+                current.cancel();
             }
             completed.remove(p);
             PartitionTransfer transfer = new PartitionTransfer(p, target, t);
@@ -134,24 +188,35 @@ public final class TransferManager {
                 continue;
             }
             running.put(p, transfer);
+            transfer.estimate();
             queue.add(transfer);
         }
         pump();
     }
 
+    /** Starts queued transfers, in order, while fewer than the limits run (per member and per target). */
     private void pump() {
-        while (active < MAX_CONCURRENT && !queue.isEmpty()) {
-            PartitionTransfer transfer = queue.poll();
+        for (java.util.Iterator<PartitionTransfer> it = queue.iterator(); it.hasNext() && active < MAX_CONCURRENT; ) {
+            PartitionTransfer transfer = it.next();
             if (transfer.cancelled) {
+                it.remove();
                 continue;
             }
+            List<MemberId> dests = transfer.destinations();
+            if (dests.stream().anyMatch(d -> perTarget.getOrDefault(d, 0) >= MAX_PER_TARGET)) {
+                continue;
+            }
+            it.remove();
             active++;
-            transfer.run().whenCompleteAsync((ok, error) -> finished(transfer, error), executor);
+            dests.forEach(d -> perTarget.merge(d, 1, Integer::sum));
+            transfer.run().whenCompleteAsync((ok, error) -> finished(transfer, dests, error), executor);
         }
     }
 
-    private void finished(PartitionTransfer transfer, Throwable error) {
+    private void finished(PartitionTransfer transfer, List<MemberId> dests, Throwable error) {
         active--;
+        dests.forEach(d -> perTarget.computeIfPresent(d, (k, n) -> n <= 1 ? null : n - 1));
+        transfer.settle();
         if (running.get(transfer.partition) == transfer && !transfer.cancelled) {
             running.remove(transfer.partition);
             if (error == null) {
@@ -183,6 +248,8 @@ public final class TransferManager {
         final PartitionTable startTable;
         volatile boolean cancelled;
         long sent;
+        /** Estimated bytes not yet acknowledged that this transfer still counts in {@link #remainingBytes}. */
+        final AtomicLong unacknowledged = new AtomicLong(); // confined to the executor; atomic for the readers' sake
 
         PartitionTransfer(int partition, List<MemberId> target, PartitionTable startTable) {
             this.partition = partition;
@@ -199,12 +266,58 @@ public final class TransferManager {
                 }
                 for (MapContainer map : storage.all()) {
                     if (needs(map, dest) && !map.peek(partition).isEmpty()) {
-                        chain = chain.thenComposeAsync(x -> awaitTable(this, map, dest), executor)
-                                .thenComposeAsync(x -> new ChunkSender(this, map, dest).next(), executor);
+                        chain = chain.thenComposeAsync(x -> new ChunkSender(this, map, dest).next(), executor);
                     }
                 }
             }
             return chain;
+        }
+
+        /** The members this transfer copies to (the targets other than this member). */
+        List<MemberId> destinations() {
+            List<MemberId> out = new java.util.ArrayList<>(target.size());
+            for (MemberId dest : target) {
+                if (!dest.equals(topology.self())) {
+                    out.add(dest);
+                }
+            }
+            return out;
+        }
+
+        /** Adds what this transfer will send, estimated from the stores' sizes, to the bytes remaining. */
+        void estimate() {
+            long bytes = 0;
+            for (MemberId dest : destinations()) {
+                for (MapContainer map : storage.all()) {
+                    if (needs(map, dest)) {
+                        dev.tessera.grid.core.store.PartitionStore store = map.peek(partition);
+                        bytes += store.liveBytes() + (long) store.recordCount() * ENTRY_OVERHEAD;
+                    }
+                }
+            }
+            unacknowledged.set(bytes);
+            remainingBytes.addAndGet(bytes);
+        }
+
+        /** The targets acknowledged a chunk of {@code bytes}. */
+        void acknowledged(long bytes) {
+            long counted = Math.min(bytes, unacknowledged.get());
+            unacknowledged.addAndGet(-counted);
+            remainingBytes.addAndGet(-counted);
+        }
+
+        /** Finished, failed or superseded: whatever it did not send no longer remains for it. */
+        void settle() {
+            remainingBytes.addAndGet(-unacknowledged.getAndSet(0));
+        }
+
+        void cancel() {
+            cancelled = true;
+            if (!queue.contains(this)) {
+                return; // running: settled when it finishes
+            }
+            queue.remove(this);
+            settle();
         }
 
         /** Whether some target member lacks data this member holds for the partition. */
@@ -231,38 +344,22 @@ public final class TransferManager {
         }
     }
 
-    /**
-     * Completes once {@code dest} applied the table the transfer started with. A member that just
-     * joined may not hold any table yet when the first transfers start; instead of sending it full
-     * chunks that it can only answer RETRY (and that are sent again and again until it can), an empty
-     * copy is sent until it is accepted. Once a member confirmed a table, transfers of that table or
-     * an older one skip the probe.
-     */
-    private CompletableFuture<Void> awaitTable(PartitionTransfer transfer, MapContainer map, MemberId dest) {
-        long version = transfer.startTable.version();
-        if (transfer.cancelled || applied.getOrDefault(dest, -1L) >= version) {
-            return CompletableFuture.completedFuture(null);
-        }
-        byte[] probe = MigrationChunk.empty().encode(version, map, transfer.partition);
-        return replicator.sendReliably(dest, probe, storage.time().nanoTime() + CHUNK_TIMEOUT_NANOS)
-                .thenApplyAsync(x -> {
-                    applied.merge(dest, version, Math::max);
-                    return null;
-                }, executor);
-    }
-
     /** Streams one map's entries of one partition to one member. */
     private final class ChunkSender {
         private final PartitionTransfer transfer;
         private final MapContainer map;
         private final MemberId dest;
         private final java.util.Iterator<Map.Entry<dev.tessera.grid.core.store.Bytes, dev.tessera.grid.core.store.Record>> entries;
+        /** Announced in the first chunk: the target sizes its store for it at once. */
+        private int announce;
 
         ChunkSender(PartitionTransfer transfer, MapContainer map, MemberId dest) {
             this.transfer = transfer;
             this.map = map;
             this.dest = dest;
-            this.entries = map.peek(transfer.partition).entries().iterator();
+            dev.tessera.grid.core.store.PartitionStore store = map.peek(transfer.partition);
+            this.entries = store.entries().iterator();
+            this.announce = store.recordCount();
         }
 
         CompletableFuture<Void> next() {
@@ -278,9 +375,22 @@ public final class TransferManager {
             // applied the newest table yet (commits of other partitions arrive all the time) would answer RETRY.
             // The target is the same in both (a changed target cancels this transfer), and the receiver
             // still checks that it is a target and the sender the primary by its own, current table.
-            byte[] message = chunk.encode(transfer.startTable.version(), map, transfer.partition);
-            return replicator.sendReliably(dest, message, storage.time().nanoTime() + CHUNK_TIMEOUT_NANOS)
-                    .thenComposeAsync(x -> next(), executor);
+            byte[] message = chunk.encode(transfer.startTable.version(), map, transfer.partition, announce);
+            announce = 0;
+            int size = message.length;
+            return budget.acquire(size).thenCompose(granted -> {
+                if (transfer.cancelled) {
+                    budget.release(size, false);
+                    return CompletableFuture.<Boolean>failedFuture(new java.util.concurrent.CancellationException("migration superseded"));
+                }
+                return replicator.sendReliably(dest, message, storage.time().nanoTime() + CHUNK_TIMEOUT_NANOS)
+                        .whenCompleteAsync((ok, error) -> {
+                            budget.release(size, error == null);
+                            if (error == null) {
+                                transfer.acknowledged(size);
+                            }
+                        }, executor);
+            }).thenComposeAsync(x -> next(), executor);
         }
     }
 }

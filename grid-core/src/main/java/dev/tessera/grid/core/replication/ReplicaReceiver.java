@@ -77,6 +77,7 @@ public final class ReplicaReceiver {
                 return new ReplicateResponse(Status.REJECTED, t.version());
             }
             PartitionStore store = map.partition(r.partition());
+            store.presize(r.announcedEntries()); // a migration's first chunk: one growth instead of one per doubling
             boolean tracked = map.config().tracksEntries();
             for (ReplicaEntry e : r.entries()) {
                 store.applyIfNewer(Bytes.wrap(e.key()), e.value(), e.version(), e.hlc(), e.expiresAt(), e.staleUntil(),

@@ -61,6 +61,21 @@ public final class PartitionStore {
         return table.compute(key, fn, this::account);
     }
 
+    /**
+     * Sizes the table for {@code expected} records at once (a migration source announced how many it sends), so
+     * that receiving them costs no rehash on the way. A hint: more or fewer records may follow.
+     */
+    public void presize(int expected) {
+        if (this != EMPTY && expected > 0) {
+            table.ensureCapacity(expected);
+        }
+    }
+
+    /** Records held, tombstones included: what a migration of this store sends. */
+    public int recordCount() {
+        return table.size();
+    }
+
     /** Applies a replicated write unless this replica already has a newer or equal version. */
     public void applyIfNewer(Bytes key, byte[] value, long version, long hlc, long expiresAt, long staleUntil, int loadMillis,
                              boolean tracked) {

@@ -151,10 +151,26 @@ final class RecordTable {
         }
     }
 
+    /**
+     * Grows the array at once to hold {@code expected} records without a rehash on the way (a migration target
+     * announced the partition's size): one copy of the array instead of one per doubling. Never shrinks.
+     */
+    synchronized void ensureCapacity(int expected) {
+        Record[] s = slots;
+        if ((long) expected * 4 >= (long) s.length * 3 && expected < (1 << 29)) {
+            rehash(s, expected);
+        }
+    }
+
     /** Rebuilds into a new array that readers switch to, sized for the records held (grows, or drops removal marks). */
     private void rehash(Record[] old) {
+        rehash(old, 0);
+    }
+
+    private void rehash(Record[] old, int expected) {
         int capacity = MIN_CAPACITY;
-        while (size * 2L >= capacity) { // at most half full after a rebuild
+        long fill = Math.max(size, (long) expected);
+        while (fill * 2L >= capacity) { // at most half full after a rebuild
             capacity <<= 1;
         }
         Record[] s = new Record[capacity];

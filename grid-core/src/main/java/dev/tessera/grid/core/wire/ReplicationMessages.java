@@ -49,16 +49,23 @@ public final class ReplicationMessages {
     /**
      * A copy of writes from a partition's primary to a replica (a backup copy or a migration chunk). A
      * backup copy of a single write from another member may carry that write's {@code reply}: the
-     * replica, once it applied the copy, answers the caller itself (see {@link ForwardedReply}).
+     * replica, once it applied the copy, answers the caller itself (see {@link ForwardedReply}). The first chunk of a
+     * migration announces how many records the partition's map holds ({@code announcedEntries}, 0 otherwise), so the
+     * target sizes its store once instead of growing it chunk by chunk.
      */
     public record Replicate(long tableVersion, String map, MapConfig config, int partition, List<ReplicaEntry> entries,
-                            ForwardedReply reply) {
+                            ForwardedReply reply, int announcedEntries) {
         public Replicate(long tableVersion, String map, MapConfig config, int partition, List<ReplicaEntry> entries) {
-            this(tableVersion, map, config, partition, entries, null);
+            this(tableVersion, map, config, partition, entries, null, 0);
+        }
+
+        public Replicate(long tableVersion, String map, MapConfig config, int partition, List<ReplicaEntry> entries,
+                         ForwardedReply reply) {
+            this(tableVersion, map, config, partition, entries, reply, 0);
         }
 
         public byte[] encode() {
-            int size = 33 + (reply == null ? 0 : 40 + reply.reply.length);
+            int size = 37 + (reply == null ? 0 : 40 + reply.reply.length);
             for (ReplicaEntry e : entries) {
                 size += 44 + len(e.key) + len(e.value);
             }
@@ -82,6 +89,7 @@ public final class ReplicationMessages {
                     out.writeLong(reply.requestId);
                     writeBytes(out, reply.reply);
                 }
+                out.writeInt(announcedEntries);
             });
         }
 
@@ -127,7 +135,11 @@ public final class ReplicationMessages {
                 }
                 reply = new ForwardedReply(caller, requestId, bytes);
             }
-            return new Replicate(tv, map, config, partition, entries, reply);
+            int announced = in.readInt();
+            if (announced < 0) {
+                throw new MalformedMessageException("REPLICATE announces " + announced + " entries");
+            }
+            return new Replicate(tv, map, config, partition, entries, reply, announced);
         }
     }
 
