@@ -33,6 +33,7 @@ import dev.tessera.grid.core.migration.SplitMerger;
 import dev.tessera.grid.core.migration.StorageJanitor;
 import dev.tessera.grid.core.nearcache.InvalidationPublisher;
 import dev.tessera.grid.core.nearcache.NearCacheRegistry;
+import dev.tessera.grid.core.migration.CommitHold;
 import dev.tessera.grid.core.migration.TransferManager;
 import dev.tessera.grid.core.partition.KeyPartitioner;
 import dev.tessera.grid.core.partition.OwnershipAssigner;
@@ -123,6 +124,7 @@ public final class TesseraGrid implements Grid {
     private TableGate tableGate;
     private final RejectionCounter rejections = new RejectionCounter();
     private TransferManager transfers;
+    private CommitHold commitHold;
     private HandoverFences fences;
     private InboundDispatcher inbound;
     private MapContext mapContext;
@@ -215,7 +217,8 @@ public final class TesseraGrid implements Grid {
         coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), coordinatorExecutor,
                 merger::mergeOut, rejections);
         tableGate = new TableGate(topology, messenger::view, rejections); // the compatible members' view
-        transfers = new TransferManager(topology, storage, replicator, this::sendTransferDone, transferExecutor);
+        commitHold = new CommitHold(this::sendTransferDone);
+        transfers = new TransferManager(topology, storage, replicator, commitHold, transferExecutor);
         StorageJanitor janitor = new StorageJanitor(storage, self);
         fences = new HandoverFences(topology, messenger, scheduler, timeout);
         topology.addListener(fences::onTable);
@@ -691,6 +694,11 @@ public final class TesseraGrid implements Grid {
     /** Test and tooling access: the migrations this member runs as a source. */
     public TransferManager transfers() {
         return transfers;
+    }
+
+    /** Test and drill access: holds this member's migration commits (a rebalance in progress stays observable). */
+    public CommitHold commitHold() {
+        return commitHold;
     }
 
     /** Test and tooling access: which members this member refuses, and how often it did. */
