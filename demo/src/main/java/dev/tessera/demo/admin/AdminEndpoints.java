@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code POST /admin/isolate?members=m2,m3}</td><td>drop all traffic to and from those members (by name;
  *     every address the name ever had). Call it on both sides of a split. Replaces the previous isolation.</td></tr>
  * <tr><td>{@code POST /admin/heal}</td><td>drop nothing any more</td></tr>
+ * <tr><td>{@code POST /admin/commits/hold}</td><td>this member still copies the partitions it migrates but holds back
+ *     its "copy complete" notices, so none of them commits: a rebuild after a kill stays in progress (its partitions
+ *     under-replicated) however fast the copies are ({@code CommitHold})</td></tr>
+ * <tr><td>{@code POST /admin/commits/release}</td><td>sends the held notices and holds no more; answers how many</td></tr>
  * <tr><td>{@code POST /admin/workload/start?map=chaos&threads=2&keys=32&readPercent=50&seed=1&backups=1&mode=AVAILABLE&rate=100&journal=true}</td>
  *     <td>starts a recorded workload ({@link Workload}); {@code rate} is operations per second per thread (0 = no
  *     limit); {@code journal=true} appends every operation as it happens (survives kill -9) to the member's
@@ -133,6 +137,12 @@ public final class AdminEndpoints {
                 case "/admin/health" -> reply(ex, 200, "application/json", Json.write(Health.of(grid, directory, workload)));
                 case "/admin/isolate" -> requirePost(ex, method, () -> isolate(ex, q));
                 case "/admin/heal" -> requirePost(ex, method, () -> heal(ex));
+                case "/admin/commits/hold" -> requirePost(ex, method, () -> {
+                    grid.commitHold().hold();
+                    reply(ex, 200, "text/plain", "holding migration commits");
+                });
+                case "/admin/commits/release" -> requirePost(ex, method,
+                        () -> reply(ex, 200, "text/plain", "released " + grid.commitHold().release() + " held commits"));
                 case "/admin/workload/start" -> requirePost(ex, method, () -> startWorkload(ex, q));
                 case "/admin/workload/stop" -> requirePost(ex, method, () -> stopWorkload(ex, q));
                 case "/admin/workload/stats" -> {
