@@ -287,7 +287,7 @@ public final class MemberApp {
         try {
             grid = Grid.builder().clusterName(options.cluster()).memberName(options.name()).zone(options.zone())
                     .transport(Transport.tcp(options.gridPort()).withPortRange(0).withInitialMembers(options.peers()))
-                    .failureDetectionTimeout(options.fdTimeout()).start();
+                    .failureDetectionTimeout(options.fdTimeout()).migrationRateLimit(migrationRateLimit()).start();
         } catch (RuntimeException e) {
             server.stop(0);
             throw e;
@@ -359,5 +359,24 @@ public final class MemberApp {
         System.out.println("[" + options.name() + "] up: " + running.grid().members().size() + " members, status page "
                 + running.url() + " , pid " + ProcessHandle.current().pid());
         running.awaitClosed();
+    }
+
+    /** Property: the member's migration rate limit in bytes per second ({@code GridBuilder#migrationRateLimit}); unset: none. */
+    public static final String MIGRATION_RATE_PROPERTY = "tessera.demo.migrationRate";
+
+    /**
+     * The migration rate limit from {@link #MIGRATION_RATE_PROPERTY}: a failure drill slows a rebuild down with it so
+     * that it can be watched (and scraped), as an operator would throttle a large rebalance.
+     */
+    static long migrationRateLimit() {
+        String v = System.getProperty(MIGRATION_RATE_PROPERTY);
+        if (v == null || v.isBlank()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + MIGRATION_RATE_PROPERTY + " must be bytes per second (e.g. 2097152), was '" + v + "'", e);
+        }
     }
 }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A demo cluster driven by demo/cluster.sh itself (the verbs the runbook's drills use), on free loopback ports and
- * in its own run directory, with the reactor's build (TESSERA_NO_BUILD: the script never runs Maven here).
+ * in its own run directory, with the reactor's build (TESSERA_NO_BUILD: the script never runs Maven here), and with
+ * the members' migrations throttled to 2 MiB/s each, so a rebuild after a kill lasts seconds (RealPrometheusTest).
  * {@link #close()} runs {@code down}, which ends exactly the members and the Prometheus it started.
  */
 final class DemoCluster implements AutoCloseable {
@@ -35,8 +36,8 @@ final class DemoCluster implements AutoCloseable {
         env = Map.of("TESSERA_RUN_DIR", runDir.toString(), "TESSERA_GRID_BASE", String.valueOf(gridBase),
                 "TESSERA_HTTP_BASE", String.valueOf(httpBase), "TESSERA_PROM_PORT", String.valueOf(prometheusPort),
                 "TESSERA_NO_BUILD", "1", "TESSERA_SAMPLE", "2000",
-                // room for the drill's preload (its backups are re-copied after a kill, several scrapes long)
-                "TESSERA_JAVA_OPTS", "-Xmx768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+                // the heap for the replica drill's 48 MB, and a throttled rebuild (RealPrometheusTest)
+                "TESSERA_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dtessera.demo.migrationRate=2097152");
     }
 
     static DemoCluster start(int members) throws Exception {

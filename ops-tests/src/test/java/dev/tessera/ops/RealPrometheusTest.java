@@ -16,10 +16,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The runbook's "kill" drill through a real Prometheus: demo/cluster.sh starts 3 members and
- * {@code cluster.sh prometheus --drill} (the rules of alerts.yml with every {@code for} at 0 s, 500 ms scrapes: a 250 ms scrape timed out while the members copied),
- * then {@code cluster.sh kill m3} (kill -9). Through Prometheus' HTTP API: the member-count alert fires, the replica
- * alert fires, and the replica alert resolves once redundancy is rebuilt. The rules' durations are tested by
- * promtool (PromtoolRulesTest); this test proves their expressions match what members really export.
+ * {@code cluster.sh prometheus --drill} (the rules of alerts.yml with every {@code for} at 0 s, 500 ms scrapes and
+ * rule evaluations), then {@code cluster.sh kill m3} (kill -9). Through Prometheus' HTTP API: the member-count alert
+ * fires, the replica alert fires, and the replica alert resolves once redundancy is rebuilt. The rules' durations are
+ * tested by promtool (PromtoolRulesTest); this test proves their expressions match what members really export.
+ *
+ * <p>Why the members' migrations are throttled (2 MiB/s each, {@code -Dtessera.demo.migrationRate}, the
+ * {@code GridBuilder.migrationRateLimit} an operator sets to slow a large rebalance): unthrottled, the survivors'
+ * partitions are under-replicated only from the view change to the last new backup's commit, measured 0.8-1.3 s here
+ * even with 192 MB to re-copy (100-160 MB/s over loopback), and the members' Micrometer binder re-reads the gauge at
+ * most once a second, i.e. at every second or third 500 ms scrape: about half the runs missed the window (issue 19).
+ * Throttled, the ~16 MB each survivor re-copies of the 48 MB preload take about 8 s: the partitions stay really
+ * under-replicated (the gauge counts committed live owners) over a dozen scrapes, and the alert resolves when the
+ * throttled copies have rebuilt redundancy, on their own.
  *
  * <p>Needs the prometheus binary (skipped with a message where absent, failed under .ci/run) and members that
  * serve /metrics, i.e. the Micrometer Prometheus registry in the demo's runtime (skipped with a message until the
@@ -33,13 +42,7 @@ class RealPrometheusTest {
         killMinus9(false);
     }
 
-    /**
-     * The replica alert seen firing and resolving through Prometheus. Disabled (issue 19 note): in about half the runs
-     * here no scrape saw the under-replicated window after the kill (seconds long with 192 MB to re-copy), although
-     * the metric counts live owners; why the window escapes the scrapes is not understood yet.
-     */
     @Test
-    @org.junit.jupiter.api.Disabled("issue 19: the replica alert's window escapes the scrapes in about half the runs")
     void killMinus9_firesTheReplicaAlert_whichResolvesWhenRedundancyIsRebuilt() throws Exception {
         killMinus9(true);
     }
@@ -58,10 +61,8 @@ class RealPrometheusTest {
             for (int m = 1; m <= 3; m++) {
                 assertThat(get("http://127.0.0.1:" + cluster.httpPort(m) + "/metrics")).as("GET /metrics of m%d", m).isEqualTo(200);
             }
-            // 192 MB in 256 values: the survivors need seconds to copy new backups after the kill, several 500 ms scrapes
-            // (48 MB took 1.7 s, measured with the demo's /api/status, and a run whose scrapes missed it was seen;
-            // with only the 2,000 small sample entries it took 0.1 s)
-            preload(cluster, 256, 768 * 1024);
+            // 48 MB in 64 values: each survivor re-copies ~16 MB after the kill, ~8 s at 2 MiB/s
+            preload(cluster, 64, 768 * 1024);
             cluster.verb(60, "prometheus", "--drill");
             PrometheusApi prom = new PrometheusApi(cluster.prometheusPort);
 
@@ -78,10 +79,11 @@ class RealPrometheusTest {
             await("TesseraMembersBelowExpected fires").atMost(ALERT_WAIT).pollInterval(Duration.ofMillis(500))
                     .until(() -> prom.firing("TesseraMembersBelowExpected"));
             assertThat(prom.scalar("max(tessera_members)")).isEqualTo(2);
-            if (replicaAlert) { // the copies take seconds: look back over the window instead of hoping to poll inside it
-                    await("TesseraPartitionsUnderReplicated fired").atMost(ALERT_WAIT).pollInterval(Duration.ofMillis(500))
-                        .until(() -> !prom.query("max_over_time(ALERTS{alertname=\"TesseraPartitionsUnderReplicated\", "
-                                + "alertstate=\"firing\"}[5m])").isEmpty());
+            if (replicaAlert) {
+                await("TesseraPartitionsUnderReplicated fires").atMost(ALERT_WAIT).pollInterval(Duration.ofMillis(500))
+                        .until(() -> prom.firing("TesseraPartitionsUnderReplicated"));
+                assertThat(prom.scalar("max_over_time(max(tessera_partitions_underreplicated)[1m:500ms])"))
+                        .as("partitions without their backup, at most: m3 held a replica of about 2/3 of the 271").isGreaterThan(60);
                 await("TesseraPartitionsUnderReplicated resolved, redundancy rebuilt").atMost(ALERT_WAIT).pollInterval(Duration.ofMillis(500))
                         .until(() -> prom.query("ALERTS{alertname=\"TesseraPartitionsUnderReplicated\"}").isEmpty()
                                 && prom.scalar("max(tessera_partitions_underreplicated)") == 0);

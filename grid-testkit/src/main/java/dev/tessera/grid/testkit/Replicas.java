@@ -59,8 +59,13 @@ public final class Replicas {
 
     /** One round of snapshots of {@code map} on every member, compared ({@link ReplicaAudit#mismatches}). */
     public static Map<Integer, String> mismatches(TestCluster cluster, String map, int backups) {
+        return mismatches(cluster.members(), map, backups);
+    }
+
+    /** {@link #mismatches(TestCluster, String, int)} over {@code members}. */
+    static Map<Integer, String> mismatches(List<TesseraGrid> members, String map, int backups) {
         List<ReplicaAudit.Snapshot> snapshots = new ArrayList<>();
-        for (TesseraGrid g : cluster.members()) {
+        for (TesseraGrid g : members) {
             snapshots.add(ReplicaAudit.snapshot(g, map, backups + 1));
         }
         return ReplicaAudit.mismatches(snapshots);

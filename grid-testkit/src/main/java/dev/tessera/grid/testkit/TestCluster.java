@@ -177,7 +177,11 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public boolean isStable() {
-        List<TesseraGrid> live = members();
+        return isStable(members());
+    }
+
+    /** {@link #isStable()} over {@code live}. */
+    static boolean isStable(List<TesseraGrid> live) {
         Set<MemberId> expected = new HashSet<>();
         for (TesseraGrid g : live) {
             expected.add(g.topology().self());
@@ -216,6 +220,16 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /**
+     * Checks the grid's invariants over the running members now ({@link GridInvariants}), waiting up to {@code settle}
+     * for them to hold; {@link #close()} does this with 30 s.
+     *
+     * @throws AssertionError naming the broken invariants
+     */
+    public void checkInvariants(Duration settle) {
+        GridInvariants.check(this, settle);
+    }
+
+    /**
      * Checks the grid's invariants (unless {@link #skipInvariants skipped}), then stops every member (as a crash: no
      * hand-over is needed after a test) and checks their threads ended. Members are stopped even when a check fails.
      *
@@ -225,7 +239,7 @@ public final class TestCluster implements AutoCloseable {
     public void close() {
         try {
             if (skipInvariants == null) {
-                GridInvariants.check(this);
+                checkInvariants(GridInvariants.SETTLE);
             }
         } finally {
             for (TesseraGrid g : members()) {
