@@ -146,6 +146,7 @@ public final class ScheduleExplorer {
             try {
                 out.put(key, new FinalRead(key, map.get(key), true));
             } catch (RuntimeException e) {
+                log.warn("[explorer] final read of {} failed: {}", key, e.toString());
                 out.put(key, new FinalRead(key, null, false));
             }
         }

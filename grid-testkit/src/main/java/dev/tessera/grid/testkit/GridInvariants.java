@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -41,16 +42,15 @@ final class GridInvariants {
         if (live.isEmpty()) {
             return;
         }
-        List<String> last = new ArrayList<>();
+        AtomicReference<List<String>> last = new AtomicReference<>(List.of()); // written by Awaitility's poll thread
         try {
             await("grid invariants").atMost(settle).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
                     .until(() -> {
-                        last.clear();
-                        last.addAll(violations(live));
-                        return last.isEmpty();
+                        last.set(violations(live));
+                        return last.get().isEmpty();
                     });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("grid invariants broken for " + settle.toMillis() + " ms: " + last
+            throw new AssertionError("grid invariants broken for " + settle.toMillis() + " ms: " + last.get()
                     + " (a test that ends split or with a paused member calls TestCluster.skipInvariants(reason))", e);
         }
     }
@@ -126,16 +126,15 @@ final class GridInvariants {
 
     /** Awaits the end of {@code threads}, which stopped members started. */
     static void noLeakedThreads(Set<Thread> threads) {
-        List<String> alive = new ArrayList<>();
+        AtomicReference<List<String>> alive = new AtomicReference<>(List.of());
         try {
             await("member threads ended").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
                     .until(() -> {
-                        alive.clear();
-                        threads.stream().filter(Thread::isAlive).forEach(t -> alive.add(t.getName()));
-                        return alive.isEmpty();
+                        alive.set(threads.stream().filter(Thread::isAlive).map(Thread::getName).toList());
+                        return alive.get().isEmpty();
                     });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("grid invariants: threads of stopped members still alive: " + alive, e);
+            throw new AssertionError("grid invariants: threads of stopped members still alive: " + alive.get(), e);
         }
     }
 

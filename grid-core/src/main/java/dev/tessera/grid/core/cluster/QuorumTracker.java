@@ -28,8 +28,16 @@ public final class QuorumTracker {
         considerStable(next);
     }
 
+    /**
+     * A table without migration whose members are all in the view becomes the stable membership. Not only one that
+     * names the whole view: a graceful leaver hands its partitions over while still in the view, so the table that
+     * no longer names it settles before the view drops it, and the leaver leaves the stable membership with it. A
+     * crashed member does not: the view drops it while the table still names it, and it keeps counting against the
+     * quorum (a 2-member cluster whose member was stopped gracefully stays available; one whose member crashed or
+     * was cut off does not).
+     */
     private void considerStable(PartitionTable t) {
-        if (t.version() > 0 && t.migratingCount() == 0 && t.members().equals(view) && hasQuorum()) {
+        if (t.version() > 0 && t.migratingCount() == 0 && view.containsAll(t.members()) && hasQuorum()) {
             stable = Set.copyOf(t.members());
         }
     }
