@@ -16,10 +16,9 @@ import java.util.function.Supplier;
 /**
  * Holds copies (migration chunks, backup copies) made with a table this member has not applied yet, and hands them
  * back for handling once it has, instead of answering RETRY at once. A source learns of a migration when the
- * coordinator publishes its table, at the same moment as the target; without holding, the source had to probe the
- * target until it applied that table before the first chunk could go (a round trip plus a back-off per partition,
- * every source waiting on the newcomer's first table). Now the first chunks travel while the table does and are
- * applied the moment it arrives.
+ * coordinator publishes its table, at the same moment as the target; without holding, the source's probe of the
+ * target's table was answered RETRY and repeated with back-off until the target had applied it (every source
+ * waiting on the newcomer's first table). Held, the probe is answered the moment the table arrives.
  *
  * <p>Nothing about the copy's validity changes: a held copy is checked and applied exactly as a copy arriving then
  * would be (sender still the primary, this member still a target, by the table applied by then), and the sender
