@@ -13,6 +13,7 @@ import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.MemberId;
 import dev.tessera.grid.membership.MemberInfo;
 import java.time.Duration;
+import dev.tessera.grid.testkit.ScriptedMessenger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,9 @@ class PausedCoordinatorMergeTest {
     /** What each other member answers a table query with. */
     private final Map<MemberId, TableMessage> answers = new ConcurrentHashMap<>();
     private final List<MemberId> mergedOut = new CopyOnWriteArrayList<>();
-    private final Peers peers = new Peers();
+    private volatile ClusterView view;
+    /** The other members as m1's coordinator reaches them: table queries answered from {@link #answers}. */
+    private final ScriptedMessenger peers = new ScriptedMessenger(m1, () -> view, this::answer);
     private final Coordinator coordinator = new Coordinator(peers, topology, assigner, executor, merged -> {
         mergedOut.add(m1);
         return CompletableFuture.completedFuture(0L);
@@ -151,7 +154,7 @@ class PausedCoordinatorMergeTest {
     }
 
     private void deliver(ClusterView v) {
-        peers.view = v;
+        view = v;
         coordinator.onView(v);
     }
 
@@ -159,53 +162,14 @@ class PausedCoordinatorMergeTest {
         return new ClusterView(id, members.stream().map(a -> new MemberInfo(a, a.toString(), null)).toList(), merge);
     }
 
-    /** The other members as m1's coordinator reaches them: table queries answered from {@link #answers}. */
-    private final class Peers implements Messenger {
-        volatile ClusterView view;
-
-        @Override
-        public MemberId self() {
-            return m1;
-        }
-
-        @Override
-        public ClusterView view() {
-            return view;
-        }
-
-        @Override
-        public boolean hasLeft(MemberId member) {
-            return !view.contains(member);
-        }
-
-        @Override
-        public CompletableFuture<byte[]> request(MemberId to, byte[] message, long timeoutMillis) {
-            return switch (Messages.typeOf(message)) {
-                case TABLE_QUERY -> CompletableFuture.completedFuture(answers.get(to).encode());
-                case MERGE_OUT -> {
-                    mergedOut.add(to);
-                    yield CompletableFuture.completedFuture(new MergeOutDone(0).encode());
-                }
-                default -> throw new UnsupportedOperationException(Messages.typeOf(message).toString());
-            };
-        }
-
-        @Override
-        public CompletableFuture<byte[]> requestBounded(MemberId to, byte[] message, long timeoutMillis) {
-            return request(to, message, timeoutMillis);
-        }
-
-        @Override
-        public void send(MemberId to, byte[] message) {
-        }
-
-        @Override
-        public void forwardReply(MemberId caller, long requestId, byte[] reply) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void broadcast(byte[] message) {
-        }
+    private CompletableFuture<byte[]> answer(MemberId to, byte[] message) {
+        return switch (Messages.typeOf(message)) {
+            case TABLE_QUERY -> CompletableFuture.completedFuture(answers.get(to).encode());
+            case MERGE_OUT -> {
+                mergedOut.add(to);
+                yield CompletableFuture.completedFuture(new MergeOutDone(0).encode());
+            }
+            default -> throw new AssertionError("unexpected request " + Messages.typeOf(message) + " to " + to);
+        };
     }
 }

@@ -20,6 +20,7 @@ import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.MemberInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import dev.tessera.grid.testkit.ScriptedMessenger;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -67,7 +68,7 @@ class RetargetedTransferTest {
             source.partition(P).applyIfNewer(Bytes.wrap(("k" + i).getBytes(StandardCharsets.UTF_8)), new byte[8],
                     1L << 32 | (i + 1), 1, 0, 0, 0, false);
         }
-        Replicator replicator = new Replicator(new Wire(), executor, 5_000, TimeSource.SYSTEM);
+        Replicator replicator = new Replicator(wire(), executor, 5_000, TimeSource.SYSTEM);
         TransferManager transfers = new TransferManager(memberA.topology, memberA.storage, replicator,
                 done -> notices.add(new Notice(done, memberB.entries())), executor);
         memberA.topology.addListener(transfers::onTable);
@@ -147,49 +148,11 @@ class RetargetedTransferTest {
     }
 
     /** A's messenger: a copy is applied by the addressed member's receiver, as the channel would deliver it. */
-    private final class Wire implements Messenger {
-        private final Map<MemberId, Member> members = Map.of(a, memberA, b, memberB, c, memberC);
-
-        @Override
-        public MemberId self() {
-            return a;
-        }
-
-        @Override
-        public ClusterView view() {
-            return new ClusterView(1, List.of(new MemberInfo(a, "A", null), new MemberInfo(b, "B", null),
-                    new MemberInfo(c, "C", null)), false);
-        }
-
-        @Override
-        public boolean hasLeft(MemberId member) {
-            return false;
-        }
-
-        @Override
-        public CompletableFuture<byte[]> request(MemberId to, byte[] message, long timeoutMillis) {
-            Replicate copy = Messages.decode(message, Replicate.class);
-            return CompletableFuture.completedFuture(members.get(to).receiver.apply(a, copy).encode());
-        }
-
-        @Override
-        public CompletableFuture<byte[]> requestBounded(MemberId to, byte[] message, long timeoutMillis) {
-            return request(to, message, timeoutMillis);
-        }
-
-        @Override
-        public void send(MemberId to, byte[] message) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void forwardReply(MemberId caller, long requestId, byte[] reply) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void broadcast(byte[] message) {
-            throw new UnsupportedOperationException();
-        }
+    private ScriptedMessenger wire() {
+        Map<MemberId, Member> members = Map.of(a, memberA, b, memberB, c, memberC);
+        ClusterView view = new ClusterView(1, List.of(new MemberInfo(a, "A", null), new MemberInfo(b, "B", null),
+                new MemberInfo(c, "C", null)), false);
+        return new ScriptedMessenger(a, () -> view, (to, message) -> CompletableFuture.completedFuture(
+                members.get(to).receiver.apply(a, Messages.decode(message, Replicate.class)).encode()));
     }
 }
