@@ -268,6 +268,7 @@ final class GridInternalMap implements TesseraInternalMap<Object, TesseraCachedV
 
   /** Another member changed a key between this operation's read and its write: run the operation again. */
   static final class StoreConflict extends Error {
+    private static final long serialVersionUID = 1L;
     static final StoreConflict INSTANCE = new StoreConflict();
 
     private StoreConflict() {

@@ -155,7 +155,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
    */
   private volatile boolean isClosed;
 
-  private final TesseraCacheMXBean cacheMXBean;
+  private final TesseraCacheMXBean<K, V> cacheMXBean;
   private final TesseraCacheStatisticsMXBean statistics;
 
   /**
@@ -195,20 +195,20 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
     //as we don't know if the provided configuration is mutable
     if (configuration instanceof CompleteConfiguration) {
       //support use of CompleteConfiguration
-      this.configuration = new MutableConfiguration<K, V>((MutableConfiguration) configuration);
+      this.configuration = new MutableConfiguration<K, V>((CompleteConfiguration<K, V>) configuration);
     } else {
       //support use of Basic Configuration
-      MutableConfiguration mutableConfiguration = new MutableConfiguration();
+      MutableConfiguration<K, V> mutableConfiguration = new MutableConfiguration<>();
       mutableConfiguration.setStoreByValue(configuration.isStoreByValue());
       mutableConfiguration.setTypes(configuration.getKeyType(), configuration.getValueType());
       this.configuration = new MutableConfiguration<K, V>(mutableConfiguration);
     }
 
     if (this.configuration.getCacheLoaderFactory() != null) {
-      cacheLoader = (CacheLoader<K, V>) this.configuration.getCacheLoaderFactory().create();
+      cacheLoader = this.configuration.getCacheLoaderFactory().create();
     }
     if (this.configuration.getCacheWriterFactory() != null) {
-      cacheWriter = (CacheWriter<K, V>) this.configuration.getCacheWriterFactory().create();
+      cacheWriter = narrow(this.configuration.getCacheWriterFactory().create());
     }
     // bytes read back from the grid are untrusted: bounded, and limited to the configured classes
     SerialFilter serialFilter = SerialFilter.from(cacheManager.getProperties());
@@ -366,7 +366,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
       }
 
       //close the configured CacheEntryListeners
-      for (TesseraCacheEntryListenerRegistration registration : listenerRegistrations) {
+      for (TesseraCacheEntryListenerRegistration<K, V> registration : listenerRegistrations) {
         if (registration.getCacheEntryListener() instanceof Closeable) {
           try {
             ((Closeable) registration.getCacheEntryListener()).close();
@@ -642,8 +642,8 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
   }
 
   private void checkTypesAgainstConfiguredTypes(K key, V value) throws ClassCastException {
-    Class keyType = configuration.getKeyType();
-    Class valueType = configuration.getValueType();
+    Class<K> keyType = configuration.getKeyType();
+    Class<V> valueType = configuration.getValueType();
     if (Object.class != keyType) {
       //means type checks required
       if (!keyType.isAssignableFrom(key.getClass())) {
@@ -830,7 +830,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
           }
         }
 
-        for (Entry entry : entriesToWrite) {
+        for (Entry<? extends K, ? extends V> entry : entriesToWrite) {
           keysToPut.remove(entry.getKey());
         }
       }
@@ -1885,8 +1885,19 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
   }
 
 
+  /** The configuration this cache runs with (a copy of the one it was created with). */
+  CompleteConfiguration<K, V> completeConfiguration() {
+    return configuration;
+  }
+
+  /** A writer of supertypes of K and V accepts entries of K and V; Java's wildcards cannot say so. */
+  @SuppressWarnings("unchecked")
+  private static <K, V> CacheWriter<K, V> narrow(CacheWriter<? super K, ? super V> writer) {
+    return (CacheWriter<K, V>) writer;
+  }
+
   private boolean statisticsEnabled() {
-    return getConfiguration(CompleteConfiguration.class).isStatisticsEnabled();
+    return configuration.isStatisticsEnabled();
   }
 
   /**
@@ -2090,11 +2101,11 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
         Map.Entry<Object, TesseraCachedValue> entry = iterator.next();
         TesseraCachedValue cachedValue = entry.getValue();
 
-        K key = (K) TesseraCache.this.keyConverter.fromInternal(entry.getKey());
+        K key = TesseraCache.this.keyConverter.fromInternal(entry.getKey());
         lockManager.lock(key);
         try {
           if (!cachedValue.isExpiredAt(now)) {
-            V value = (V) TesseraCache.this.valueConverter.fromInternal(cachedValue
+            V value = TesseraCache.this.valueConverter.fromInternal(cachedValue
                 .getInternalValue(now));
             nextEntry = new TesseraEntry<K, V>(key, value);
 

@@ -185,11 +185,11 @@ public class TesseraCacheManager implements CacheManager {
       TesseraCache<?, ?> cache = caches.get(cacheName);
 
       if (cache == null) {
-        cache = new TesseraCache(this, cacheName, getClassLoader(), configuration,
-            (java.util.function.Function<String, GridMap<byte[], byte[]>>) name -> gridLease.map(uri, name));
-        caches.put(cache.getName(), cache);
+        TesseraCache<K, V> created = new TesseraCache<>(this, cacheName, getClassLoader(), configuration,
+            name -> gridLease.map(uri, name));
+        caches.put(created.getName(), created);
 
-        return (Cache<K, V>) cache;
+        return created;
       } else {
         throw new CacheException("A cache named " + cacheName + " already exists.");
       }
@@ -219,7 +219,7 @@ public class TesseraCacheManager implements CacheManager {
       if (cache == null) {
         return null;
       } else {
-        Configuration<?, ?> configuration = cache.getConfiguration(CompleteConfiguration.class);
+        Configuration<?, ?> configuration = cache.completeConfiguration();
 
         if (configuration.getKeyType() != null &&
             configuration.getKeyType().equals(keyType)) {
@@ -227,7 +227,7 @@ public class TesseraCacheManager implements CacheManager {
           if (configuration.getValueType() != null &&
               configuration.getValueType().equals(valueType)) {
 
-            return (Cache<K, V>) cache;
+            return typed(cache); // its configured types are K and V, checked just above
           } else {
             throw new ClassCastException("Incompatible cache value types specified, expected " +
                 configuration.getValueType() + " but " + valueType + " was specified");
@@ -244,13 +244,19 @@ public class TesseraCacheManager implements CacheManager {
    * {@inheritDoc}
    */
   @Override
-  public Cache getCache(String cacheName) {
+  public <K, V> Cache<K, V> getCache(String cacheName) {
     if (isClosed()) {
       throw new IllegalStateException();
     }
     synchronized (caches) {
-      return caches.get(cacheName);
+      TesseraCache<?, ?> cache = caches.get(cacheName);
+      return cache == null ? null : typed(cache); // JSR-107: this lookup does not check the types
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K, V> Cache<K, V> typed(TesseraCache<?, ?> cache) {
+    return (Cache<K, V>) cache;
   }
 
   /**

@@ -80,7 +80,7 @@ public class TesseraEntry<K, V> implements Cache.Entry<K, V> {
   @Override
   public <T> T unwrap(Class<T> clazz) {
     if (clazz != null && clazz.isInstance(this)) {
-      return (T) this;
+      return clazz.cast(this);
     } else {
       throw new IllegalArgumentException("Class " + clazz + " is unknown to this implementation");
     }

@@ -30,6 +30,7 @@ public class TesseraReferenceInternalConverter<T> implements TesseraInternalConv
    * {@inheritDoc}
    */
   @Override
+  @SuppressWarnings("unchecked") // by reference: the internal form is the value the cache was given as a T
   public T fromInternal(Object internal) {
     return (T) internal;
   }

@@ -82,6 +82,7 @@ class TesseraSerializingInternalConverter<T> implements TesseraInternalConverter
    * {@inheritDoc}
    */
   @Override
+  @SuppressWarnings("unchecked") // Java serialization returns Object; the cache's type check follows the read
   public T fromInternal(Object internal) {
     if (internal == null) {
       return null;
@@ -159,6 +160,7 @@ class TesseraSerializingInternalConverter<T> implements TesseraInternalConverter
      *
      * @param classLoader the {@link ClassLoader} to use for resolving classes
      */
+    @SuppressWarnings("unchecked") // Java serialization returns Object; a wrong type fails at the caller's use
     public V deserialize(ClassLoader classLoader, SerialFilter filter) {
       SerialFilter.Stream guard = filter.forStream(bytes.length);
       try (ByteArrayInputStream bos = new ByteArrayInputStream(bytes);

@@ -57,6 +57,7 @@ class JCacheAcrossMembersTest {
 
   /** Adds one to a Long entry and counts its own runs. */
   static final class Increment implements EntryProcessor<String, Long, Long>, Serializable {
+    private static final long serialVersionUID = 1L;
     static final AtomicLong RUNS = new AtomicLong();
 
     @Override

@@ -66,6 +66,7 @@ class JCacheExpiryAndCrashTest {
 
   /** Counts created events by key; shared by the members of this JVM, so each member gets its own instance. */
   static final class Created implements CacheEntryCreatedListener<String, Long>, Serializable {
+    private static final long serialVersionUID = 1L;
     static final List<Set<String>> HEARD = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final int index;
 

@@ -30,6 +30,7 @@ import javax.cache.event.EventType;
  * @since 1.0
  */
 public class TesseraCacheEntryEvent<K, V> extends CacheEntryEvent<K, V> {
+  private static final long serialVersionUID = 1L;
 
   private K key;
   private V value;
@@ -121,7 +122,7 @@ public class TesseraCacheEntryEvent<K, V> extends CacheEntryEvent<K, V> {
   @Override
   public <T> T unwrap(Class<T> clazz) {
     if (clazz != null && clazz.isInstance(this)) {
-      return (T) this;
+      return clazz.cast(this);
     } else {
       throw new IllegalArgumentException("The class " + clazz + " is unknown to this implementation");
     }

@@ -17,6 +17,7 @@
 package dev.tessera.grid.jcache.event;
 
 import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.Cache;
 import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryEventFilter;
@@ -44,15 +45,13 @@ public class TesseraCacheEventDispatcher<K, V> {
    * The map of {@link CacheEntryEvent}s to deliver, keyed by the class of
    * {@link CacheEntryListener} to which they should be dispatched.
    */
-  private ConcurrentHashMap<Class<? extends CacheEntryListener>,
-      ArrayList<CacheEntryEvent<K, V>>> eventMap;
+  private final ConcurrentHashMap<Class<?>, List<CacheEntryEvent<K, V>>> eventMap;
 
   /**
    * Constructs an {@link TesseraCacheEventDispatcher}.
    */
   public TesseraCacheEventDispatcher() {
-    this.eventMap = new ConcurrentHashMap<Class<? extends CacheEntryListener>,
-        ArrayList<CacheEntryEvent<K, V>>>();
+    this.eventMap = new ConcurrentHashMap<>();
   }
 
   /**
@@ -63,7 +62,7 @@ public class TesseraCacheEventDispatcher<K, V> {
    *                      receive the event
    * @param event         the event to be dispatched
    */
-  public void addEvent(Class<? extends CacheEntryListener> listenerClass,
+  public void addEvent(Class<?> listenerClass,
                        CacheEntryEvent<K, V> event) {
     if (listenerClass == null) {
       throw new NullPointerException("listenerClass can't be null");
@@ -116,7 +115,7 @@ public class TesseraCacheEventDispatcher<K, V> {
 
           CacheEntryListener<? super K, ? super V> listener = registration.getCacheEntryListener();
           if (listener instanceof CacheEntryExpiredListener) {
-            ((CacheEntryExpiredListener) listener).onExpired(cloneEvents(registration, iterable));
+            TesseraCacheEventDispatcher.<CacheEntryExpiredListener<K, V>>narrow(listener).onExpired(cloneEvents(registration, iterable));
           }
         }
       }
@@ -131,7 +130,7 @@ public class TesseraCacheEventDispatcher<K, V> {
 
           CacheEntryListener<? super K, ? super V> listener = registration.getCacheEntryListener();
           if (listener instanceof CacheEntryCreatedListener) {
-            ((CacheEntryCreatedListener) listener).onCreated(iterable);
+            TesseraCacheEventDispatcher.<CacheEntryCreatedListener<K, V>>narrow(listener).onCreated(widen(iterable));
           }
         }
       }
@@ -146,7 +145,7 @@ public class TesseraCacheEventDispatcher<K, V> {
 
           CacheEntryListener<? super K, ? super V> listener = registration.getCacheEntryListener();
           if (listener instanceof CacheEntryUpdatedListener) {
-            ((CacheEntryUpdatedListener) listener).onUpdated(cloneEvents(registration, iterable));
+            TesseraCacheEventDispatcher.<CacheEntryUpdatedListener<K, V>>narrow(listener).onUpdated(cloneEvents(registration, iterable));
           }
         }
       }
@@ -161,7 +160,7 @@ public class TesseraCacheEventDispatcher<K, V> {
 
           CacheEntryListener<? super K, ? super V> listener = registration.getCacheEntryListener();
           if (listener instanceof CacheEntryRemovedListener) {
-            ((CacheEntryRemovedListener) listener).onRemoved(cloneEvents(registration, iterable));
+            TesseraCacheEventDispatcher.<CacheEntryRemovedListener<K, V>>narrow(listener).onRemoved(cloneEvents(registration, iterable));
           }
         }
       }
@@ -174,22 +173,44 @@ public class TesseraCacheEventDispatcher<K, V> {
     }
   }
 
-  private List<CacheEntryEvent<K, V>> cloneEvents(TesseraCacheEntryListenerRegistration<K, V> registration,
+  /**
+   * The listener as the sub-interface it was checked to implement, with the cache's own types: a listener registered
+   * for supertypes of K and V accepts events of K and V, which Java's wildcards cannot say.
+   */
+  @SuppressWarnings("unchecked")
+  private static <L extends CacheEntryListener<?, ?>> L narrow(CacheEntryListener<?, ?> listener) {
+    return (L) listener;
+  }
+
+  /** The listener interfaces take events of subtypes; an iterable that is only read can be seen as one of them. */
+  @SuppressWarnings("unchecked")
+  private static <K, V> Iterable<CacheEntryEvent<? extends K, ? extends V>> widen(Iterable<CacheEntryEvent<K, V>> events) {
+    return (Iterable<CacheEntryEvent<? extends K, ? extends V>>) (Iterable<?>) events;
+  }
+
+  /** {@link CacheEntryEvent#getSource()} is declared raw; the events queued here come from a cache of K and V. */
+  @SuppressWarnings("unchecked")
+  private static <K, V> Cache<K, V> sourceOf(CacheEntryEvent<K, V> event) {
+    return (Cache<K, V>) event.getSource();
+  }
+
+  private List<CacheEntryEvent<? extends K, ? extends V>> cloneEvents(TesseraCacheEntryListenerRegistration<K, V> registration,
                                                   Iterable<CacheEntryEvent<K, V>> events) {
-    List<CacheEntryEvent<K, V>> dispatchedEvents = new ArrayList<CacheEntryEvent<K, V>>();
+    List<CacheEntryEvent<? extends K, ? extends V>> dispatchedEvents = new ArrayList<>();
     // clone events, setting or not the old value depending on registration properties
-    for (CacheEntryEvent event : events) {
-      TesseraCacheEntryEvent dispatchedEvent;
+    for (CacheEntryEvent<K, V> event : events) {
+      Cache<K, V> source = sourceOf(event);
+      TesseraCacheEntryEvent<K, V> dispatchedEvent;
       if (registration.isOldValueRequired()) {
-        dispatchedEvent = new TesseraCacheEntryEvent(event.getSource(), event.getKey(), event.getValue(), event.getOldValue(), event.getEventType());
+        dispatchedEvent = new TesseraCacheEntryEvent<>(source, event.getKey(), event.getValue(), event.getOldValue(), event.getEventType());
       } else {
         if (event.getEventType() == EventType.REMOVED || event.getEventType() == EventType.EXPIRED) {
           // Since JCache 1.1, removed & expired events have to return oldValue or null when oldValueRequired == false
           // RI chooses to return null as old value and oldValueAvailable is false in this case
-          dispatchedEvent = new TesseraCacheEntryEvent(event.getSource(), event.getKey(), null, null,
+          dispatchedEvent = new TesseraCacheEntryEvent<>(source, event.getKey(), null, null,
                   event.getEventType(), false);
         } else {
-          dispatchedEvent = new TesseraCacheEntryEvent(event.getSource(), event.getKey(), event.getValue(), null,
+          dispatchedEvent = new TesseraCacheEntryEvent<>(source, event.getKey(), event.getValue(), null,
                   event.getEventType(), false);
         }
       }

@@ -68,7 +68,7 @@ public final class MBeanServerRegistrationUtility {
    *
    * @param cache the cache to register
    */
-  public static void registerCacheObject(TesseraCache cache,
+  public static void registerCacheObject(TesseraCache<?, ?> cache,
                                     ObjectNameType objectNameType) {
     //these can change during runtime, so always look it up
     ObjectName registeredObjectName = calculateObjectName(cache, objectNameType);
@@ -94,7 +94,7 @@ public final class MBeanServerRegistrationUtility {
    *
    * @throws CacheException - all exceptions are wrapped in CacheException
    */
-  static boolean isRegistered(TesseraCache cache, ObjectNameType objectNameType) {
+  static boolean isRegistered(TesseraCache<?, ?> cache, ObjectNameType objectNameType) {
 
     Set<ObjectName> registeredObjectNames = null;
 
@@ -110,7 +110,7 @@ public final class MBeanServerRegistrationUtility {
    *
    * @throws CacheException - all exceptions are wrapped in CacheException
    */
-  public static void unregisterCacheObject(TesseraCache cache,
+  public static void unregisterCacheObject(TesseraCache<?, ?> cache,
                                      ObjectNameType objectNameType) {
 
     Set<ObjectName> registeredObjectNames = null;
@@ -133,7 +133,7 @@ public final class MBeanServerRegistrationUtility {
    * Creates an object name using the scheme
    * "javax.cache:type=Cache&lt;Statistics|Configuration&gt;,CacheManager=&lt;cacheManagerName&gt;,name=&lt;cacheName&gt;"
    */
-  private static ObjectName calculateObjectName(Cache cache, ObjectNameType objectNameType) {
+  private static ObjectName calculateObjectName(Cache<?, ?> cache, ObjectNameType objectNameType) {
     String cacheManagerName = mbeanSafe(cache.getCacheManager().getURI().toString());
     String cacheName = mbeanSafe(cache.getName());
 

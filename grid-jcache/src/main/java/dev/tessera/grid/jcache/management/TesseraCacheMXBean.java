@@ -46,12 +46,12 @@ public class TesseraCacheMXBean<K, V> implements CacheMXBean {
 
   @Override
   public String getKeyType() {
-    return cache.getConfiguration(CompleteConfiguration.class).getKeyType().getName();
+    return complete().getKeyType().getName();
   }
 
   @Override
   public String getValueType() {
-    return cache.getConfiguration(CompleteConfiguration.class).getValueType().getName();
+    return complete().getValueType().getName();
   }
 
   /**
@@ -59,7 +59,7 @@ public class TesseraCacheMXBean<K, V> implements CacheMXBean {
    */
   @Override
   public boolean isReadThrough() {
-    return cache.getConfiguration(CompleteConfiguration.class).isReadThrough();
+    return complete().isReadThrough();
   }
 
   /**
@@ -67,7 +67,7 @@ public class TesseraCacheMXBean<K, V> implements CacheMXBean {
    */
   @Override
   public boolean isWriteThrough() {
-    return cache.getConfiguration(CompleteConfiguration.class).isWriteThrough();
+    return complete().isWriteThrough();
   }
 
   /**
@@ -75,7 +75,7 @@ public class TesseraCacheMXBean<K, V> implements CacheMXBean {
    */
   @Override
   public boolean isStoreByValue() {
-    return cache.getConfiguration(Configuration.class).isStoreByValue();
+    return basic().isStoreByValue();
   }
 
   /**
@@ -83,7 +83,7 @@ public class TesseraCacheMXBean<K, V> implements CacheMXBean {
    */
   @Override
   public boolean isStatisticsEnabled() {
-    return cache.getConfiguration(CompleteConfiguration.class).isStatisticsEnabled();
+    return complete().isStatisticsEnabled();
   }
 
   /**
@@ -91,6 +91,17 @@ public class TesseraCacheMXBean<K, V> implements CacheMXBean {
    */
   @Override
   public boolean isManagementEnabled() {
-    return cache.getConfiguration(CompleteConfiguration.class).isManagementEnabled();
+    return complete().isManagementEnabled();
+  }
+
+  // Cache.getConfiguration wants a Class of the parameterized type, which a class literal cannot give
+  @SuppressWarnings("unchecked")
+  private CompleteConfiguration<K, V> complete() {
+    return cache.getConfiguration((Class<CompleteConfiguration<K, V>>) (Class<?>) CompleteConfiguration.class);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Configuration<K, V> basic() {
+    return cache.getConfiguration((Class<Configuration<K, V>>) (Class<?>) Configuration.class);
   }
 }
