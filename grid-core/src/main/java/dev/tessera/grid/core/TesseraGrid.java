@@ -520,6 +520,9 @@ public final class TesseraGrid implements Grid {
             channel.close();
         }
         scheduler.shutdownNow();
+        if (mapContext != null) {
+            mapContext.invoker().stop(); // the retries the scheduler dropped: their callers get an answer
+        }
         if (loadLeases != null) {
             loadLeases.close(); // no sweep runs any more: nobody may stay parked
         }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -56,13 +57,20 @@ public final class LoadFlow {
     private final Caller caller;
 
     private final TimeSource time;
+    private final BooleanSupplier running;
 
-    public LoadFlow(String map, MapConfig config, KryoCodec codec, Caller caller, TimeSource time) {
+    /** @param running whether the member still runs: a caller stops waiting for an operation once it does not */
+    public LoadFlow(String map, MapConfig config, KryoCodec codec, Caller caller, TimeSource time, BooleanSupplier running) {
         this.time = time;
+        this.running = running;
         this.map = map;
         this.config = config;
         this.codec = codec;
         this.caller = caller;
+    }
+
+    private <T> T awaitCall(CompletableFuture<T> call) {
+        return Futures.await(call, running);
     }
 
     /**
@@ -99,7 +107,7 @@ public final class LoadFlow {
     public <K, V> V getOrLoad(K key, byte[] k, int p, LoadOptions options, Function<? super K, ? extends V> loader,
                               boolean ownFailureAsIs) {
         long beta = Double.doubleToRawLongBits(options.earlyRefreshBeta());
-        OpResponse r = Futures.await(caller.call(OpCode.LOAD_OR_LEASE, p, k, null, null, beta, 0));
+        OpResponse r = awaitCall(caller.call(OpCode.LOAD_OR_LEASE, p, k, null, null, beta, 0));
         if (r.error() != null) {
             throw new GridLoadException("getOrLoad on map '" + map + "': the loader threw on the caller that loaded this key: "
                     + r.error());
@@ -145,7 +153,7 @@ public final class LoadFlow {
         OpResponse stored;
         try {
             LoadStamp stamp = new LoadStamp(millis(options.staleWhileRevalidate()), loadMillis(start, options));
-            stored = Futures.await(caller.call(OpCode.LOAD_COMPLETE, p, k, bytes, stamp.encode(), lease, millis(options.timeToLive())));
+            stored = awaitCall(caller.call(OpCode.LOAD_COMPLETE, p, k, bytes, stamp.encode(), lease, millis(options.timeToLive())));
         } catch (RuntimeException e) {
             reportFailure(k, p, lease, "storing the loaded value failed: " + describe(e));
             throw e;
@@ -158,7 +166,7 @@ public final class LoadFlow {
     private void reportFailure(byte[] k, int p, long lease, String why) {
         String text = why.length() > MAX_ERROR_CHARS ? why.substring(0, MAX_ERROR_CHARS) + "..." : why;
         try {
-            Futures.await(caller.call(OpCode.LOAD_FAILED, p, k, text.getBytes(StandardCharsets.UTF_8), null, lease, 0));
+            awaitCall(caller.call(OpCode.LOAD_FAILED, p, k, text.getBytes(StandardCharsets.UTF_8), null, lease, 0));
         } catch (RuntimeException e) {
             log.debug("Could not report a failed load of map '{}' (the lease runs out instead): {}", map, e.toString());
         }

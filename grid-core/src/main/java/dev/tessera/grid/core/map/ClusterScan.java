@@ -198,7 +198,7 @@ final class ClusterScan {
                     return MapQueries.scanPage(ctx, query(from), false);
                 }
                 try {
-                    return Messages.decode(Futures.await(inFlight), ScanPage.class);
+                    return Messages.decode(Futures.await(inFlight, ctx.invoker()::memberRunning), ScanPage.class);
                 } catch (MembershipException e) {
                     if (e instanceof RemoteRequestException) {
                         throw e;

@@ -1,6 +1,5 @@
 package dev.tessera.grid.core.map;
 
-import static dev.tessera.grid.core.loading.Futures.await;
 
 import dev.tessera.grid.EntryListener;
 import dev.tessera.grid.GridIntrospection.MapOperation;
@@ -14,6 +13,7 @@ import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Member;
 import dev.tessera.grid.core.expiry.BackupReads;
+import dev.tessera.grid.core.loading.Futures;
 import dev.tessera.grid.core.loading.LoadFlow;
 import dev.tessera.grid.core.store.metrics.MapOperationCounters;
 import dev.tessera.grid.core.nearcache.NearCache;
@@ -73,7 +73,7 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
         this.scan = new ClusterScan(name, ctx);
         this.clearer = new ClusterClear(name, config, ctx);
         this.nearCache = config.nearCache() == null ? null : ctx.nearCaches().create(name, config.nearCache());
-        this.loads = new LoadFlow(name, config, ctx.codec(), this::call, ctx.time());
+        this.loads = new LoadFlow(name, config, ctx.codec(), this::call, ctx.time(), ctx.invoker()::memberRunning);
     }
 
     @Override
@@ -97,6 +97,11 @@ public final class GridMapImpl<K, V> extends AbstractMap<K, V> implements GridMa
             throw new IllegalStateException("Map '" + name + "' was destroyed; call grid.map(\"" + name
                     + "\") for a new, empty map of that name");
         }
+    }
+
+    /** Waits for an operation of this map, and no longer once the member stopped. */
+    private <T> T await(CompletableFuture<T> f) {
+        return Futures.await(f, ctx.invoker()::memberRunning);
     }
 
     @Override

@@ -20,7 +20,9 @@ import dev.tessera.grid.membership.MemberUnreachableException;
 import dev.tessera.grid.membership.MembershipException;
 import dev.tessera.grid.membership.RemoteRequestException;
 import dev.tessera.grid.membership.RequestTimeoutException;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,6 +62,8 @@ public final class OperationInvoker {
     private final TimeSource time;
     private final LongAdder retries = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
+    /** Calls waiting in the scheduler for their next attempt: a stopping member's scheduler drops them ({@link #stop}). */
+    private final Set<Call> parked = ConcurrentHashMap.newKeySet();
 
     /** @param running whether this member still runs: once it stopped, failures are reported as such */
     public OperationInvoker(Messenger messenger, TopologyState topology, PrimaryOperations primary,
@@ -166,12 +170,38 @@ public final class OperationInvoker {
             call.result.completeExceptionally(timeout(call));
             return;
         }
+        parked.add(call);
         try {
-            scheduler.schedule(() -> attempt(call, false), delayMs, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> {
+                if (parked.remove(call)) { // not failed by stop() meanwhile
+                    attempt(call, false);
+                }
+            }, delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopped) {
-            call.result.completeExceptionally(new IllegalStateException(
-                    "This member stopped while " + call.code + " on partition " + call.partition + " was being retried"));
+            parked.remove(call);
+            failStopped(call);
         }
+        if (!running.getAsBoolean() && parked.remove(call)) { // stop() ran between the add and the schedule
+            failStopped(call);
+        }
+    }
+
+    /**
+     * Fails the calls waiting for a retry: called once this member stopped ({@code running} is false), before or
+     * after its scheduler dropped their next attempts, so no caller of this member waits for an attempt that will
+     * never run.
+     */
+    public void stop() {
+        for (Call call : parked) {
+            if (parked.remove(call)) {
+                failStopped(call);
+            }
+        }
+    }
+
+    private static void failStopped(Call call) {
+        call.result.completeExceptionally(new IllegalStateException(
+                "This member stopped while " + call.code + " on partition " + call.partition + " was being retried"));
     }
 
     private static GridUnavailableException unavailable(Call call, OpResponse r) {
@@ -180,6 +210,11 @@ public final class OperationInvoker {
         }
         String why = r.mayHaveBeenApplied() ? "" : " (an earlier attempt of this write may have been applied: its outcome is unknown)";
         return new GridUnavailableException(r.error() + why, true);
+    }
+
+    /** Whether this member still runs (a caller waiting for an operation stops waiting once it does not). */
+    public boolean memberRunning() {
+        return running.getAsBoolean();
     }
 
     /** Attempts repeated because ownership was moving, since this member started. */
