@@ -173,7 +173,24 @@ public final class TestCluster implements AutoCloseable {
      * the current members, and gives each partition min(N, 7) replicas.
      */
     public void awaitStable() {
-        await("stable partition table").atMost(STABLE_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(this::isStable);
+        try {
+            await("stable partition table").atMost(STABLE_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(this::isStable);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no stable partition table within " + STABLE_TIMEOUT + ": " + describe(), e);
+        }
+    }
+
+    /** Each member's view and table, for a failure message. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        for (TesseraGrid g : members()) {
+            PartitionTable t = g.topology().table();
+            out.append(g.localMember().name()).append(": view of ").append(g.members().size()).append(" ")
+                    .append(g.members().stream().map(m -> m.name()).toList()).append(", table v").append(t.version())
+                    .append(" members ").append(t.members().size()).append(" migrating ").append(t.migratingCount())
+                    .append("; ");
+        }
+        return out.toString();
     }
 
     public boolean isStable() {
