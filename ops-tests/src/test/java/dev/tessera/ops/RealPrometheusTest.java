@@ -76,7 +76,7 @@ class RealPrometheusTest {
             await("no alert firing before the kill").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                     .until(() -> !prom.firing("TesseraMembersBelowExpected") && !prom.firing("TesseraPartitionsUnderReplicated"));
 
-            cluster.verb(30, "kill", "m3");
+            cluster.crash("m3");
 
             await("TesseraMembersBelowExpected fires").atMost(ALERT_WAIT).pollInterval(Duration.ofMillis(500))
                     .until(() -> prom.firing("TesseraMembersBelowExpected"));

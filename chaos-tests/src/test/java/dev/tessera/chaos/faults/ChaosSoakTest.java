@@ -96,7 +96,7 @@ class ChaosSoakTest {
                         }
                         List<MemberProcess> victims = up.subList(0, count);
                         schedule.add("KILL " + names(victims));
-                        c.kill(victims.toArray(MemberProcess[]::new));
+                        c.crash(victims.toArray(MemberProcess[]::new));
                         maxLostAtOnce = Math.max(maxLostAtOnce, count);
                         run.awaitRecovery("step " + s + " " + f + ": ", t0, c.running(), bulk(backups));
                         if (rnd.nextBoolean()) {
@@ -134,7 +134,7 @@ class ChaosSoakTest {
                         onlyCrashes = false;
                         availableSplit |= "AVAILABLE".equals(mode);
                         maxLostAtOnce = Math.max(maxLostAtOnce, minoritySize);
-                        c.partition(majority, minority);
+                        c.split(List.of(majority, minority));
                         c.awaitSingleView(majority, Duration.ofSeconds(60));
                         c.awaitSingleView(minority, Duration.ofSeconds(60));
                         long hold = options.fdTimeoutMillis() + 2_000 + rnd.nextInt(4_000);
@@ -155,12 +155,12 @@ class ChaosSoakTest {
                             continue;
                         }
                         schedule.add("LEAVE " + up.get(0).name());
-                        c.stop(up.get(0));
+                        c.leave(up.get(0));
                         run.awaitRecovery("step " + s + " " + f + ": ", t0, c.running(), bulk(backups));
                     }
                     case RESTART -> {
                         schedule.add("RESTART " + up.get(0).name());
-                        c.stop(up.get(0));
+                        c.leave(up.get(0));
                         c.awaitStable(c.running(), Duration.ofSeconds(60));
                         c.startWorkload(c.add(), spec);
                         run.awaitRecovery("step " + s + " " + f + ": ", t0, c.running(), bulk(backups));
@@ -175,7 +175,7 @@ class ChaosSoakTest {
                         schedule.add("JOIN " + joiner.name() + " + KILL " + victim.name() + " mid-migration ("
                                 + during.migrating() + " migrating)");
                         maxLostAtOnce = Math.max(maxLostAtOnce, 1);
-                        c.kill(victim);
+                        c.crash(victim);
                         if (victim != joiner) {
                             c.awaitReady(joiner);
                             c.startWorkload(joiner, spec);

@@ -38,7 +38,7 @@ class KillTest {
 
             MemberProcess victim = run.cluster().member("m3");
             run.faultStarts();
-            run.cluster().kill(victim);
+            run.cluster().crash(victim);
             List<MemberProcess> survivors = run.cluster().running();
             run.awaitRecovery("", run.faultStart(), survivors, Map.of());
             run.faultEnds();
@@ -59,7 +59,7 @@ class KillTest {
             run.awaitProgress(150);
 
             run.faultStarts();
-            run.cluster().kill(run.cluster().member("m2"), run.cluster().member("m4"));
+            run.cluster().crash(run.cluster().member("m2"), run.cluster().member("m4"));
             List<MemberProcess> survivors = run.cluster().running();
             assertThat(survivors).extracting(MemberProcess::name).containsExactly("m1", "m3");
             run.awaitRecovery("", run.faultStart(), survivors, Map.of());

@@ -40,7 +40,7 @@ class MembershipChangeTest {
             run.awaitProgress(100);
 
             long leaveAt = System.nanoTime();
-            c.stop(c.member("m2"));
+            c.leave(c.member("m2"));
             run.figures().seconds("leave: graceful stop took", Duration.ofNanos(System.nanoTime() - leaveAt));
             run.awaitRecovery("leave: ", leaveAt, c.running(), Map.of(BULK, 1));
             run.faultEnds();
@@ -66,7 +66,7 @@ class MembershipChangeTest {
             run.faultStarts();
             for (MemberProcess old : List.copyOf(c.running())) {
                 long t0 = System.nanoTime();
-                c.stop(old);
+                c.leave(old);
                 c.awaitStable(c.running(), Duration.ofSeconds(60));
                 MemberProcess replacement = c.add();
                 c.startWorkload(replacement, run.spec());

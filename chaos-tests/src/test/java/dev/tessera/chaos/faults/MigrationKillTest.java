@@ -44,7 +44,7 @@ class MigrationKillTest {
             MemberProcess source = during.migrationSources().stream().filter(n -> !n.equals(coordinator.name()))
                     .map(c::member).findFirst().orElseThrow();
             run.faultStarts();
-            c.kill(source);
+            c.crash(source);
             run.figures().put("source killed", source.name() + " with " + during.migrating() + " of "
                     + during.json().get("partitions") + " partitions migrating to " + during.migrationDestinations());
             c.awaitReady(joiner);
@@ -56,7 +56,7 @@ class MigrationKillTest {
             MemberProcess destination = c.launchInBackground();
             during = awaitMigrationTo(c, coordinator, destination);
             long killedAt = System.nanoTime();
-            c.kill(destination);
+            c.crash(destination);
             run.figures().put("destination killed", destination.name() + " with " + during.migrating()
                     + " partitions migrating from " + during.migrationSources());
             run.awaitRecovery("after killing the destination: ", killedAt, c.running(), Map.of(BULK, 1));
@@ -86,7 +86,7 @@ class MigrationKillTest {
             MemberProcess joiner = c.launchInBackground();
             MemberHealth during = awaitMigrationTo(c, coordinator, joiner);
             run.faultStarts();
-            c.kill(coordinator);
+            c.crash(coordinator);
             run.figures().put("coordinator killed", "m1 at table version " + during.tableVersion() + " with "
                     + during.migrating() + " partitions migrating to " + during.migrationDestinations());
             c.awaitReady(joiner);

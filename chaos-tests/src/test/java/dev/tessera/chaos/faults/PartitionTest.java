@@ -83,7 +83,7 @@ class PartitionTest {
             run.awaitProgress(150);
 
             run.faultStarts();
-            c.partition(majority, minority);
+            c.split(List.of(majority, minority));
             awaitSplit(run, majority, minority);
             run.awaitProgress(majority, 100);
             // the minority must be refusing; keep the split until it has refused for a while past the bound
@@ -144,7 +144,7 @@ class PartitionTest {
             run.awaitProgress(150);
 
             run.faultStarts();
-            c.partition(sideA, sideB);
+            c.split(List.of(sideA, sideB));
             awaitSplit(run, sideA, sideB);
             run.awaitProgress(all, 150); // both sides serve
             List<Op> ops = c.stopWorkloadsAndCollect();

@@ -36,7 +36,7 @@ class ScaleDownTest {
 
             run.faultStarts();
             long t0 = System.nanoTime();
-            c.stop(c.member("m2"), c.member("m3"));
+            c.leave(c.member("m2"), c.member("m3"));
             run.figures().seconds("both stopped after", Duration.ofNanos(System.nanoTime() - t0));
             run.awaitRecovery("scale-down: ", t0, c.running(), Map.of(BULK, 1));
             run.faultEnds();

@@ -7,6 +7,7 @@ import dev.tessera.chaos.history.HistoryChecks.FinalRead;
 import dev.tessera.chaos.history.Op;
 import dev.tessera.demo.admin.OpRecord;
 import dev.tessera.grid.core.drill.ReplicaAudit;
+import dev.tessera.grid.testkit.PausableFaults;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -35,15 +36,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Member JVMs of one test on loopback: start, kill -9, pause/resume (SIGSTOP/SIGCONT), graceful stop (SIGTERM),
- * network partitions through the members' {@code /admin/isolate}, and what the tests ask the members (health,
- * workloads, bulk data).
+ * Member JVMs of one test on loopback: start, the kit's fault verbs ({@link PausableFaults}: crash = kill -9,
+ * pause/resume = SIGSTOP/SIGCONT, leave = graceful stop by SIGTERM, isolate/split/heal through the members'
+ * {@code /admin/isolate} and {@code /admin/heal}), and what the tests ask the members (health, workloads, bulk data).
  *
  * <p>Every process it starts is ended by {@link #close()} (SIGKILL), which then verifies through
  * {@link ProcessHandle} that none survived; a JVM shutdown hook kills whatever is left if the test JVM exits early,
  * and each member halts by itself once the test JVM is gone ({@code --parent-pid}).
  */
-public final class ChaosCluster implements AutoCloseable {
+public final class ChaosCluster implements AutoCloseable, PausableFaults<MemberProcess> {
     private static final Logger log = LoggerFactory.getLogger(ChaosCluster.class);
     private static final Set<Process> ALL_PROCESSES = ConcurrentHashMap.newKeySet();
     private static final Set<Integer> USED_PORTS = ConcurrentHashMap.newKeySet();
@@ -229,8 +230,14 @@ public final class ChaosCluster implements AutoCloseable {
                 });
     }
 
+    /** kill -9 of {@code member}, then waits until it is gone. */
+    @Override
+    public void crash(MemberProcess member) {
+        crash(new MemberProcess[] {member});
+    }
+
     /** kill -9 of these members, back to back ("at once"), then waits until they are gone. */
-    public void kill(MemberProcess... victims) {
+    public void crash(MemberProcess... victims) {
         for (MemberProcess m : victims) {
             m.process().destroyForcibly(); // SIGKILL on Linux
         }
@@ -241,23 +248,33 @@ public final class ChaosCluster implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: every thread of the member stops until {@link #resume}. */
+    @Override
     public void pause(MemberProcess m) {
         signal(m, "STOP");
         m.state(MemberProcess.State.PAUSED);
         log.info("[{}] paused (SIGSTOP) {}", testName, m.name());
     }
 
+    /** SIGCONT. */
+    @Override
     public void resume(MemberProcess m) {
         signal(m, "CONT");
         m.state(MemberProcess.State.RUNNING);
         log.info("[{}] resumed (SIGCONT) {}", testName, m.name());
     }
 
+    /** Graceful stop (SIGTERM: the member leaves and hands its partitions over); waits until it exited. */
+    @Override
+    public void leave(MemberProcess member) {
+        leave(new MemberProcess[] {member});
+    }
+
     /**
      * Graceful stop (SIGTERM: the member leaves and hands its partitions over), of all {@code members} at the same
      * moment as a scale-down does it; waits until every one exited.
      */
-    public void stop(MemberProcess... members) {
+    public void leave(MemberProcess... members) {
         long t0 = System.nanoTime();
         for (MemberProcess m : members) {
             m.process().destroy(); // SIGTERM on Linux
@@ -296,12 +313,20 @@ public final class ChaosCluster implements AutoCloseable {
         }
     }
 
+    /** {@code member} drops all traffic to/from {@code from} (its {@code /admin/isolate}), until {@link #heal()}. */
+    @Override
+    public void isolate(MemberProcess member, Collection<MemberProcess> from) {
+        List<String> names = from.stream().map(MemberProcess::name).toList();
+        post(member, "/admin/isolate?members=" + String.join(",", names), Duration.ofSeconds(5));
+        log.info("[{}] isolated {} from {}", testName, member.name(), names);
+    }
+
     /** Splits the cluster: every member of each side drops all traffic to/from every member of the other sides. */
-    @SafeVarargs
-    public final void partition(List<MemberProcess>... sides) {
-        for (List<MemberProcess> side : sides) {
+    @Override
+    public void split(List<? extends Collection<MemberProcess>> sides) {
+        for (Collection<MemberProcess> side : sides) {
             List<String> others = new ArrayList<>();
-            for (List<MemberProcess> other : sides) {
+            for (Collection<MemberProcess> other : sides) {
                 if (other != side) {
                     other.forEach(o -> others.add(o.name()));
                 }
@@ -311,12 +336,14 @@ public final class ChaosCluster implements AutoCloseable {
             }
         }
         List<String> described = new ArrayList<>();
-        for (List<MemberProcess> side : sides) {
+        for (Collection<MemberProcess> side : sides) {
             described.add(side.stream().map(MemberProcess::name).toList().toString());
         }
         log.info("[{}] partitioned {}", testName, String.join(" | ", described));
     }
 
+    /** Lets all traffic through again on every running member (not on a paused one: resume it first). */
+    @Override
     public void heal() {
         for (MemberProcess m : running()) {
             post(m, "/admin/heal", Duration.ofSeconds(5));

@@ -30,8 +30,6 @@ import dev.tessera.grid.core.wire.ReplicationMessages;
 import dev.tessera.grid.core.wire.ReplicationMessages.ReplicaEntry;
 import dev.tessera.grid.core.wire.ReplicationMessages.Replicate;
 import dev.tessera.grid.core.wire.Status;
-import dev.tessera.grid.membership.ClusterView;
-import dev.tessera.grid.membership.MemberInfo;
 import dev.tessera.grid.membership.MemberUnreachableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,8 +40,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import dev.tessera.grid.membership.MemberId;
+import dev.tessera.grid.testkit.ScriptedMessenger;
 import org.jgroups.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -124,7 +122,7 @@ class StaleMessageTest {
         TopologyState ts = new TopologyState(p, PARTITIONS);
         ts.apply(table(3, p));
         LocalStorage storage = new LocalStorage(PARTITIONS);
-        PrimaryOperations ops = primaryOps(ts, storage, new ScriptedMessenger(p, List.of(p)), new QuorumTracker());
+        PrimaryOperations ops = primaryOps(ts, storage, messenger(p, List.of(p)), new QuorumTracker());
         long now = System.currentTimeMillis();
 
         OpResponse expired = ops.execute(set(3, NO_BACKUP, "k", "late", now - 5_000), true).join();
@@ -142,7 +140,7 @@ class StaleMessageTest {
     void primaryIgnoresOperationsSentBeforeItsOriginWasCutOff() {
         TopologyState ts = new TopologyState(p, PARTITIONS);
         LocalStorage storage = new LocalStorage(PARTITIONS);
-        PrimaryOperations ops = primaryOps(ts, storage, new ScriptedMessenger(p, List.of(p, q, r)), new QuorumTracker());
+        PrimaryOperations ops = primaryOps(ts, storage, messenger(p, List.of(p, q, r)), new QuorumTracker());
         long deadline = System.currentTimeMillis() + 60_000; // in time: only the departure tells these apart
         ts.apply(table(2, p, q, r));
         ts.apply(table(5, p, q)); // R is on the other side of a split
@@ -181,11 +179,11 @@ class StaleMessageTest {
         TopologyState ts = new TopologyState(r, PARTITIONS);
         ts.apply(table(3, p));
         List<ClientOp> sent = new ArrayList<>();
-        ScriptedMessenger messenger = new ScriptedMessenger(r, List.of(p, r));
-        messenger.onRequest = bytes -> {
+        ScriptedMessenger messenger = messenger(r, List.of(p, r));
+        messenger.script((to, bytes) -> {
             sent.add(Messages.decode(bytes, ClientOp.class));
             return CompletableFuture.completedFuture(new OpResponse(Status.OK, false, null, 0, 3, null).encode());
-        };
+        });
         OperationInvoker invoker = new OperationInvoker(messenger, ts, null, scheduler, 4_000, () -> true, TimeSource.SYSTEM);
         long before = System.currentTimeMillis();
         invoker.invoke("m", NO_BACKUP, 0, OpCode.SET, bytes("k"), bytes("v"), null, 0).join();
@@ -202,9 +200,9 @@ class StaleMessageTest {
         TopologyState ts = new TopologyState(p, PARTITIONS);
         PartitionTable t = table(3, p, q, r);
         ts.apply(t);
-        ScriptedMessenger messenger = new ScriptedMessenger(p, List.of(p, q, r));
+        ScriptedMessenger messenger = messenger(p, List.of(p, q, r));
         CompletableFuture<byte[]> copyToQ = new CompletableFuture<>();
-        messenger.onRequest = bytes -> copyToQ;
+        messenger.script((to, bytes) -> copyToQ);
         QuorumTracker quorum = new QuorumTracker();
         quorum.onView(messenger.view(), t);
         LocalStorage storage = new LocalStorage(PARTITIONS);
@@ -213,7 +211,7 @@ class StaleMessageTest {
         CompletableFuture<OpResponse> reply = ops.execute(set(3, CONSISTENT, "k", "applied", Long.MAX_VALUE), false);
         assertThat(value(storage, "k")).as("applied locally, waiting for the backup").isEqualTo("applied");
         // the split: Q and R vanish while the copy is on its way
-        messenger.setView(List.of(p));
+        messenger.installView(List.of(p));
         quorum.onView(messenger.view(), t);
         copyToQ.completeExceptionally(new MemberUnreachableException(q, "left the view"));
         OpResponse r1 = reply.get(5, TimeUnit.SECONDS);
@@ -232,8 +230,8 @@ class StaleMessageTest {
         TopologyState ts = new TopologyState(r, PARTITIONS);
         ts.apply(table(3, p));
         ConcurrentLinkedQueue<CompletableFuture<byte[]>> script = new ConcurrentLinkedQueue<>();
-        ScriptedMessenger messenger = new ScriptedMessenger(r, List.of(p, r));
-        messenger.onRequest = bytes -> script.remove();
+        ScriptedMessenger messenger = messenger(r, List.of(p, r));
+        messenger.script((to, bytes) -> script.remove());
         OperationInvoker invoker = new OperationInvoker(messenger, ts, null, scheduler, 4_000, () -> true, TimeSource.SYSTEM);
 
         script.add(CompletableFuture.completedFuture(OpResponse.status(Status.UNAVAILABLE, 3).encode()));
@@ -261,13 +259,13 @@ class StaleMessageTest {
     @Test
     void newPrimaryServesOnlyOnceItsLivePredecessorConfirmedItStopped() {
         TopologyState ts = new TopologyState(q, PARTITIONS);
-        ScriptedMessenger messenger = new ScriptedMessenger(q, List.of(p, q, r));
+        ScriptedMessenger messenger = messenger(q, List.of(p, q, r));
         List<ReplicationMessages.Fence> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
         CompletableFuture<byte[]> confirmation = new CompletableFuture<>();
-        messenger.onRequest = bytes -> {
+        messenger.script((to, bytes) -> {
             asked.add(Messages.decode(bytes, ReplicationMessages.Fence.class));
             return confirmation;
-        };
+        });
         HandoverFences fences = new HandoverFences(ts, messenger, scheduler, 1_000);
         ts.addListener(fences::onTable);
         LocalStorage storage = new LocalStorage(PARTITIONS);
@@ -292,14 +290,14 @@ class StaleMessageTest {
     @Test
     void aPredecessorThatLeftTheViewReleasesThePartitionsAtOnce() {
         TopologyState ts = new TopologyState(q, PARTITIONS);
-        ScriptedMessenger messenger = new ScriptedMessenger(q, List.of(p, q));
+        ScriptedMessenger messenger = messenger(q, List.of(p, q));
         HandoverFences fences = new HandoverFences(ts, messenger, scheduler, 1_000);
         ts.addListener(fences::onTable);
         ts.apply(table(3, p, q));
         ts.apply(table(4, q, p)); // P's fence request is never answered
         assertThat(ts.isHeldBack(ts.table(), 1)).isTrue();
 
-        messenger.setView(List.of(q));
+        messenger.installView(List.of(q));
         fences.onView(messenger.view());
         assertThat(ts.servesAsPrimary(ts.table(), 1)).isTrue();
 
@@ -311,7 +309,7 @@ class StaleMessageTest {
     @Test
     void fencedOldPrimaryStopsServingBeforeItHoldsTheNewTable() {
         TopologyState ts = new TopologyState(p, PARTITIONS);
-        ScriptedMessenger messenger = new ScriptedMessenger(p, List.of(p, q));
+        ScriptedMessenger messenger = messenger(p, List.of(p, q));
         HandoverFences fences = new HandoverFences(ts, messenger, scheduler, 1_000);
         LocalStorage storage = new LocalStorage(PARTITIONS);
         PrimaryOperations ops = primaryOps(ts, storage, messenger, new QuorumTracker());
@@ -339,9 +337,9 @@ class StaleMessageTest {
     void primaryAnswersFromAWriteOnlyOnceItsBackupHoldsIt() throws Exception {
         TopologyState ts = new TopologyState(p, PARTITIONS);
         ts.apply(table(3, p, q));
-        ScriptedMessenger messenger = new ScriptedMessenger(p, List.of(p, q));
+        ScriptedMessenger messenger = messenger(p, List.of(p, q));
         CompletableFuture<byte[]> copyToQ = new CompletableFuture<>();
-        messenger.onRequest = bytes -> copyToQ;
+        messenger.script((to, bytes) -> copyToQ);
         LocalStorage storage = new LocalStorage(PARTITIONS);
         PrimaryOperations ops = primaryOps(ts, storage, messenger, new QuorumTracker(), 5_000);
 
@@ -369,12 +367,12 @@ class StaleMessageTest {
     void writeWhoseCopyWasRejectedIsNeverServed_andFencesThePrimaryUpToTheReplicasTable() throws Exception {
         TopologyState ts = new TopologyState(p, PARTITIONS);
         ts.apply(table(3, p, q));
-        ScriptedMessenger messenger = new ScriptedMessenger(p, List.of(p, q));
+        ScriptedMessenger messenger = messenger(p, List.of(p, q));
         ConcurrentLinkedQueue<CompletableFuture<byte[]>> copies = new ConcurrentLinkedQueue<>();
         copies.add(CompletableFuture.completedFuture(new ReplicationMessages.ReplicateResponse(Status.OK, 3).encode()));
         CompletableFuture<byte[]> rejected = new CompletableFuture<>();
         copies.add(rejected);
-        messenger.onRequest = bytes -> copies.remove();
+        messenger.script((to, bytes) -> copies.remove());
         LocalStorage storage = new LocalStorage(PARTITIONS);
         PrimaryOperations ops = primaryOps(ts, storage, messenger, new QuorumTracker(), 5_000);
         assertThat(ops.execute(set(p, 3, ONE_BACKUP, "k", "v0", Long.MAX_VALUE), false).join().status()).isEqualTo(Status.OK);
@@ -463,60 +461,8 @@ class StaleMessageTest {
         return MemberId.of(a);
     }
 
-    /** A {@link Messenger} whose view is set by the test and whose requests answer from a script. */
-    private static final class ScriptedMessenger implements Messenger {
-        private final MemberId self;
-        private volatile ClusterView view;
-        private long viewId;
-        private final java.util.Set<MemberId> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        volatile Function<byte[], CompletableFuture<byte[]>> onRequest = bytes -> new CompletableFuture<>();
-
-        ScriptedMessenger(MemberId self, List<MemberId> members) {
-            this.self = self;
-            setView(members);
-        }
-
-        void setView(List<MemberId> members) {
-            List<MemberInfo> infos = new ArrayList<>();
-            for (MemberId a : members) {
-                infos.add(new MemberInfo(a, String.valueOf(a), null));
-            }
-            view = new ClusterView(++viewId, infos, false);
-            seen.addAll(members);
-        }
-
-        @Override
-        public boolean hasLeft(MemberId member) {
-            return seen.contains(member) && !view.contains(member);
-        }
-
-        @Override
-        public MemberId self() {
-            return self;
-        }
-
-        @Override
-        public ClusterView view() {
-            return view;
-        }
-
-        @Override
-        public CompletableFuture<byte[]> request(MemberId to, byte[] message, long timeoutMillis) {
-            return onRequest.apply(message);
-        }
-
-        @Override
-        public CompletableFuture<byte[]> requestBounded(MemberId to, byte[] message, long timeoutMillis) {
-            return onRequest.apply(message);
-        }
-
-        @Override
-        public void send(MemberId to, byte[] message) {}
-
-        @Override
-        public void forwardReply(MemberId caller, long requestId, byte[] reply) {}
-
-        @Override
-        public void broadcast(byte[] message) {}
+    /** A messenger of {@code self} in a view of {@code members} whose requests stay unanswered until a test scripts them. */
+    private static ScriptedMessenger messenger(MemberId self, List<MemberId> members) {
+        return new ScriptedMessenger(self, members, (to, request) -> new CompletableFuture<>());
     }
 }

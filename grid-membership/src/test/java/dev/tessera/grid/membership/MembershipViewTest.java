@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.tessera.grid.testkit.channel.ChannelCluster;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class MembershipViewTest {
 
-    private TestCluster cluster;
+    private ChannelCluster cluster;
 
     @AfterEach
     void tearDown() {
@@ -22,18 +23,18 @@ class MembershipViewTest {
 
     @Test
     void threeInProcessMembersFormOneViewWithNamesZonesAndFirstAsCoordinator() {
-        cluster = new TestCluster();
-        TestCluster.Member a = cluster.start("a", "zone-1", null);
-        TestCluster.Member b = cluster.start("b", "zone-2", null);
-        TestCluster.Member c = cluster.start("c", null, null);
-        List<TestCluster.Member> all = List.of(a, b, c);
+        cluster = new ChannelCluster();
+        ChannelCluster.Member a = cluster.start("a", "zone-1", null);
+        ChannelCluster.Member b = cluster.start("b", "zone-2", null);
+        ChannelCluster.Member c = cluster.start("c", null, null);
+        List<ChannelCluster.Member> all = List.of(a, b, c);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            for (TestCluster.Member m : all) {
+            for (ChannelCluster.Member m : all) {
                 assertThat(m.lastViewNames()).containsExactly("a", "b", "c");
             }
         });
-        for (TestCluster.Member m : all) {
+        for (ChannelCluster.Member m : all) {
             ClusterView v = m.lastDeliveredView();
             assertThat(v.coordinator().name()).isEqualTo("a");
             assertThat(v.coordinator().id()).isEqualTo(a.id());
@@ -43,71 +44,71 @@ class MembershipViewTest {
             assertThat(v.member(c.id())).hasValueSatisfying(i -> assertThat(i.zone()).isNull());
             assertThat(v.contains(m.id())).isTrue();
             assertThat(v.merge()).isFalse();
-            assertThat(m.channel.currentView()).isEqualTo(v);
+            assertThat(m.channel().currentView()).isEqualTo(v);
             // views come on our own single view thread, never on a JGroups thread
-            assertThat(m.viewThreads).allSatisfy(t -> assertThat(t).startsWith("tessera-").contains("-views"));
+            assertThat(m.viewThreads()).allSatisfy(t -> assertThat(t).startsWith("tessera-").contains("-views"));
         }
-        assertThat(a.channel.isCoordinator()).isTrue();
-        assertThat(b.channel.isCoordinator()).isFalse();
-        assertThat(c.channel.localMember()).isEqualTo(new MemberInfo(c.id(), "c", null));
+        assertThat(a.channel().isCoordinator()).isTrue();
+        assertThat(b.channel().isCoordinator()).isFalse();
+        assertThat(c.channel().localMember()).isEqualTo(new MemberInfo(c.id(), "c", null));
         // the first view each listener saw already contained the member itself, view ids increase
-        for (TestCluster.Member m : all) {
-            assertThat(m.views.get(0).contains(m.id())).isTrue();
-            assertThat(m.views).extracting(ClusterView::viewId).isSorted();
+        for (ChannelCluster.Member m : all) {
+            assertThat(m.views().get(0).contains(m.id())).isTrue();
+            assertThat(m.views()).extracting(ClusterView::viewId).isSorted();
         }
     }
 
     @Test
     void gracefulCloseIsSeenByTheOthersWithoutWaitingForFailureDetection() {
         // failure detection would take 30 s: a view within 5 s can only come from the leave
-        cluster = new TestCluster(Duration.ofSeconds(30));
-        TestCluster.Member a = cluster.start("a", null);
-        TestCluster.Member b = cluster.start("b", null);
-        TestCluster.Member c = cluster.start("c", null);
+        cluster = new ChannelCluster(Duration.ofSeconds(30));
+        ChannelCluster.Member a = cluster.start("a", null);
+        ChannelCluster.Member b = cluster.start("b", null);
+        ChannelCluster.Member c = cluster.start("c", null);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> a.lastViewNames().size() == 3 && b.lastViewNames().size() == 3);
 
-        c.channel.close();
-        c.channel.close(); // idempotent
+        c.channel().close();
+        c.channel().close(); // idempotent
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(a.lastViewNames()).containsExactly("a", "b");
             assertThat(b.lastViewNames()).containsExactly("a", "b");
         });
-        assertThat(c.channel.isOpen()).isFalse();
-        assertThatThrownBy(() -> c.channel.broadcast(new byte[1])).isInstanceOf(MembershipException.class)
+        assertThat(c.channel().isOpen()).isFalse();
+        assertThatThrownBy(() -> c.channel().broadcast(new byte[1])).isInstanceOf(MembershipException.class)
                 .hasMessageContaining("closed");
     }
 
     @Test
     void closingTheCoordinatorMakesTheNextOldestMemberCoordinator() {
-        cluster = new TestCluster(Duration.ofSeconds(30));
-        TestCluster.Member a = cluster.start("a", null);
-        TestCluster.Member b = cluster.start("b", null);
-        TestCluster.Member c = cluster.start("c", null);
+        cluster = new ChannelCluster(Duration.ofSeconds(30));
+        ChannelCluster.Member a = cluster.start("a", null);
+        ChannelCluster.Member b = cluster.start("b", null);
+        ChannelCluster.Member c = cluster.start("c", null);
         await().atMost(Duration.ofSeconds(10)).until(() -> c.lastViewNames().size() == 3);
 
-        a.channel.close();
+        a.channel().close();
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(b.lastViewNames()).containsExactly("b", "c");
             assertThat(c.lastViewNames()).containsExactly("b", "c");
         });
-        assertThat(b.channel.isCoordinator()).isTrue();
+        assertThat(b.channel().isCoordinator()).isTrue();
     }
 
     @Test
     void crashedMemberIsRemovedByFailureDetectionWithinTenSeconds() {
-        cluster = new TestCluster(Duration.ofSeconds(2));
-        TestCluster.Member a = cluster.start("a", null);
-        TestCluster.Member b = cluster.start("b", null);
-        TestCluster.Member c = cluster.start("c", null);
+        cluster = new ChannelCluster(Duration.ofSeconds(2));
+        ChannelCluster.Member a = cluster.start("a", null);
+        ChannelCluster.Member b = cluster.start("b", null);
+        ChannelCluster.Member c = cluster.start("c", null);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> a.lastViewNames().size() == 3 && c.lastViewNames().size() == 3
                         && b.lastViewNames().size() == 3);
-        int viewsOfBBeforeCrash = b.views.size();
+        int viewsOfBBeforeCrash = b.views().size();
 
-        b.channel.crash();
+        cluster.crash(b);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(a.lastViewNames()).containsExactly("a", "c");
@@ -115,48 +116,48 @@ class MembershipViewTest {
         });
         assertThat(a.lastDeliveredView().merge()).isFalse();
         // the crashed member's handlers got nothing after the crash (not even its own singleton view)
-        assertThat(b.views).hasSize(viewsOfBBeforeCrash);
-        assertThat(b.channel.isOpen()).isFalse();
+        assertThat(b.views()).hasSize(viewsOfBBeforeCrash);
+        assertThat(b.channel().isOpen()).isFalse();
     }
 
     @Test
     void crashOfTheCoordinatorHandsCoordinationToTheNextMember() {
-        cluster = new TestCluster(Duration.ofSeconds(2));
-        TestCluster.Member a = cluster.start("a", null);
-        TestCluster.Member b = cluster.start("b", null);
+        cluster = new ChannelCluster(Duration.ofSeconds(2));
+        ChannelCluster.Member a = cluster.start("a", null);
+        ChannelCluster.Member b = cluster.start("b", null);
         await().atMost(Duration.ofSeconds(10)).until(() -> b.lastViewNames().size() == 2);
 
-        a.channel.crash();
+        cluster.crash(a);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(b.lastViewNames()).containsExactly("b"));
-        assertThat(b.channel.isCoordinator()).isTrue();
+        assertThat(b.channel().isCoordinator()).isTrue();
     }
 
     @Test
     void isolatedSidesFormSeparateViewsAndMergeAfterHealing() {
-        cluster = new TestCluster(Duration.ofSeconds(2));
-        TestCluster.Member a = cluster.start("a", "z1", null);
-        TestCluster.Member b = cluster.start("b", "z2", null);
-        TestCluster.Member c = cluster.start("c", "z3", null);
-        List<TestCluster.Member> all = List.of(a, b, c);
+        cluster = new ChannelCluster(Duration.ofSeconds(2));
+        ChannelCluster.Member a = cluster.start("a", "z1", null);
+        ChannelCluster.Member b = cluster.start("b", "z2", null);
+        ChannelCluster.Member c = cluster.start("c", "z3", null);
+        List<ChannelCluster.Member> all = List.of(a, b, c);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> all.stream().allMatch(m -> m.lastViewNames().size() == 3));
 
-        ClusterChannel.partition(List.of(List.of(a.channel, b.channel), List.of(c.channel)));
+        cluster.split(List.of(List.of(a, b), List.of(c)));
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             assertThat(a.lastViewNames()).containsExactly("a", "b");
             assertThat(b.lastViewNames()).containsExactly("a", "b");
             assertThat(c.lastViewNames()).containsExactly("c");
         });
-        assertThat(c.channel.isolatedFrom()).containsExactlyInAnyOrder(a.id(), b.id());
+        assertThat(c.channel().isolatedFrom()).containsExactlyInAnyOrder(a.id(), b.id());
 
-        ClusterChannel.healAll(List.of(a.channel, b.channel, c.channel));
+        cluster.heal();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            for (TestCluster.Member m : all) {
+            for (ChannelCluster.Member m : all) {
                 ClusterView v = m.lastDeliveredView();
-                assertThat(v.merge()).as("merge flag at %s", m.channel.localMember()).isTrue();
+                assertThat(v.merge()).as("merge flag at %s", m.channel().localMember()).isTrue();
                 assertThat(v.names()).containsExactlyInAnyOrder("a", "b", "c");
             }
         });
@@ -169,10 +170,10 @@ class MembershipViewTest {
 
     @Test
     void xmlStackFromTheClassPathJoinsAndCarriesNamesAndZones() {
-        cluster = new TestCluster();
+        cluster = new ChannelCluster();
         ChannelSettings xml = cluster.settings("x1", "zx").withStack(new StackConfig.Xml("test-loopback.xml"));
-        TestCluster.Member x1 = cluster.start(xml, null);
-        TestCluster.Member x2 = cluster.start(cluster.settings("x2", null)
+        ChannelCluster.Member x1 = cluster.start(xml, null);
+        ChannelCluster.Member x2 = cluster.start(cluster.settings("x2", null)
                 .withStack(new StackConfig.Xml("test-loopback.xml")), null);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

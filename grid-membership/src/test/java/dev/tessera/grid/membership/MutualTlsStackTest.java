@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.tessera.grid.testkit.channel.ChannelCluster;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -30,7 +31,7 @@ class MutualTlsStackTest {
     static Path dir;
     private static TestCertificates certs;
 
-    private TestCluster cluster;
+    private ChannelCluster cluster;
 
     @BeforeAll
     static void certificates() throws Exception {
@@ -71,7 +72,7 @@ class MutualTlsStackTest {
 
     @Test
     void trustedMembersJoinOverTlsAndAnUntrustedOneIsToldWhyUntilTheTrustStoreIsReloaded() throws Exception {
-        cluster = new TestCluster(Duration.ofSeconds(3));
+        cluster = new ChannelCluster(Duration.ofSeconds(3));
         int pa = freePort();
         int pb = freePort();
         int px = freePort();
@@ -81,11 +82,11 @@ class MutualTlsStackTest {
         Files.copy(dir.resolve("ca1.pem"), trustA, StandardCopyOption.REPLACE_EXISTING);
         Path trustB = dir.resolve("trust-b.p12");
         Files.copy(dir.resolve("trust1.p12"), trustB, StandardCopyOption.REPLACE_EXISTING);
-        TestCluster.Member a = cluster.start(member("a", pa, pa, certs.memberPem("a"), trustA), TestCluster.echo("a"));
-        TestCluster.Member b = cluster.start(member("b", pb, pa, dir.resolve("b.p12"), trustB), TestCluster.echo("b"));
+        ChannelCluster.Member a = cluster.start(member("a", pa, pa, certs.memberPem("a"), trustA), ChannelCluster.echo("a"));
+        ChannelCluster.Member b = cluster.start(member("b", pb, pa, dir.resolve("b.p12"), trustB), ChannelCluster.echo("b"));
         await().atMost(Duration.ofSeconds(15)).until(() -> a.lastViewNames().size() == 2 && b.lastViewNames().size() == 2);
-        assertThat(new String(b.channel.request(a.id(), "hi".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("a:hi");
-        TP tp = a.channel.jgroupsChannel().getProtocolStack().getTransport();
+        assertThat(new String(b.channel().request(a.id(), "hi".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("a:hi");
+        TP tp = a.channel().jgroupsChannel().getProtocolStack().getTransport();
         assertThat(tp).isInstanceOf(TCP.class);
         assertThat(((TCP) tp).nonBlockingSends()).isTrue();
         assertThat(((DirectDataPathPolicy) tp.getMessageProcessingPolicy()).direct()).isTrue();
@@ -93,7 +94,7 @@ class MutualTlsStackTest {
         // x's certificate is signed by ca2, which only x trusts (besides ca1): it is refused, and told so
         assertThatThrownBy(() -> cluster.start(member("x", px, pb, dir.resolve("x.p12"), dir.resolve("trust12.p12")), null))
                 .isInstanceOf(MembershipSecurityException.class)
-                .hasMessageContaining("members of cluster '" + cluster.clusterName + "' were found but TLS failed")
+                .hasMessageContaining("members of cluster '" + cluster.clusterName() + "' were found but TLS failed")
                 .hasMessageContaining("refused this member's certificate")
                 .hasMessageNotContaining(TestCertificates.PASSWORD);
         assertThat(a.lastViewNames()).containsExactlyInAnyOrder("a", "b");
@@ -102,17 +103,17 @@ class MutualTlsStackTest {
         replace(dir.resolve("trust12.p12"), trustB);
         Files.writeString(dir.resolve("both.tmp"), Files.readString(dir.resolve("ca1.pem")) + Files.readString(dir.resolve("ca2.pem")));
         replace(dir.resolve("both.tmp"), trustA);
-        TestCluster.Member[] x = new TestCluster.Member[1];
+        ChannelCluster.Member[] x = new ChannelCluster.Member[1];
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
             try {
-                x[0] = cluster.start(member("x", px, pa, dir.resolve("x.p12"), dir.resolve("trust12.p12")), TestCluster.echo("x"));
+                x[0] = cluster.start(member("x", px, pa, dir.resolve("x.p12"), dir.resolve("trust12.p12")), ChannelCluster.echo("x"));
                 return true;
             } catch (MembershipSecurityException stillStale) {
                 return false;
             }
         });
         await().atMost(Duration.ofSeconds(15)).until(() -> x[0].lastViewNames().size() == 3);
-        assertThat(new String(x[0].channel.request(a.id(), "rotated".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("a:rotated");
-        assertThat(new String(x[0].channel.request(b.id(), "rotated".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("b:rotated");
+        assertThat(new String(x[0].channel().request(a.id(), "rotated".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("a:rotated");
+        assertThat(new String(x[0].channel().request(b.id(), "rotated".getBytes(), RequestOptions.timeout(5_000)).join())).isEqualTo("b:rotated");
     }
 }

@@ -9,7 +9,6 @@ import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.membership.MemberId;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -107,35 +106,6 @@ final class GridInvariants {
             }
         }
         return out;
-    }
-
-    /**
-     * The threads member {@code name} started while it started ({@code tessera-<name>-...}, alive now, not in
-     * {@code before}); members start one at a time, so these are its threads even when another cluster of the same
-     * test has members of the same name.
-     */
-    static Set<Thread> threadsOf(String name, Set<Thread> before) {
-        Set<Thread> out = new HashSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (!before.contains(t) && t.getName().startsWith("tessera-" + name + "-")) {
-                out.add(t);
-            }
-        }
-        return out;
-    }
-
-    /** Awaits the end of {@code threads}, which stopped members started. */
-    static void noLeakedThreads(Set<Thread> threads) {
-        AtomicReference<List<String>> alive = new AtomicReference<>(List.of());
-        try {
-            await("member threads ended").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-                    .until(() -> {
-                        alive.set(threads.stream().filter(Thread::isAlive).map(Thread::getName).toList());
-                        return alive.get().isEmpty();
-                    });
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("grid invariants: threads of stopped members still alive: " + alive.get(), e);
-        }
     }
 
     private static String describe(List<TesseraGrid> live) {

@@ -10,26 +10,40 @@ import dev.tessera.grid.Transport;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.drill.FailureDrills;
 import dev.tessera.grid.core.partition.PartitionTable;
+import dev.tessera.grid.testkit.channel.MemberThreads;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import dev.tessera.grid.membership.MemberId;
 
 /**
- * N members in this JVM on JGroups' SHARED_LOOPBACK, in a cluster of their own (unique name), with one fault API
- * ({@link #crash}, {@link #leave}, {@link #split}, {@link #isolate}, {@link #heal}; all through the members'
- * {@link FailureDrills}) and a wait until the partition table is stable. Close it (try-with-resources or
+ * N members in this JVM on JGroups' SHARED_LOOPBACK, in a cluster of their own (unique name), with the fault API
+ * every kind of cluster shares ({@link ClusterFaults}: {@link #crash}, {@link #leave}, {@link #split}, {@link #isolate},
+ * {@link #heal}, by member or by index into {@link #members()}; all through the members' {@link FailureDrills}) and a
+ * wait until the partition table is stable. No pause: see {@link PausableFaults} for why an in-process member cannot
+ * be paused honestly. Close it (try-with-resources or
  * {@code @AfterEach}): that checks the grid's invariants over the members still running ({@link GridInvariants}:
  * stable table, one live primary per partition, every replica equal to its primary, no entries outside a member's
  * replicas), stops every member it started and checks that none of their threads outlive them. A test that ends in
  * a state the invariants cannot hold in (a split it does not heal) says so with {@link #skipInvariants}.
+ * {@link GridInvariantsExtension} checks them after every test, before the test's own clean-up.
  */
-public final class TestCluster implements AutoCloseable {
+public final class TestCluster implements AutoCloseable, ClusterFaults<TesseraGrid> {
     public static final Duration STABLE_TIMEOUT = Duration.ofSeconds(60);
+    /** Clusters of this JVM not closed yet, for {@link GridInvariantsExtension}; numbered in creation order. */
+    private static final Set<TestCluster> OPEN = ConcurrentHashMap.newKeySet();
+    private static final AtomicLong CREATED = new AtomicLong();
+
+    private final long serial = CREATED.incrementAndGet();
+    private volatile boolean closed;
 
     private final String name = "test-" + UUID.randomUUID();
     private final List<TesseraGrid> members = new ArrayList<>();
@@ -41,6 +55,22 @@ public final class TestCluster implements AutoCloseable {
 
     private TestCluster(Consumer<GridBuilder> customizer) {
         this.customizer = customizer;
+        OPEN.add(this);
+    }
+
+    /** How many clusters this JVM created so far. */
+    static long created() {
+        return CREATED.get();
+    }
+
+    /** The clusters not closed yet that were created after the first {@code count}, in creation order. */
+    static List<TestCluster> openCreatedAfter(long count) {
+        return OPEN.stream().filter(c -> c.serial > count).sorted(Comparator.comparingLong(c -> c.serial)).toList();
+    }
+
+    /** Whether {@link #skipInvariants} was called. */
+    boolean invariantsSkipped() {
+        return skipInvariants != null;
     }
 
     /** Starts {@code n} members, one after the other, and waits until the table is stable. */
@@ -83,7 +113,7 @@ public final class TestCluster implements AutoCloseable {
         GridConfig config = builder().build();
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         TesseraGrid g = TesseraGrid.start(config, time);
-        Set<Thread> started = GridInvariants.threadsOf(config.memberName(), before);
+        Set<Thread> started = MemberThreads.startedBy(config.memberName(), before);
         synchronized (members) {
             members.add(g);
             memberThreads.addAll(started);
@@ -105,6 +135,48 @@ public final class TestCluster implements AutoCloseable {
 
     public int size() {
         return members().size();
+    }
+
+    /** Simulates kill -9 of {@code member}: no goodbye, the others detect it. */
+    @Override
+    public void crash(TesseraGrid member) {
+        crash(indexOf(member));
+    }
+
+    /** Graceful leave of {@code member}: returns after it handed over its partitions. */
+    @Override
+    public void leave(TesseraGrid member) {
+        leave(indexOf(member));
+    }
+
+    @Override
+    public void isolate(TesseraGrid member, Collection<TesseraGrid> from) {
+        Set<String> ids = new HashSet<>();
+        from.forEach(f -> ids.add(f.localMember().id()));
+        FailureDrills.of(member).isolateFrom(ids);
+    }
+
+    @Override
+    public void split(List<? extends Collection<TesseraGrid>> sides) {
+        for (Collection<TesseraGrid> side : sides) {
+            List<TesseraGrid> others = new ArrayList<>();
+            for (Collection<TesseraGrid> other : sides) {
+                if (other != side) {
+                    others.addAll(other);
+                }
+            }
+            side.forEach(g -> isolate(g, others));
+        }
+    }
+
+    private int indexOf(TesseraGrid member) {
+        synchronized (members) {
+            int i = members.indexOf(member);
+            if (i < 0) {
+                throw new IllegalArgumentException(member.localMember().name() + " is not a running member of this cluster");
+            }
+            return i;
+        }
     }
 
     /** Simulates kill -9 of member {@code i}: no goodbye, the others detect it. */
@@ -155,6 +227,7 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /** Lets all traffic through again on every member. */
+    @Override
     public void heal() {
         members().forEach(g -> FailureDrills.of(g).heal());
     }
@@ -236,6 +309,11 @@ public final class TestCluster implements AutoCloseable {
         return List.of(primary, backup);
     }
 
+    @Override
+    public String toString() {
+        return "TestCluster[" + name + ", " + size() + " members" + (closed ? ", closed" : "") + "]";
+    }
+
     /**
      * Checks the grid's invariants over the running members now ({@link GridInvariants}), waiting up to {@code settle}
      * for them to hold; {@link #close()} does this with 30 s.
@@ -254,6 +332,11 @@ public final class TestCluster implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        OPEN.remove(this);
         try {
             if (skipInvariants == null) {
                 checkInvariants(GridInvariants.SETTLE);
@@ -269,7 +352,7 @@ public final class TestCluster implements AutoCloseable {
             }
         }
         synchronized (members) {
-            GridInvariants.noLeakedThreads(Set.copyOf(memberThreads));
+            MemberThreads.awaitEnded(Set.copyOf(memberThreads));
         }
     }
 }

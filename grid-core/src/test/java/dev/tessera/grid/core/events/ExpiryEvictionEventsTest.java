@@ -10,6 +10,7 @@ import dev.tessera.grid.EvictionPolicy;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.Registration;
+import dev.tessera.grid.testkit.GridInvariantsExtension;
 import dev.tessera.grid.testkit.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,9 +20,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Expiry and eviction, decided by primaries, reach a cluster-wide listener on another member as events. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(GridInvariantsExtension.class) // the grid's invariants after every test, on the class's shared cluster(s)
 class ExpiryEvictionEventsTest {
     private TestCluster cluster;
 

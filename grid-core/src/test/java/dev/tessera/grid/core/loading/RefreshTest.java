@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.LoadOptions;
 import dev.tessera.grid.core.TesseraGrid;
+import dev.tessera.grid.testkit.GridInvariantsExtension;
 import dev.tessera.grid.testkit.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,10 +23,12 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Early refresh (XFetch) and stale-while-revalidate: readers are served while exactly one caller reloads. */
+@ExtendWith(GridInvariantsExtension.class) // the grid's invariants after every test, on the class's shared cluster(s)
 class RefreshTest {
     private static final Logger log = LoggerFactory.getLogger(RefreshTest.class);
     private static final Duration WAIT = Duration.ofSeconds(30);

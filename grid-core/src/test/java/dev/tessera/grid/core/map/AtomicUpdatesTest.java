@@ -3,6 +3,7 @@ package dev.tessera.grid.core.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.grid.GridMap;
+import dev.tessera.grid.testkit.GridInvariantsExtension;
 import dev.tessera.grid.testkit.TestCluster;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +14,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Read-modify-write operations stay atomic when callers on different members race on one key. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(GridInvariantsExtension.class) // the grid's invariants after every test, on the class's shared cluster(s)
 class AtomicUpdatesTest {
     private static final int THREADS_PER_MEMBER = 4;
     private static final int INCREMENTS_PER_THREAD = 100;

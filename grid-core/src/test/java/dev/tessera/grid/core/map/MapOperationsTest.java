@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.core.TesseraGrid;
+import dev.tessera.grid.testkit.GridInvariantsExtension;
 import dev.tessera.grid.testkit.TestCluster;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,11 +15,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every map operation, called from every member, on clusters of 1, 3 and 5 members. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(GridInvariantsExtension.class) // the grid's invariants after every test, on the class's shared cluster(s)
 class MapOperationsTest {
     private final Map<Integer, TestCluster> clusters = new HashMap<>();
 

@@ -11,6 +11,7 @@ import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.NearCacheConfig;
 import dev.tessera.grid.Registration;
 import dev.tessera.grid.core.TesseraGrid;
+import dev.tessera.grid.testkit.GridInvariantsExtension;
 import dev.tessera.grid.testkit.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,9 +23,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** putAll sends one message per partition, and still behaves as one set per entry: copies, events, near caches. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(GridInvariantsExtension.class) // the grid's invariants after every test, on the class's shared cluster(s)
 class PutAllTest {
     private static final int ENTRIES = 3_000;
     private TestCluster cluster;
