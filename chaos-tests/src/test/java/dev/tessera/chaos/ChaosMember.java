@@ -69,6 +69,9 @@ public final class ChaosMember {
         int httpPort = Integer.parseInt(require(a, "http-port"));
         List<String> peers = Arrays.stream(require(a, "peers").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         startWatchdog(a);
+        // bound before the join (seconds): the harness probed the port free, and the longer it stays unbound the
+        // likelier another process takes it (seen once in a soak: "Address already in use" after a 6 s join)
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), httpPort), 64);
 
         long t0 = System.nanoTime();
         GridBuilder builder = Grid.builder();
@@ -86,7 +89,6 @@ public final class ChaosMember {
         log.info("member {} joined in {} ms; view {}", name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                 grid.channel().currentView());
 
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), httpPort), 64);
         ExecutorService http = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "http");
             t.setDaemon(true);

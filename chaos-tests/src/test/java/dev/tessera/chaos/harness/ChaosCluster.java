@@ -827,15 +827,23 @@ public final class ChaosCluster implements AutoCloseable, PausableFaults<MemberP
         return URI.create("http://127.0.0.1:" + m.httpPort() + path);
     }
 
+    /**
+     * A loopback port that is free now, below the kernel's ephemeral range (32768 and up on Linux): a port from that
+     * range can be taken by any outgoing connection (JGroups opens many) between this probe and the member's bind.
+     */
     private static int freePort() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         while (true) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int p = s.getLocalPort();
-                if (USED_PORTS.add(p)) {
-                    return p;
+            int p = 20_000 + random.nextInt(12_000);
+            if (USED_PORTS.contains(p)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
+                if (USED_PORTS.add(s.getLocalPort())) {
+                    return s.getLocalPort();
                 }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+            } catch (IOException inUse) {
+                // taken: try another
             }
         }
     }
