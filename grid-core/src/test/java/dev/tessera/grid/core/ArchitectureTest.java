@@ -12,8 +12,9 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The layering of grid-core's packages, checked on the compiled main classes (tests may reach across).
- * The classes directly in {@code dev.tessera.grid.core} ({@link TesseraGrid}, {@link InboundDispatcher}, ...)
- * assemble everything: they may import every package, and no package imports them. Below the packages
+ * The classes directly in {@code dev.tessera.grid.core} ({@link MemberAssembly}, {@link TesseraGrid},
+ * {@link InboundDispatcher}, ...) assemble everything: they may import every package, and no package imports them.
+ * The assembly itself is handed to the member's lifecycle alone. Below the packages
  * that carry operations lie {@code cluster} and {@code wire}, and below those the leaves
  * {@code serialization}, {@code partition} and {@code store}, which may read the time ({@code time}).
  * Above the root sits {@code drill}, the one exported package (module-info.java): failure drills over a whole member.
@@ -38,6 +39,13 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage(CORE)
             .because("the root package assembles the packages: one that reached back into it would depend on all of them "
                     + "(drill, the exported facade over a whole member, sits above the root)");
+
+    @ArchTest
+    static final ArchRule onlyTheLifecycleHoldsTheAssembly = noClasses()
+            .that().doNotBelongToAnyOf(MemberAssembly.class, TesseraGrid.class)
+            .should().dependOnClassesThat().belongToAnyOf(MemberAssembly.class)
+            .because("the assembly reaches every component: a component given it would depend on all of them; "
+                    + "components get what they use, by constructor");
 
     @ArchTest
     static final ArchRule nothingImportsTheDrills = noClasses()

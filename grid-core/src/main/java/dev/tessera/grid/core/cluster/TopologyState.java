@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import dev.tessera.grid.membership.MemberId;
 
 /**
@@ -57,9 +58,18 @@ public final class TopologyState {
     private volatile PartitionTable table;
     private volatile long frozenThrough = -1;
     /** The lease CONSISTENT maps are served under; {@code null} (components tested alone): always held. */
-    private volatile ReadLease readLease;
+    private final ReadLease readLease;
 
+    /** A topology without a read lease (components tested alone): CONSISTENT maps are always served. */
     public TopologyState(MemberId self, int partitionCount) {
+        this(self, partitionCount, topology -> null);
+    }
+
+    /**
+     * @param readLease builds the member's read lease (ADR 0013) over this topology: the lease reads the applied table,
+     *                  and this topology asks the lease before a primary serves a CONSISTENT map
+     */
+    public TopologyState(MemberId self, int partitionCount, Function<TopologyState, ReadLease> readLease) {
         this.self = self;
         this.table = PartitionTable.initial(partitionCount);
         this.epochs = new long[partitionCount];
@@ -67,11 +77,12 @@ public final class TopologyState {
         this.primarySince = new AtomicLongArray(partitionCount);
         this.fencedUntil = new AtomicLongArray(partitionCount);
         this.handoverFrom = new AtomicReferenceArray<>(partitionCount);
+        this.readLease = readLease.apply(this); // last: the lease may keep this topology, never reads it while built
     }
 
-    /** Installs the member's read lease (ADR 0013). */
-    public void readLease(ReadLease lease) {
-        this.readLease = lease;
+    /** The member's read lease, or {@code null} for a topology without one. */
+    public ReadLease readLease() {
+        return readLease;
     }
 
     /** Whether this member may serve CONSISTENT maps as primary now ({@link ReadLease#holds()}). */
