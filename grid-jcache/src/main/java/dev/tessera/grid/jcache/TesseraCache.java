@@ -238,7 +238,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
     }
 
     cacheMXBean = new TesseraCacheMXBean<K, V>(this);
-    statistics = new TesseraCacheStatisticsMXBean(this);
+    statistics = new TesseraCacheStatisticsMXBean(this, this::getSize);
     //It's important that we set the status BEFORE we let management, statistics and listeners know about the cache.
     isClosed = false;
 
@@ -1823,7 +1823,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
    */
   public void setStatisticsEnabled(boolean enabled) {
     if (enabled) {
-      MBeanServerRegistrationUtility.registerCacheObject(this, Statistics);
+      MBeanServerRegistrationUtility.registerCacheObject(this, statistics, Statistics);
     } else {
       MBeanServerRegistrationUtility.unregisterCacheObject(this, Statistics);
     }
@@ -1838,7 +1838,7 @@ public final class TesseraCache<K, V> implements Cache<K, V> {
    */
   public void setManagementEnabled(boolean enabled) {
     if (enabled) {
-      MBeanServerRegistrationUtility.registerCacheObject(this, Configuration);
+      MBeanServerRegistrationUtility.registerCacheObject(this, cacheMXBean, Configuration);
     } else {
       MBeanServerRegistrationUtility.unregisterCacheObject(this, Configuration);
     }

@@ -19,7 +19,6 @@ package dev.tessera.grid.jcache;
 
 import dev.tessera.grid.Grid;
 import dev.tessera.grid.GridMap;
-import dev.tessera.grid.jcache.spi.TesseraCachingProvider;
 
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -50,7 +49,9 @@ public class TesseraCacheManager implements CacheManager {
   private static final Logger LOGGER = Logger.getLogger("javax.cache");
   private final HashMap<String, TesseraCache<?, ?>> caches = new HashMap<String, TesseraCache<?, ?>>();
 
-  private final TesseraCachingProvider cachingProvider;
+  private final CachingProvider cachingProvider;
+  /** Tells the provider that this manager closed (its map of managers by class loader and URI). */
+  private final java.util.function.BiConsumer<URI, ClassLoader> release;
 
   private final URI uri;
   private final WeakReference<ClassLoader> classLoaderReference;
@@ -62,6 +63,7 @@ public class TesseraCacheManager implements CacheManager {
    * Constructs a new TesseraCacheManager with the specified name.
    *
    * @param cachingProvider the CachingProvider that created the CacheManager
+   * @param release         called with this manager's URI and class loader once it closed
    * @param uri             the name of this cache manager
    * @param classLoader     the ClassLoader that should be used in converting values into Java Objects.
    * @param properties      the vendor specific Properties for the CacheManager
@@ -69,10 +71,11 @@ public class TesseraCacheManager implements CacheManager {
    */
   private final GridLease gridLease;
 
-  public TesseraCacheManager(TesseraCachingProvider cachingProvider, URI uri, ClassLoader classLoader, Properties properties,
-                             GridLease gridLease) {
+  public TesseraCacheManager(CachingProvider cachingProvider, java.util.function.BiConsumer<URI, ClassLoader> release, URI uri,
+                             ClassLoader classLoader, Properties properties, GridLease gridLease) {
     this.gridLease = gridLease;
     this.cachingProvider = cachingProvider;
+    this.release = release;
 
     if (uri == null) {
       throw new NullPointerException("No CacheManager URI specified");
@@ -113,7 +116,7 @@ public class TesseraCacheManager implements CacheManager {
     if (!isClosed()) {
       //first releaseCacheManager the CacheManager from the CacheProvider so that
       //future requests for this CacheManager won't return this one
-      cachingProvider.releaseCacheManager(getURI(), getClassLoader());
+      release.accept(getURI(), getClassLoader());
 
       isClosed = true;
 

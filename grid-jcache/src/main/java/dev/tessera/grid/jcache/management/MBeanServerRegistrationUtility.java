@@ -18,7 +18,6 @@
 
 package dev.tessera.grid.jcache.management;
 
-import dev.tessera.grid.jcache.TesseraCache;
 
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -67,19 +66,20 @@ public final class MBeanServerRegistrationUtility {
    * Utility method for registering CacheStatistics with the MBeanServer
    *
    * @param cache the cache to register
+   * @param bean  its configuration or statistics MXBean
    */
-  public static void registerCacheObject(TesseraCache<?, ?> cache,
+  public static void registerCacheObject(Cache<?, ?> cache, Object bean,
                                     ObjectNameType objectNameType) {
     //these can change during runtime, so always look it up
     ObjectName registeredObjectName = calculateObjectName(cache, objectNameType);
     try {
       if (objectNameType.equals(ObjectNameType.Configuration)) {
         if (!isRegistered(cache, objectNameType)) {
-          mBeanServer.registerMBean(cache.getCacheMXBean(), registeredObjectName);
+          mBeanServer.registerMBean(bean, registeredObjectName);
         }
       } else if (objectNameType.equals(ObjectNameType.Statistics)) {
         if (!isRegistered(cache, objectNameType)) {
-          mBeanServer.registerMBean(cache.getCacheStatisticsMXBean(), registeredObjectName);
+          mBeanServer.registerMBean(bean, registeredObjectName);
         }
       }
     } catch (Exception e) {
@@ -94,7 +94,7 @@ public final class MBeanServerRegistrationUtility {
    *
    * @throws CacheException - all exceptions are wrapped in CacheException
    */
-  static boolean isRegistered(TesseraCache<?, ?> cache, ObjectNameType objectNameType) {
+  static boolean isRegistered(Cache<?, ?> cache, ObjectNameType objectNameType) {
 
     Set<ObjectName> registeredObjectNames = null;
 
@@ -110,7 +110,7 @@ public final class MBeanServerRegistrationUtility {
    *
    * @throws CacheException - all exceptions are wrapped in CacheException
    */
-  public static void unregisterCacheObject(TesseraCache<?, ?> cache,
+  public static void unregisterCacheObject(Cache<?, ?> cache,
                                      ObjectNameType objectNameType) {
 
     Set<ObjectName> registeredObjectNames = null;

@@ -17,7 +17,6 @@
 
 package dev.tessera.grid.jcache.management;
 
-import dev.tessera.grid.jcache.TesseraCache;
 
 import javax.cache.Cache;
 import javax.cache.management.CacheStatisticsMXBean;
@@ -37,6 +36,8 @@ public class TesseraCacheStatisticsMXBean implements CacheStatisticsMXBean, Seri
 
 
   private transient Cache<?, ?> cache;
+  /** The cache's entry count. */
+  private final transient java.util.function.LongSupplier size;
 
   private final AtomicLong cacheRemovals = new AtomicLong();
   private final AtomicLong cacheExpiries = new AtomicLong();
@@ -52,9 +53,11 @@ public class TesseraCacheStatisticsMXBean implements CacheStatisticsMXBean, Seri
    * Constructs a cache statistics object
    *
    * @param cache the associated cache
+   * @param size  its entry count (read when asked)
    */
-  public TesseraCacheStatisticsMXBean(Cache<?, ?> cache) {
+  public TesseraCacheStatisticsMXBean(Cache<?, ?> cache, java.util.function.LongSupplier size) {
     this.cache = cache;
+    this.size = size;
   }
 
   /**
@@ -80,7 +83,7 @@ public class TesseraCacheStatisticsMXBean implements CacheStatisticsMXBean, Seri
    * @return the entry count
    */
   public long getEntryCount() {
-    return ((TesseraCache<?, ?>) cache).getSize();
+    return size.getAsLong();
   }
 
   /**

@@ -66,7 +66,7 @@ public class TesseraCachingProvider implements CachingProvider {
     CacheManager cacheManager = cacheManagersByURI.get(managerURI);
 
     if (cacheManager == null) {
-      cacheManager = new TesseraCacheManager(this, managerURI, managerClassLoader, managerProperties,
+      cacheManager = new TesseraCacheManager(this, this::releaseCacheManager, managerURI, managerClassLoader, managerProperties,
           leaseFor(managerProperties));
 
       cacheManagersByURI.put(managerURI, cacheManager);
