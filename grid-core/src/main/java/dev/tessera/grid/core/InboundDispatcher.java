@@ -182,7 +182,7 @@ final class InboundDispatcher {
                 : new ReplicationMessages.ReplicateResponse(Status.UNKNOWN_CONFIG, current).encode(); // REPLICATE: the others carry full headers
     }
 
-    /** Map headers this member has learned, for tests and introspection. */
+    /** Map headers this member has learned, for tests. */
     MapHeaderRegistry mapHeaders() {
         return mapHeaders;
     }

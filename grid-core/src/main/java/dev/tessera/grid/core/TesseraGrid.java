@@ -683,6 +683,16 @@ public final class TesseraGrid implements Grid {
         return messenger.sent();
     }
 
+    /** Test access: the map headers this member has learned (later messages name those maps by digest). */
+    dev.tessera.grid.core.wire.MapHeaderRegistry learnedMapHeaders() {
+        return inbound.mapHeaders();
+    }
+
+    /** Test access: operations this member resent with the full map header (their primary did not know its digest). */
+    long fullHeaderResends() {
+        return mapContext.invoker().fullHeaderResends();
+    }
+
     /** Test and tooling access: this member's entry-listener service and its counters. */
     public EntryEventService entryEvents() {
         return entryEvents;

@@ -51,6 +51,11 @@ public final class MapHeaderRegistry {
         return known != null ? known : h;
     }
 
+    /** Forgets every header, as a restart would: senders then resend their next message with the full header. */
+    public void clear() {
+        byDigest.clear();
+    }
+
     /** Headers held now. */
     public int size() {
         return byDigest.size();
