@@ -64,8 +64,8 @@ public final class Replicator {
     private static final class Copy {
         private final Replicate copy;
         private final long digest;
-        private volatile byte[] shortHeader;
-        private volatile byte[] fullHeader;
+        private byte[] shortHeader;
+        private byte[] fullHeader;
 
         Copy(Replicate copy) {
             this.copy = copy;
@@ -82,19 +82,18 @@ public final class Replicator {
             return copy == null;
         }
 
-        byte[] bytes(boolean receiverKnowsMap) {
+        /** Synchronized: attempts to several replicas and retries run on different threads; uncontended otherwise. */
+        synchronized byte[] bytes(boolean receiverKnowsMap) {
             if (receiverKnowsMap) {
-                byte[] b = shortHeader;
-                if (b == null) {
-                    b = shortHeader = copy.encode(true);
+                if (shortHeader == null) {
+                    shortHeader = copy.encode(true);
                 }
-                return b;
+                return shortHeader;
             }
-            byte[] b = fullHeader;
-            if (b == null) {
-                b = fullHeader = copy.encode(false);
+            if (fullHeader == null) {
+                fullHeader = copy.encode(false);
             }
-            return b;
+            return fullHeader;
         }
     }
 
@@ -210,8 +209,10 @@ public final class Replicator {
                 return;
             }
             if (!message.fixed()) {
-                if (!shortHeader) {
-                    peerHeaders.acknowledged(to, message.digest); // it decoded the full header, so it learned it
+                if (!shortHeader && r.status() != Status.RETRY) {
+                    // it decoded the full header, so it learned it (a RETRY may come before decoding: a copy made with
+                    // a table the replica has not applied yet)
+                    peerHeaders.acknowledged(to, message.digest);
                 } else if (r.status() == Status.UNKNOWN_CONFIG) {
                     peerHeaders.forget(to, message.digest);
                     resendWithFullHeader(to, message, deadline, attempt, done, inline);
