@@ -21,6 +21,7 @@ import dev.tessera.grid.core.wire.ClientMessages.OpResponse;
 import dev.tessera.grid.core.wire.EventMessages;
 import dev.tessera.grid.core.wire.LeaseMessages;
 import dev.tessera.grid.core.wire.MalformedMessageException;
+import dev.tessera.grid.core.wire.MapHeaderRegistry;
 import dev.tessera.grid.core.wire.MessageType;
 import dev.tessera.grid.core.wire.Messages;
 import dev.tessera.grid.core.wire.QueryMessages;
@@ -34,6 +35,7 @@ import dev.tessera.grid.core.wire.TopologyMessages;
 import dev.tessera.grid.core.wire.TopologyMessages.LeaveRequest;
 import dev.tessera.grid.core.wire.TopologyMessages.TableMessage;
 import dev.tessera.grid.core.wire.TopologyMessages.TransferDone;
+import dev.tessera.grid.core.wire.UnknownMapHeaderException;
 import dev.tessera.grid.core.wire.WriteBehindFlushed;
 import dev.tessera.grid.membership.ClusterChannel;
 import dev.tessera.grid.membership.ClusterView;
@@ -71,6 +73,8 @@ final class InboundDispatcher {
     private final ReadLease lease;
     private final dev.tessera.grid.core.migration.EarlyCopies early;
     private final ThrottledWarning warning = new ThrottledWarning(log, 10, TimeUnit.SECONDS);
+    /** The map headers this member received in full: later client ops and copies may name their map by digest. */
+    private final MapHeaderRegistry mapHeaders = new MapHeaderRegistry();
 
     InboundDispatcher(TopologyState topology, PrimaryOperations primary, ReplicaReceiver replicas, Coordinator coordinator,
                       MapContext maps, SplitMerger merger, NearCacheRegistry nearCaches, HandoverFences fences,
@@ -117,7 +121,7 @@ final class InboundDispatcher {
                 return later != null ? later
                         : CompletableFuture.completedFuture(new ReplicationMessages.ReplicateResponse(Status.RETRY, current).encode());
             }
-            Object m = Messages.decode(request);
+            Object m = Messages.decode(request, mapHeaders);
             if (m instanceof ClientOp op) {
                 if (op.partition() < 0 || op.partition() >= topology.table().partitionCount()) {
                     throw new MalformedMessageException("partition " + op.partition() + " out of range");
@@ -159,6 +163,8 @@ final class InboundDispatcher {
                 return CompletableFuture.completedFuture(maps.destroyer().onRequest(d));
             }
             throw new MalformedMessageException(m.getClass().getSimpleName() + " is not a request");
+        } catch (UnknownMapHeaderException e) {
+            return CompletableFuture.completedFuture(unknownMapHeader(request));
         } catch (MalformedMessageException e) {
             reject(sender, e);
             return CompletableFuture.failedFuture(e);
@@ -166,6 +172,19 @@ final class InboundDispatcher {
             refuse(e);
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** The answer to a request whose short map header this member has not learned: nothing was applied, resend it whole. */
+    private byte[] unknownMapHeader(byte[] request) {
+        long current = topology.table().version();
+        return Messages.typeOf(request) == MessageType.CLIENT_OP
+                ? OpResponse.status(Status.UNKNOWN_CONFIG, current).encode()
+                : new ReplicationMessages.ReplicateResponse(Status.UNKNOWN_CONFIG, current).encode(); // REPLICATE: the others carry full headers
+    }
+
+    /** Map headers this member has learned, for tests. */
+    MapHeaderRegistry mapHeaders() {
+        return mapHeaders;
     }
 
     void onMessage(MemberId sender, byte[] message) {

@@ -208,6 +208,16 @@ public final class TesseraGrid implements Grid {
         return parts.messenger.sent();
     }
 
+    /** Test access: the map headers this member has learned (later messages name those maps by digest). */
+    dev.tessera.grid.core.wire.MapHeaderRegistry learnedMapHeaders() {
+        return parts.inbound.mapHeaders();
+    }
+
+    /** Test access: operations this member resent with the full map header (their primary did not know its digest). */
+    long fullHeaderResends() {
+        return parts.mapContext.invoker().fullHeaderResends();
+    }
+
     /** Test and tooling access: this member's entry-listener service and its counters. */
     public EntryEventService entryEvents() {
         return parts.entryEvents;

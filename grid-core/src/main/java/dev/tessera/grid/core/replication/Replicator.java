@@ -6,10 +6,12 @@ import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.wire.Messages;
+import dev.tessera.grid.core.wire.PeerMapHeaders;
 import dev.tessera.grid.core.wire.ReplicationMessages;
 import dev.tessera.grid.core.wire.ReplicationMessages.ReplicaEntry;
 import dev.tessera.grid.core.wire.ReplicationMessages.Replicate;
 import dev.tessera.grid.core.wire.ReplicationMessages.ReplicateResponse;
+import dev.tessera.grid.core.wire.Status;
 import dev.tessera.grid.membership.MemberUnreachableException;
 import dev.tessera.grid.membership.RequestTimeoutException;
 import java.util.List;
@@ -31,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * its table is stale: the operation fails with {@link StaleOwnerException} and the caller retries.
  *
  * <p>{@link #replicateAndForward} lets the only synchronous replica answer the write's caller itself.
+ *
+ * <p>A copy of a write names its map by digest to a replica that has acknowledged a copy with the map's full header;
+ * a replica that does not know the digest answers {@link Status#UNKNOWN_CONFIG} without applying anything, and the
+ * copy is sent once more, at once, with the full header. Migration chunks and merges ({@link #sendReliably}) always
+ * carry the full header.
  */
 public final class Replicator {
     private static final Logger log = LoggerFactory.getLogger(Replicator.class);
@@ -40,12 +47,54 @@ public final class Replicator {
     private final long timeoutNanos;
 
     private final TimeSource time;
+    private final PeerMapHeaders peerHeaders;
 
     public Replicator(Messenger messenger, ScheduledExecutorService scheduler, long timeoutMillis, TimeSource time) {
         this.time = time;
         this.messenger = messenger;
         this.scheduler = scheduler;
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        this.peerHeaders = new PeerMapHeaders(messenger::isMember);
+    }
+
+    /**
+     * One copy, encoded at most once with each map header: with the short one for the replicas that know its digest,
+     * the full one for the others. A fixed message (a migration chunk, a merge) is sent as it is.
+     */
+    private static final class Copy {
+        private final Replicate copy;
+        private final long digest;
+        private byte[] shortHeader;
+        private byte[] fullHeader;
+
+        Copy(Replicate copy) {
+            this.copy = copy;
+            this.digest = copy.mapDigest();
+        }
+
+        Copy(byte[] fixed) {
+            this.copy = null;
+            this.digest = 0;
+            this.fullHeader = fixed;
+        }
+
+        boolean fixed() {
+            return copy == null;
+        }
+
+        /** Synchronized: attempts to several replicas and retries run on different threads; uncontended otherwise. */
+        synchronized byte[] bytes(boolean receiverKnowsMap) {
+            if (receiverKnowsMap) {
+                if (shortHeader == null) {
+                    shortHeader = copy.encode(true);
+                }
+                return shortHeader;
+            }
+            if (fullHeader == null) {
+                fullHeader = copy.encode(false);
+            }
+            return fullHeader;
+        }
     }
 
     /** Copies {@code entries} to the map's replicas per {@code table}; completes when the sync ones applied them. */
@@ -56,7 +105,7 @@ public final class Replicator {
         if (sync.isEmpty() && async.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        byte[] message = new Replicate(table.version(), map, config, p, entries).encode();
+        Copy message = new Copy(new Replicate(table.version(), map, config, p, entries));
         long deadline = time.nanoTime() + timeoutNanos;
         copyToAsync(async, message, deadline, p);
         if (sync.size() == 1) {
@@ -87,12 +136,12 @@ public final class Replicator {
         List<MemberId> async = ReplicaTargets.async(table, p, self, config, sync);
         long deadline = time.nanoTime() + timeoutNanos;
         if (!async.isEmpty()) {
-            copyToAsync(async, new Replicate(table.version(), map, config, p, entries).encode(), deadline, p);
+            copyToAsync(async, new Copy(new Replicate(table.version(), map, config, p, entries)), deadline, p);
         }
-        return send(sync.get(0), new Replicate(table.version(), map, config, p, entries, reply).encode(), deadline, true);
+        return send(sync.get(0), new Copy(new Replicate(table.version(), map, config, p, entries, reply)), deadline, true);
     }
 
-    private void copyToAsync(List<MemberId> async, byte[] message, long deadline, int p) {
+    private void copyToAsync(List<MemberId> async, Copy message, long deadline, int p) {
         for (MemberId a : async) {
             send(a, message, deadline, true).exceptionally(e -> {
                 log.debug("async backup of partition {} to {} failed: {}", p, a, e.toString());
@@ -106,7 +155,7 @@ public final class Replicator {
      * Completes with {@code true} if the receiver applied it, {@code false} if it left first.
      */
     public CompletableFuture<Boolean> sendReliably(MemberId to, byte[] message, long deadlineNanos) {
-        return send(to, message, deadlineNanos, false);
+        return send(to, new Copy(message), deadlineNanos, false);
     }
 
     /**
@@ -114,13 +163,15 @@ public final class Replicator {
      *               ({@link Messenger#requestInline}): for the copies of single writes, whose continuations
      *               (the write's reply) never block; not for migration chunks, which are big and flow-controlled
      */
-    private CompletableFuture<Boolean> send(MemberId to, byte[] message, long deadlineNanos, boolean inline) {
+    private CompletableFuture<Boolean> send(MemberId to, Copy message, long deadlineNanos, boolean inline) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
-        attempt(to, message, deadlineNanos, 0, done, inline);
+        attempt(to, message, deadlineNanos, 0, done, inline, false);
         return done;
     }
 
-    private void attempt(MemberId to, byte[] message, long deadline, int attempt, CompletableFuture<Boolean> done, boolean inline) {
+    /** @param fullHeader whether {@code to} answered {@link Status#UNKNOWN_CONFIG}: the full header, whatever we knew */
+    private void attempt(MemberId to, Copy message, long deadline, int attempt, CompletableFuture<Boolean> done, boolean inline,
+                         boolean fullHeader) {
         long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - time.nanoTime());
         if (remaining <= 0) {
             done.completeExceptionally(new GridTimeoutException("Backup copy to " + to + " not acknowledged in time", -1, String.valueOf(to)));
@@ -134,8 +185,10 @@ public final class Replicator {
             retryLater(to, message, deadline, attempt, done, inline); // it joined, but our view does not show it yet
             return;
         }
-        CompletableFuture<byte[]> sent = inline ? messenger.requestInline(to, message, remaining)
-                : messenger.request(to, message, remaining);
+        boolean shortHeader = !fullHeader && !message.fixed() && peerHeaders.knows(to, message.digest);
+        byte[] bytes = message.bytes(shortHeader);
+        CompletableFuture<byte[]> sent = inline ? messenger.requestInline(to, bytes, remaining)
+                : messenger.request(to, bytes, remaining);
         sent.whenComplete((reply, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -155,6 +208,17 @@ public final class Replicator {
                 done.completeExceptionally(e);
                 return;
             }
+            if (!message.fixed()) {
+                if (!shortHeader && r.status() != Status.RETRY) {
+                    // it decoded the full header, so it learned it (a RETRY may come before decoding: a copy made with
+                    // a table the replica has not applied yet)
+                    peerHeaders.acknowledged(to, message.digest);
+                } else if (r.status() == Status.UNKNOWN_CONFIG) {
+                    peerHeaders.forget(to, message.digest);
+                    resendWithFullHeader(to, message, deadline, attempt, done, inline);
+                    return;
+                }
+            }
             switch (r.status()) {
                 case OK -> done.complete(true);
                 case RETRY -> retryLater(to, message, deadline, attempt, done, inline);
@@ -164,10 +228,19 @@ public final class Replicator {
         });
     }
 
-    private void retryLater(MemberId to, byte[] message, long deadline, int attempt, CompletableFuture<Boolean> done, boolean inline) {
+    private void resendWithFullHeader(MemberId to, Copy message, long deadline, int attempt, CompletableFuture<Boolean> done,
+                                      boolean inline) {
+        try {
+            scheduler.execute(() -> attempt(to, message, deadline, attempt, done, inline, true)); // off the delivering thread
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            done.completeExceptionally(new IllegalStateException("this member stopped while copying to " + to));
+        }
+    }
+
+    private void retryLater(MemberId to, Copy message, long deadline, int attempt, CompletableFuture<Boolean> done, boolean inline) {
         long delay = Math.min(50, 1L << Math.min(attempt, 6));
         try {
-            scheduler.schedule(() -> attempt(to, message, deadline, attempt + 1, done, inline), delay, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> attempt(to, message, deadline, attempt + 1, done, inline, false), delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
             done.completeExceptionally(new IllegalStateException("this member stopped while copying to " + to));
         }

@@ -15,6 +15,7 @@ import dev.tessera.grid.core.wire.Messages;
 import dev.tessera.grid.core.wire.ClientMessages.ClientOp;
 import dev.tessera.grid.core.wire.ClientMessages.OpResponse;
 import dev.tessera.grid.core.wire.OpCode;
+import dev.tessera.grid.core.wire.PeerMapHeaders;
 import dev.tessera.grid.core.wire.Status;
 import dev.tessera.grid.membership.MemberUnreachableException;
 import dev.tessera.grid.membership.MembershipException;
@@ -50,6 +51,10 @@ import dev.tessera.grid.membership.MemberId;
  * applied it, or when an earlier attempt of the same call may have been applied: by a primary whose
  * table was stale, or by a member that became unreachable after the attempt was sent (the transport
  * may still deliver it before the deadline).
+ *
+ * <p>An operation names its map by digest ({@link ClientOp#encode(boolean)}) to a primary that has answered one with
+ * the map's full header; a primary that does not know the digest answers {@link Status#UNKNOWN_CONFIG} without
+ * applying anything, and the operation is sent once more, at once, with the full header.
  */
 public final class OperationInvoker {
     private final Messenger messenger;
@@ -64,6 +69,8 @@ public final class OperationInvoker {
     private final LongAdder timeouts = new LongAdder();
     /** Calls waiting in the scheduler for their next attempt: a stopping member's scheduler drops them ({@link #stop}). */
     private final Set<Call> parked = ConcurrentHashMap.newKeySet();
+    private final LongAdder fullHeaderResends = new LongAdder();
+    private final PeerMapHeaders peerHeaders;
 
     /** @param running whether this member still runs: once it stopped, failures are reported as such */
     public OperationInvoker(Messenger messenger, TopologyState topology, PrimaryOperations primary,
@@ -76,6 +83,7 @@ public final class OperationInvoker {
         this.timeoutMillis = timeoutMillis;
         this.running = running;
         this.time = time;
+        this.peerHeaders = new PeerMapHeaders(messenger::isMember);
     }
 
     /** Runs {@code code} on the primary of {@code partition}; completes with the primary's OK response. */
@@ -110,17 +118,32 @@ public final class OperationInvoker {
         ClientOp op = new ClientOp(t.version(), call.map, call.config, call.partition, call.code, call.key, call.value,
                 call.expected, call.expectedVersion, call.wallDeadline, messenger.self(), call.ttlMillis);
         CompletableFuture<OpResponse> reply;
+        boolean shortHeader = false;
         if (local) {
             reply = primary.execute(op, false);
         } else {
-            byte[] message = op.encode();
+            if (call.mapDigest == 0) {
+                call.mapDigest = op.mapDigest(); // once per call: a cached lookup, but per attempt is needless
+            }
+            shortHeader = !call.fullHeader && peerHeaders.knows(owner, call.mapDigest);
+            byte[] message = op.encode(shortHeader);
             // inline: the primary runs it on its delivering thread and our reply completes on ours (non-blocking both)
             CompletableFuture<byte[]> raw = callerThread
                     ? messenger.requestBoundedInline(owner, message, remainingMs)
                     : messenger.requestInline(owner, message, remainingMs);
             reply = raw.thenApply(bytes -> Messages.decode(bytes, OpResponse.class));
         }
+        boolean sentShort = shortHeader;
         reply.whenComplete((r, error) -> {
+            if (error == null && !local) {
+                if (!sentShort) {
+                    peerHeaders.acknowledged(owner, call.mapDigest); // it decoded the full header, so it learned it
+                } else if (r.status() == Status.UNKNOWN_CONFIG) {
+                    peerHeaders.forget(owner, call.mapDigest);
+                    resendWithFullHeader(call);
+                    return;
+                }
+            }
             if ((error != null || r.status() != Status.OK) && !running.getAsBoolean()) {
                 call.result.completeExceptionally(new IllegalStateException(
                         "This member stopped while " + call.code + " on partition " + call.partition + " was in flight"));
@@ -159,8 +182,27 @@ public final class OperationInvoker {
                         + " on map '" + call.map + "': " + r.error()));
                 case ERROR -> call.result.completeExceptionally(new GridException("Operation " + call.code + " on partition "
                         + call.partition + " failed at " + call.lastOwner + ": " + r.error()));
+                case UNKNOWN_CONFIG -> call.result.completeExceptionally(new GridException("Operation " + call.code
+                        + " on map '" + call.map + "': " + call.lastOwner + " did not read its full map header"));
             }
         });
+    }
+
+    /** The primary did not know the map's digest: the same operation again, at once, with the full header. */
+    private void resendWithFullHeader(Call call) {
+        fullHeaderResends.increment();
+        call.fullHeader = true;
+        try {
+            scheduler.execute(() -> attempt(call, false)); // not on the delivering thread that brought the answer
+        } catch (RejectedExecutionException stopped) {
+            call.result.completeExceptionally(new IllegalStateException(
+                    "This member stopped while " + call.code + " on partition " + call.partition + " was being resent"));
+        }
+    }
+
+    /** Operations sent again with the full map header because their primary did not know its digest. */
+    public long fullHeaderResends() {
+        return fullHeaderResends.sum();
     }
 
     private void retryLater(Call call) {
@@ -253,6 +295,10 @@ public final class OperationInvoker {
         volatile int attempts;
         /** Whether an earlier attempt may have been applied (see the class comment). */
         volatile boolean mayHaveBeenApplied;
+        /** The digest naming the map on the wire (0 until first sent to another member). */
+        volatile long mapDigest;
+        /** Whether a primary answered {@link Status#UNKNOWN_CONFIG}: every later attempt carries the full header. */
+        volatile boolean fullHeader;
 
         Call(String map, MapConfig config, int partition, OpCode code, byte[] key, byte[] value, byte[] expected,
              long expectedVersion, long deadline, long wallDeadline, long ttlMillis) {

@@ -65,8 +65,8 @@ public final class WireFormat {
      * Bump it with any change that members of the previous version cannot read; members of different
      * versions then refuse each other at join instead of misreading each other's data.
      */
-    public static final int VERSION = 5; // 2: typed failure statuses; 3: partition target epochs; 4: scan and clear per member;
-    // 5: read leases, and migration chunks announce the partition's entry count
+    public static final int VERSION = 6; // 2: typed failure statuses; 3: partition target epochs; 4: scan and clear per member;
+    // 5: read leases, and migration chunks announce the partition's entry count; 6: map headers by digest (UNKNOWN_CONFIG)
 
     // ---- payload tags (first byte of every payload) -------------------------------------------
 

@@ -42,10 +42,19 @@ public final class ClientMessages {
             this(tableVersion, map, config, partition, code, key, value, expected, expectedVersion, deadlineMillis, origin, 0);
         }
 
+        /** The operation with the full map header, which any member can read. */
         public byte[] encode() {
+            return encode(false);
+        }
+
+        /**
+         * The operation, with the short map header if {@code receiverKnowsMap} (the receiver answered a message with
+         * the full one before), else the full one. A receiver that does not know it answers {@link Status#UNKNOWN_CONFIG}.
+         */
+        public byte[] encode(boolean receiverKnowsMap) {
             return write(MessageType.CLIENT_OP, 80 + len(key) + len(value) + len(expected), out -> {
                 out.writeLong(tableVersion);
-                MapHeaders.write(out, map, config);
+                MapHeaders.write(out, map, config, receiverKnowsMap);
                 out.writeInt(partition);
                 out.writeByte(code.id);
                 writeBytes(out, key);
@@ -58,9 +67,14 @@ public final class ClientMessages {
             });
         }
 
+        /** The digest that names this operation's map and configuration on the wire. */
+        public long mapDigest() {
+            return MapHeaders.digest(map, config);
+        }
+
         static ClientOp decode(DataInput in) throws IOException {
             long tv = in.readLong();
-            MapHeaders.Header header = MapHeaders.read(in);
+            MapHeaders.Header header = MapHeaders.read(in, false);
             String map = header.map();
             MapConfig config = header.config();
             int partition = in.readInt();

@@ -21,10 +21,20 @@ public final class Messages {
         return MessageType.of(message[0]);
     }
 
-    /** Decodes any message; the result's class tells its type. */
+    /** Decodes any message; the result's class tells its type. A short map header is malformed here. */
     public static Object decode(byte[] message) {
+        return decode(message, (MapHeaderRegistry) null);
+    }
+
+    /**
+     * Decodes any message a member received, reading short map headers with the headers it learned, {@code known},
+     * and teaching it the full ones.
+     *
+     * @throws UnknownMapHeaderException a short map header {@code known} does not hold
+     */
+    public static Object decode(byte[] message, MapHeaderRegistry known) {
         MessageType type = typeOf(message);
-        WireInput in = new WireInput(message, 1, message.length - 1);
+        WireInput in = new WireInput(message, 1, message.length - 1).headers(known);
         try {
             Object m = type.decode(in);
             if (in.available() != 0) {

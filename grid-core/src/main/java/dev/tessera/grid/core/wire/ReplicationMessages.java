@@ -64,14 +64,28 @@ public final class ReplicationMessages {
             this(tableVersion, map, config, partition, entries, reply, 0);
         }
 
+        /** The copy with the full map header, which any member can read: migration chunks and merges. */
         public byte[] encode() {
+            return encode(false);
+        }
+
+        /** The digest that names this copy's map and configuration on the wire. */
+        public long mapDigest() {
+            return MapHeaders.digest(map, config);
+        }
+
+        /**
+         * The copy, with the short map header if {@code receiverKnowsMap}, else the full one (see
+         * {@link ClientMessages.ClientOp#encode(boolean)}).
+         */
+        public byte[] encode(boolean receiverKnowsMap) {
             int size = 37 + (reply == null ? 0 : 40 + reply.reply.length);
             for (ReplicaEntry e : entries) {
                 size += 44 + len(e.key) + len(e.value);
             }
             return write(MessageType.REPLICATE, size, out -> {
                 out.writeLong(tableVersion);
-                MapHeaders.write(out, map, config);
+                MapHeaders.write(out, map, config, receiverKnowsMap);
                 out.writeInt(partition);
                 out.writeInt(entries.size());
                 for (ReplicaEntry e : entries) {
@@ -110,8 +124,13 @@ public final class ReplicationMessages {
         }
 
         static Replicate decode(DataInput in) throws IOException {
+            return decode(in, false);
+        }
+
+        /** @param mustBeFull whether a short map header is malformed here (a merge's copies always carry the full one) */
+        static Replicate decode(DataInput in, boolean mustBeFull) throws IOException {
             long tv = in.readLong();
-            MapHeaders.Header header = MapHeaders.read(in);
+            MapHeaders.Header header = MapHeaders.read(in, mustBeFull);
             String map = header.map();
             MapConfig config = header.config();
             int partition = in.readInt();

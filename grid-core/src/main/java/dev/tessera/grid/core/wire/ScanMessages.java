@@ -134,7 +134,7 @@ public final class ScanMessages {
         public byte[] encode() {
             return write(MessageType.CLEAR_PARTITIONS, 96 + 4 * partitions.length, out -> {
                 out.writeLong(tableVersion);
-                MapHeaders.write(out, map, config);
+                MapHeaders.write(out, map, config, false); // rare: always the full header, answered without a status
                 writeInts(out, partitions);
                 out.writeLong(deadlineMillis);
                 writeAddress(out, origin);
@@ -143,7 +143,7 @@ public final class ScanMessages {
 
         static ClearPartitions decode(DataInput in) throws IOException {
             long version = in.readLong();
-            MapHeaders.Header header = MapHeaders.read(in);
+            MapHeaders.Header header = MapHeaders.read(in, true);
             int[] partitions = readInts(in);
             long deadline = in.readLong();
             MemberId origin = readAddress(in, "origin address", MessageType.CLEAR_PARTITIONS);

@@ -28,7 +28,12 @@ public enum Status {
      * A CONSISTENT map's primary holds no read lease (ADR 0013): the rest of its view has not confirmed it recently,
      * so another member may have taken its partitions over. Nothing was applied or read: retry, the table is changing.
      */
-    NO_LEASE(9);
+    NO_LEASE(9),
+    /**
+     * The request named its map by a header digest the receiver has not learned ({@link MapHeaderRegistry}): nothing
+     * was applied. The sender resends it with the full map header.
+     */
+    UNKNOWN_CONFIG(10);
 
     private static final Status[] BY_ID = values();
 

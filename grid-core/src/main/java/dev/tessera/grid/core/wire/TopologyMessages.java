@@ -126,7 +126,7 @@ public final class TopologyMessages {
         }
 
         static MergeEntries decode(DataInput in) throws IOException {
-            return new MergeEntries(Replicate.decode(in));
+            return new MergeEntries(Replicate.decode(in, true)); // its senders send it whole: no UNKNOWN_CONFIG round
         }
     }
 }

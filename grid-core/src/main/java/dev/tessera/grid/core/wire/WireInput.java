@@ -13,6 +13,8 @@ final class WireInput implements DataInput {
     private final byte[] buf;
     private final int limit;
     private int pos;
+    /** The receiving member's learned map headers, or {@code null}: then a short map header is malformed. */
+    private MapHeaderRegistry headers;
 
     WireInput(byte[] buf) {
         this(buf, 0, buf.length);
@@ -25,6 +27,15 @@ final class WireInput implements DataInput {
         this.buf = buf;
         this.pos = offset;
         this.limit = offset + length;
+    }
+
+    WireInput headers(MapHeaderRegistry known) {
+        this.headers = known;
+        return this;
+    }
+
+    MapHeaderRegistry headers() {
+        return headers;
     }
 
     byte[] buffer() {
