@@ -19,7 +19,11 @@ import java.util.function.Function;
  * linearizable per key. An acknowledged write survives the simultaneous loss of up to
  * {@code backups} members. During a membership change operations are retried internally and see
  * extra latency, not errors; an operation that cannot complete within the operation timeout fails
- * with {@link GridTimeoutException} and may or may not have been applied.
+ * with {@link GridTimeoutException} and may or may not have been applied. A write to a
+ * {@link SplitBrainMode#CONSISTENT} map whose primary became unreachable after the write was sent is
+ * not retried (a retry could apply it a second time, after later writes): it fails with
+ * {@link GridUnavailableException} whose {@link GridUnavailableException#mayHaveBeenApplied()} is
+ * {@code true}. A write to an {@code AVAILABLE} map is retried then, and may be applied twice.
  *
  * <p><b>Equality.</b> Keys are compared by their serialized form, which must be the same on every
  * JVM (records, strings, numbers, UUIDs and enums are; hash-ordered collections are rejected). The

@@ -10,7 +10,8 @@ package dev.tessera.grid;
  * only after it had already been applied on this side (the majority was lost while the write was
  * being copied to the backups), or after an earlier attempt of it was sent to a member that then
  * became unreachable, {@link #mayHaveBeenApplied()} is {@code true}: the outcome is unknown, as
- * after a timeout.
+ * after a timeout. A write to a {@link SplitBrainMode#CONSISTENT} map whose primary became
+ * unreachable after it was sent fails so at once, not retried: its primary may have applied it.
  */
 public class GridUnavailableException extends GridException {
     private static final long serialVersionUID = 1L;

@@ -17,7 +17,9 @@ public enum SplitBrainMode {
      * A side that holds no majority of the last stable membership refuses writes with
      * {@link GridUnavailableException} (reads still answer, possibly stale). When the sides heal,
      * the minority's members take the majority's data. No acknowledged write is lost to a split, but
-     * with two members the survivor of a crash is a minority too: use three or more.
+     * with two members the survivor of a crash is a minority too: use three or more. A write whose
+     * primary became unreachable after the write was sent fails with
+     * {@link GridUnavailableException#mayHaveBeenApplied()} instead of being retried elsewhere.
      */
     CONSISTENT
 }

@@ -203,6 +203,11 @@ public final class TesseraGrid implements Grid {
                 : (r.isTombstone() ? "tombstone" : "value") + " version " + Long.toHexString(r.version()) + " hlc " + r.hlc());
     }
 
+    /** Test access: the member's scheduler (operation retries, timeouts, lease renewal), which a test may hold. */
+    public java.util.concurrent.ScheduledExecutorService scheduler() {
+        return parts.threads.scheduler();
+    }
+
     /** Messages this member has sent to other members (requests, one-way messages, broadcasts). */
     public long messagesSent() {
         return parts.messenger.sent();

@@ -7,6 +7,7 @@ import dev.tessera.grid.GridLoadException;
 import dev.tessera.grid.GridTimeoutException;
 import dev.tessera.grid.GridUnavailableException;
 import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.partition.PartitionTable;
@@ -45,6 +46,10 @@ import dev.tessera.grid.membership.MemberId;
  * receiving it from a member that it has seen drop out of the table since the table the operation
  * was routed with (the other side of a split, whose dropped requests the transport retransmits once
  * the split heals), does not run it.
+ *
+ * <p>A write to a {@link SplitBrainMode#CONSISTENT} map is not retried once its primary became unreachable after it
+ * was sent: it fails with {@link GridUnavailableException#mayHaveBeenApplied()} (see {@link #lostInFlight}). Other
+ * writes (AVAILABLE maps) are retried then, and may be applied twice.
  *
  * <p>A write refused with {@link GridUnavailableException} reports
  * {@link GridUnavailableException#mayHaveBeenApplied()} when the refusing primary had already
@@ -155,6 +160,10 @@ public final class OperationInvoker {
                     if (!local && call.code.mutating) {
                         // the request may have been sent: the transport can still deliver it (until our deadline)
                         call.mayHaveBeenApplied = true;
+                        if (call.config.splitBrainMode() == SplitBrainMode.CONSISTENT) {
+                            call.result.completeExceptionally(lostInFlight(call));
+                            return;
+                        }
                     }
                     retryLater(call);
                 } else if (cause instanceof RequestTimeoutException) {
@@ -244,6 +253,19 @@ public final class OperationInvoker {
     private static void failStopped(Call call) {
         call.result.completeExceptionally(new IllegalStateException(
                 "This member stopped while " + call.code + " on partition " + call.partition + " was being retried"));
+    }
+
+    /**
+     * A CONSISTENT write whose primary became unreachable after the write was sent: that primary may have applied it
+     * and copied it to the backup promoted now, which serves it and takes later writes. A retry there would apply it a
+     * second time, after writes others have made and read meanwhile: no order of the writes explains that history
+     * (issue 16). So the outcome is reported unknown, as after a timeout, and the caller decides.
+     */
+    private static GridUnavailableException lostInFlight(Call call) {
+        return new GridUnavailableException("Write " + call.code + " to CONSISTENT map '" + call.map + "' (partition "
+                + call.partition + "): its primary " + call.lastOwner + " became unreachable while the write was in flight."
+                + " It may have been applied, so it is not retried (a second application could land after later writes):"
+                + " read the key to find out, or retry it if it is idempotent", true);
     }
 
     private static GridUnavailableException unavailable(Call call, OpResponse r) {
