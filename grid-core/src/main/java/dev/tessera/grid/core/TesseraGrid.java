@@ -40,7 +40,9 @@ import dev.tessera.grid.core.migration.MigrationProgressTracker;
 import dev.tessera.grid.core.migration.TransferManager;
 import dev.tessera.grid.core.partition.KeyPartitioner;
 import dev.tessera.grid.core.partition.OwnershipAssigner;
-import dev.tessera.grid.core.replication.PrimaryOperations;
+import dev.tessera.grid.core.owner.PartitionWriter;
+import dev.tessera.grid.core.owner.PrimaryOperations;
+import dev.tessera.grid.core.replication.ChangeObservers;
 import dev.tessera.grid.core.replication.ReplicaReceiver;
 import dev.tessera.grid.core.replication.Replicator;
 import dev.tessera.grid.core.routing.OperationInvoker;
@@ -210,16 +212,16 @@ public final class TesseraGrid implements Grid {
         Replicator replicator = new Replicator(messenger, scheduler, timeout, time);
         invalidations = new InvalidationPublisher(messenger, config.partitionCount(), scheduler);
         loadLeases = new LoadLeases(topology, storage);
-        PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum, invalidations::changed,
-                loadLeases, codec, config.mergePolicies());
-        expiry = new ExpiryService(storage, topology, primary, config.memberName());
-        primary.observers().add(expiry.evictor());
-        primary.afterWrite(expiry.evictor()::afterWrite);
+        ChangeObservers changes = new ChangeObservers();
+        PartitionWriter writer = new PartitionWriter(topology, clock, quorum, changes, invalidations::changed, replicator);
+        expiry = new ExpiryService(storage, topology, writer, config.memberName());
+        changes.add(expiry.evictor());
         entryEvents = new EntryEventService(messenger, codec, this::memberOf, timeout, config.memberName());
-        primary.observers().add(entryEvents.observer());
+        changes.add(entryEvents.observer());
         mapStores = new MapStoreService(config.mapStores(), codec, topology, storage, messenger, config.memberName(), timeout);
-        primary.storeHook(mapStores);
-        primary.observers().add(mapStores);
+        changes.add(mapStores);
+        PrimaryOperations primary = new PrimaryOperations(topology, storage, writer, quorum, loadLeases, codec,
+                config.mergePolicies(), expiry.evictor()::afterWrite, mapStores::around);
         topology.addListener(mapStores::onTable);
         topology.addListener(loadLeases::onTable);
         SplitMerger merger = new SplitMerger(topology, storage, replicator, transferExecutor);
