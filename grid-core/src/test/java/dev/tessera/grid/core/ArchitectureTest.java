@@ -17,6 +17,8 @@ import com.tngtech.archunit.lang.ArchRule;
  * that carry operations lie {@code cluster} and {@code wire}, and below those the leaves
  * {@code serialization}, {@code partition} and {@code store}, which may read the time ({@code time}).
  * Above the root sits {@code drill}, the one exported package (module-info.java): failure drills over a whole member.
+ * Among the operation packages, {@code owner} (gate and write path) calls none of its clients and sits above
+ * {@code replication}.
  */
 @AnalyzeClasses(packages = "dev.tessera.grid.core", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
