@@ -1,21 +1,19 @@
 package dev.tessera.grid.core.owner;
 
-import dev.tessera.grid.core.cluster.TopologyState;
-import dev.tessera.grid.core.loading.LoadStamp;
-import dev.tessera.grid.core.store.Bytes;
-import dev.tessera.grid.core.time.HybridClock;
-import dev.tessera.grid.core.store.MapContainer;
-import dev.tessera.grid.core.store.Record;
-import dev.tessera.grid.core.store.UncommittedWrites;
-import dev.tessera.grid.core.wire.ClientMessages.ClientOp;
-import dev.tessera.grid.core.wire.OpCode;
 import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.loading.LoadLeases;
+import dev.tessera.grid.core.loading.LoadStamp;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.replication.ChangeCause;
 import dev.tessera.grid.core.replication.ChangeObserver;
+import dev.tessera.grid.core.store.Bytes;
+import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.PartitionStore;
+import dev.tessera.grid.core.store.Record;
+import dev.tessera.grid.core.store.UncommittedWrites;
+import dev.tessera.grid.core.wire.ClientMessages.ClientOp;
 import dev.tessera.grid.core.wire.ClientMessages.OpResponse;
+import dev.tessera.grid.core.wire.OpCode;
 import dev.tessera.grid.core.wire.ReplicationMessages.ForwardedReply;
 import dev.tessera.grid.core.wire.ReplicationMessages.ReplicaEntry;
 import dev.tessera.grid.core.wire.Status;
@@ -38,9 +36,8 @@ import java.util.function.ObjIntConsumer;
  */
 final class KeyMutation extends PartitionWrite<OpResponse> implements BiFunction<Bytes, Record, Record> {
     private final ClientOp op;
-    private final TopologyState topology;
-    private final HybridClock clock;
-    private final ChangeObserver observer;
+    /** Its version counter, clock and observers. */
+    private final PartitionWriter writer;
     private final long now;
 
     private long previousHlc;
@@ -63,7 +60,6 @@ final class KeyMutation extends PartitionWrite<OpResponse> implements BiFunction
     String error;
 
     // ---- as a single-key write: set by the constructor for one ----
-    private final PartitionWriter writer;
     private final Bytes key;
     private final ObjIntConsumer<MapContainer> afterWrite;
     private final LoadLeases loads;
@@ -84,11 +80,8 @@ final class KeyMutation extends PartitionWrite<OpResponse> implements BiFunction
                 LoadLeases loads, MemberId caller, long requestId) {
         super(map, op.partition(), new CompletableFuture<>());
         this.op = op;
-        this.topology = writer.topology;
-        this.clock = writer.clock;
-        this.observer = writer.observers;
-        this.now = map.nowMillis();
         this.writer = writer;
+        this.now = map.nowMillis();
         this.key = Bytes.wrap(op.key());
         this.afterWrite = afterWrite;
         this.loads = loads;
@@ -103,11 +96,8 @@ final class KeyMutation extends PartitionWrite<OpResponse> implements BiFunction
     KeyMutation(ClientOp op, MapContainer map, PartitionWriter writer, CompletableFuture<Boolean> commit) {
         super(map, op.partition(), commit);
         this.op = op;
-        this.topology = writer.topology;
-        this.clock = writer.clock;
-        this.observer = writer.observers;
-        this.now = map.nowMillis();
         this.writer = writer;
+        this.now = map.nowMillis();
         this.key = null;
         this.afterWrite = null;
         this.loads = null;
@@ -194,7 +184,7 @@ final class KeyMutation extends PartitionWrite<OpResponse> implements BiFunction
             return current;
         }
         Record next = Record.of(key, newValue, newVersion, newHlc, newExpiresAt, newStaleUntil, newLoadMillis, map.tracked());
-        observer.onChange(map, op.partition(), key, live, next, op.code() == OpCode.LOAD_IF_ABSENT ? ChangeCause.LOADED : cause);
+        writer.observers.onChange(map, op.partition(), key, live, next, op.code() == OpCode.LOAD_IF_ABSENT ? ChangeCause.LOADED : cause);
         map.partition(partition).uncommitted().add(key, commit);
         return next;
     }
@@ -202,8 +192,8 @@ final class KeyMutation extends PartitionWrite<OpResponse> implements BiFunction
     private void write(byte[] value) {
         changed = true;
         newValue = value;
-        newVersion = topology.nextVersion(op.partition());
-        newHlc = clock.after(previousHlc);
+        newVersion = writer.topology.nextVersion(op.partition());
+        newHlc = writer.clock.after(previousHlc);
         newExpiresAt = value == null ? 0 : map.expiresAt(now, op.ttlMillis());
     }
 
