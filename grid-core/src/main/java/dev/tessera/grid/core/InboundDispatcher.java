@@ -14,7 +14,7 @@ import dev.tessera.grid.core.map.MapQueries;
 import dev.tessera.grid.core.mapstore.MapStoreService;
 import dev.tessera.grid.core.migration.SplitMerger;
 import dev.tessera.grid.core.nearcache.NearCacheRegistry;
-import dev.tessera.grid.core.replication.PrimaryOperations;
+import dev.tessera.grid.core.owner.PrimaryOperations;
 import dev.tessera.grid.core.replication.ReplicaReceiver;
 import dev.tessera.grid.core.wire.ClientMessages.ClientOp;
 import dev.tessera.grid.core.wire.ClientMessages.OpResponse;
@@ -37,7 +37,6 @@ import dev.tessera.grid.core.wire.TopologyMessages.TableMessage;
 import dev.tessera.grid.core.wire.TopologyMessages.TransferDone;
 import dev.tessera.grid.core.wire.UnknownMapHeaderException;
 import dev.tessera.grid.core.wire.WriteBehindFlushed;
-import dev.tessera.grid.membership.ClusterChannel;
 import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.ThrottledWarning;
 import java.util.concurrent.CompletableFuture;
@@ -126,8 +125,7 @@ final class InboundDispatcher {
                 if (op.partition() < 0 || op.partition() >= topology.table().partitionCount()) {
                     throw new MalformedMessageException("partition " + op.partition() + " out of range");
                 }
-                return primary.execute(op, sender, requestId).thenApply(r -> r == PrimaryOperations.ANSWERED_BY_REPLICA
-                        ? ClusterChannel.REPLIED_ELSEWHERE : r.encode());
+                return primary.execute(op, sender, requestId);
             } else if (m instanceof Replicate r) {
                 ReplicationMessages.ReplicateResponse applied = replicas.apply(sender, r);
                 if (r.reply() != null && applied.status() == Status.OK) { // before our ack: the caller waits on this one

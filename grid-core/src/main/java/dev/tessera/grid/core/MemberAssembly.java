@@ -27,7 +27,9 @@ import dev.tessera.grid.core.nearcache.InvalidationPublisher;
 import dev.tessera.grid.core.nearcache.NearCacheRegistry;
 import dev.tessera.grid.core.partition.KeyPartitioner;
 import dev.tessera.grid.core.partition.OwnershipAssigner;
-import dev.tessera.grid.core.replication.PrimaryOperations;
+import dev.tessera.grid.core.owner.PartitionWriter;
+import dev.tessera.grid.core.owner.PrimaryOperations;
+import dev.tessera.grid.core.replication.ChangeObservers;
 import dev.tessera.grid.core.replication.ReplicaReceiver;
 import dev.tessera.grid.core.replication.Replicator;
 import dev.tessera.grid.core.routing.OperationInvoker;
@@ -153,20 +155,20 @@ final class MemberAssembly {
             this.invalidations = new InvalidationPublisher(messenger, config.partitionCount(), threads.scheduler());
             this.loadLeases = new LoadLeases(topology, storage);
             built.add(loadLeases::close);
-            PrimaryOperations primary = new PrimaryOperations(topology, storage, replicator, clock, quorum,
-                    invalidations::changed, loadLeases, codec, config.mergePolicies());
-            this.expiry = new ExpiryService(storage, topology, primary, config.memberName());
+            ChangeObservers changes = new ChangeObservers();
+            PartitionWriter writer = new PartitionWriter(topology, clock, quorum, changes, invalidations::changed, replicator);
+            this.expiry = new ExpiryService(storage, topology, writer, config.memberName());
             built.add(expiry::close);
-            primary.observers().add(expiry.evictor());
-            primary.afterWrite(expiry.evictor()::afterWrite);
+            changes.add(expiry.evictor());
             this.entryEvents = new EntryEventService(messenger, codec, members::memberOf, timeout, config.memberName());
             built.add(entryEvents::close);
-            primary.observers().add(entryEvents.observer());
+            changes.add(entryEvents.observer());
             this.mapStores = new MapStoreService(config.mapStores(), codec, topology, storage, messenger, config.memberName(),
                     timeout);
             built.add(mapStores::close);
-            primary.storeHook(mapStores);
-            primary.observers().add(mapStores);
+            changes.add(mapStores);
+            PrimaryOperations primary = new PrimaryOperations(topology, storage, writer, quorum, loadLeases, codec,
+                    config.mergePolicies(), expiry.evictor()::afterWrite, mapStores::around);
             SplitMerger merger = new SplitMerger(topology, storage, replicator, threads.migration());
             this.coordinator = new Coordinator(messenger, topology, new OwnershipAssigner(TABLE_REPLICAS), threads.coordinator(),
                     merger::mergeOut, rejections);

@@ -18,6 +18,8 @@ import com.tngtech.archunit.lang.ArchRule;
  * that carry operations lie {@code cluster} and {@code wire}, and below those the leaves
  * {@code serialization}, {@code partition} and {@code store}, which may read the time ({@code time}).
  * Above the root sits {@code drill}, the one exported package (module-info.java): failure drills over a whole member.
+ * Among the operation packages, {@code owner} (gate and write path) calls none of its clients and sits above
+ * {@code replication}.
  */
 @AnalyzeClasses(packages = "dev.tessera.grid.core", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -25,7 +27,7 @@ class ArchitectureTest {
 
     /** The packages that carry an operation: the map facade, its routing, the owner side and its clients. */
     private static final String[] OPERATION_PACKAGES = {
-        CORE + ".map..", CORE + ".routing..", CORE + ".replication..", CORE + ".migration..", CORE + ".loading..",
+        CORE + ".map..", CORE + ".routing..", CORE + ".owner..", CORE + ".replication..", CORE + ".migration..", CORE + ".loading..",
         CORE + ".events..", CORE + ".expiry..", CORE + ".mapstore..", CORE + ".nearcache..",
     };
 
@@ -60,6 +62,23 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(OPERATION_PACKAGES)
             .because("serialization, partition tables, storage, the wire format and the cluster's topology sit below "
                     + "every operation path");
+
+    /** The owner side (gate, write path) runs every operation; its clients wrap or call it, it never calls them. */
+    @ArchTest
+    static final ArchRule ownerSideCallsNoClient = noClasses()
+            .that().resideInAPackage(CORE + ".owner..")
+            .should().dependOnClassesThat().resideInAnyPackage(CORE + ".map..", CORE + ".routing..", CORE + ".migration..",
+                    CORE + ".events..", CORE + ".expiry..", CORE + ".mapstore..", CORE + ".nearcache..")
+            .because("map stores wrap the owner's path and expiry, migration, events and near caches are its clients: "
+                    + "an owner side that called back into them would be one unit with each");
+
+    /** Replication sits behind the owner side: it copies what the owner applied and never runs an operation. */
+    @ArchTest
+    static final ArchRule replicationIsBehindTheOwner = noClasses()
+            .that().resideInAPackage(CORE + ".replication..")
+            .should().dependOnClassesThat().resideInAnyPackage(CORE + ".owner..", CORE + ".loading..", CORE + ".map..",
+                    CORE + ".routing..")
+            .because("the owner side calls replication, not the other way round");
 
     @ArchTest
     static final ArchRule serializationIsALeaf = leaf("serialization");

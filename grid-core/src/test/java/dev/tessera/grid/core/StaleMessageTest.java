@@ -14,7 +14,10 @@ import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.loading.LoadLeases;
 import dev.tessera.grid.core.nearcache.InvalidationPublisher;
 import dev.tessera.grid.core.partition.PartitionTable;
-import dev.tessera.grid.core.replication.PrimaryOperations;
+import dev.tessera.grid.core.owner.PartitionWriter;
+import dev.tessera.grid.core.owner.PrimaryOperations;
+import dev.tessera.grid.core.owner.StoreWrapper;
+import dev.tessera.grid.core.replication.ChangeObservers;
 import dev.tessera.grid.core.replication.ReplicaReceiver;
 import dev.tessera.grid.core.replication.Replicator;
 import dev.tessera.grid.core.routing.OperationInvoker;
@@ -446,9 +449,12 @@ class StaleMessageTest {
 
     private PrimaryOperations primaryOps(TopologyState ts, LocalStorage storage, Messenger messenger, QuorumTracker quorum,
                                          long timeoutMillis) {
-        return new PrimaryOperations(ts, storage, new Replicator(messenger, scheduler, timeoutMillis, TimeSource.SYSTEM),
-                new HybridClock(System::currentTimeMillis), quorum, new InvalidationPublisher(messenger, PARTITIONS, scheduler)::changed,
-                new LoadLeases(ts, storage), new dev.tessera.grid.core.serialization.KryoCodec(java.util.List.of()), java.util.Map.of());
+        PartitionWriter writer = new PartitionWriter(ts, new HybridClock(System::currentTimeMillis), quorum, new ChangeObservers(),
+                new InvalidationPublisher(messenger, PARTITIONS, scheduler)::changed,
+                new Replicator(messenger, scheduler, timeoutMillis, TimeSource.SYSTEM));
+        return new PrimaryOperations(ts, storage, writer, quorum, new LoadLeases(ts, storage),
+                new dev.tessera.grid.core.serialization.KryoCodec(java.util.List.of()), java.util.Map.of(), (map, p) -> { },
+                StoreWrapper.NONE);
     }
 
     /** Every partition owned by {@code owners} in that order. */

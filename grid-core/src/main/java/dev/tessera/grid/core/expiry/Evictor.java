@@ -6,7 +6,7 @@ import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.replication.ChangeCause;
 import dev.tessera.grid.core.replication.ChangeObserver;
-import dev.tessera.grid.core.replication.PrimaryOperations;
+import dev.tessera.grid.core.owner.PartitionWriter;
 import dev.tessera.grid.core.store.Bytes;
 import dev.tessera.grid.core.store.MapContainer;
 import dev.tessera.grid.core.store.PartitionStore;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * total within the bound. Which entry: {@code sampleSize} entries read from a persistent cursor over
  * the partition (rotating, restarting at the end), and the least recently used (LRU) or least
  * frequently used (LFU, ties to the least recent) of them. An expired entry met in the sample goes
- * first, as an expiration. Removal is {@link PrimaryOperations#removeAsPrimary}, which counts the
+ * first, as an expiration. Removal is {@link PartitionWriter#removeAsPrimary}, which counts the
  * eviction, tells the observers ({@link ChangeCause#EVICTED}) and removes the backups' copies.
  *
  * <p>Cost: the stores' counters are incremental, so a check is O(partitions this member is primary
@@ -49,7 +49,7 @@ public final class Evictor implements ChangeObserver {
     private static final int MAX_FAILED_ATTEMPTS = 100;
 
     private final TopologyState topology;
-    private final PrimaryOperations primary;
+    private final PartitionWriter primary;
     private final Executor executor;
     private final Map<String, MapEviction> maps = new ConcurrentHashMap<>();
 
@@ -78,13 +78,13 @@ public final class Evictor implements ChangeObserver {
         }
     }
 
-    public Evictor(TopologyState topology, PrimaryOperations primary, Executor executor) {
+    public Evictor(TopologyState topology, PartitionWriter primary, Executor executor) {
         this.topology = topology;
         this.primary = primary;
         this.executor = executor;
     }
 
-    /** {@link PrimaryOperations#afterWrite} hook: evicts on the writing thread while over the bound, a few entries at most. */
+    /** The owner's after-write hook: evicts on the writing thread while over the bound, a few entries at most. */
     public void afterWrite(MapContainer map, int partition) {
         if (map.config().eviction() == null) {
             return;

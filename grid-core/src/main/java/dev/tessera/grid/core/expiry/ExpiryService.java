@@ -1,7 +1,7 @@
 package dev.tessera.grid.core.expiry;
 
 import dev.tessera.grid.core.cluster.TopologyState;
-import dev.tessera.grid.core.replication.PrimaryOperations;
+import dev.tessera.grid.core.owner.PartitionWriter;
 import dev.tessera.grid.core.store.LocalStorage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A member's expiry and eviction: the {@link ExpirySweeper} on a fixed delay and the
  * {@link Evictor}'s checks, on one thread of their own (never a messaging thread). Register
- * {@link #evictor()} as a change observer of the member's {@link PrimaryOperations}.
+ * {@link #evictor()} as a change observer of the owner side and its after-write hook.
  */
 public final class ExpiryService implements AutoCloseable {
     /** Time between sweep ticks. */
@@ -26,7 +26,7 @@ public final class ExpiryService implements AutoCloseable {
     private final ExpirySweeper sweeper;
     private final Evictor evictor;
 
-    public ExpiryService(LocalStorage storage, TopologyState topology, PrimaryOperations primary, String memberName) {
+    public ExpiryService(LocalStorage storage, TopologyState topology, PartitionWriter primary, String memberName) {
         ThreadFactory threads = r -> {
             Thread t = new Thread(r, "tessera-" + memberName + "-expiry");
             t.setDaemon(true);

@@ -3,7 +3,7 @@ package dev.tessera.grid.core.expiry;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.replication.ChangeCause;
-import dev.tessera.grid.core.replication.PrimaryOperations;
+import dev.tessera.grid.core.owner.PartitionWriter;
 import dev.tessera.grid.core.store.Bytes;
 import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.core.store.MapContainer;
@@ -20,7 +20,7 @@ import dev.tessera.grid.membership.MemberId;
  * Removes expired entries that nobody reads, so memory does not hold dead entries: each
  * {@link #tick()} examines at most {@code maxExaminedPerTick} entries, resuming where the previous
  * tick stopped, over the partitions this member is primary of, of the maps whose entries can
- * expire. Expired entries are removed through the primary ({@link PrimaryOperations#removeAsPrimary}),
+ * expire. Expired entries are removed through the primary ({@link PartitionWriter#removeAsPrimary}),
  * which replicates the removal, so backups' copies go too.
  *
  * <p>Not thread-safe: one thread runs the ticks. A round ends when the cursor passes the last
@@ -29,7 +29,7 @@ import dev.tessera.grid.membership.MemberId;
 public final class ExpirySweeper {
     private final LocalStorage storage;
     private final TopologyState topology;
-    private final PrimaryOperations primary;
+    private final PartitionWriter primary;
     private final int maxExaminedPerTick;
 
     private List<MapContainer> round = List.of();
@@ -43,7 +43,7 @@ public final class ExpirySweeper {
     private final AtomicLong rounds = new AtomicLong();
     private volatile int mostExaminedInATick;
 
-    public ExpirySweeper(LocalStorage storage, TopologyState topology, PrimaryOperations primary, int maxExaminedPerTick) {
+    public ExpirySweeper(LocalStorage storage, TopologyState topology, PartitionWriter primary, int maxExaminedPerTick) {
         if (maxExaminedPerTick < 1) {
             throw new IllegalArgumentException("maxExaminedPerTick must be >= 1, was " + maxExaminedPerTick);
         }

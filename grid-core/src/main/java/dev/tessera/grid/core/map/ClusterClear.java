@@ -2,7 +2,7 @@ package dev.tessera.grid.core.map;
 
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.core.partition.PartitionTable;
-import dev.tessera.grid.core.replication.PrimaryOperations;
+import dev.tessera.grid.core.owner.PrimaryOperations;
 import dev.tessera.grid.core.wire.ClientMessages.OpResponse;
 import dev.tessera.grid.core.wire.Messages;
 import dev.tessera.grid.core.wire.ScanMessages.ClearPartitions;

@@ -7,7 +7,7 @@ import dev.tessera.grid.core.store.PartitionStore;
 import dev.tessera.grid.core.wire.QueryMessages.EntriesQuery;
 import dev.tessera.grid.core.wire.QueryMessages.EntriesResponse;
 import dev.tessera.grid.core.wire.Status;
-import dev.tessera.grid.core.replication.PrimaryOperations;
+import dev.tessera.grid.core.owner.PrimaryOperations;
 import dev.tessera.grid.core.wire.MalformedMessageException;
 import dev.tessera.grid.core.wire.ScanMessages.ClearPartitions;
 import dev.tessera.grid.core.wire.ScanMessages.PartitionEntries;

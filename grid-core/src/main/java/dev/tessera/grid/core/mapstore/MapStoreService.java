@@ -12,7 +12,6 @@ import dev.tessera.grid.core.replication.ChangeCause;
 import dev.tessera.grid.core.replication.ChangeObserver;
 import dev.tessera.grid.core.replication.ReplicaListener;
 import dev.tessera.grid.core.replication.ReplicaTargets;
-import dev.tessera.grid.core.replication.StoreHook;
 import dev.tessera.grid.core.serialization.KryoCodec;
 import dev.tessera.grid.core.store.Bytes;
 import dev.tessera.grid.core.store.LocalStorage;
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * keeps dirty marks of the changes it holds as a replica, and hands write-behind work over when
  * primaries change. Write-behind is at-least-once: a change may be stored twice after a failover.
  */
-public final class MapStoreService implements StoreHook, ChangeObserver, ReplicaListener {
+public final class MapStoreService implements ChangeObserver, ReplicaListener {
     private static final Logger log = LoggerFactory.getLogger(MapStoreService.class);
     static final long FLUSH_TICK_MILLIS = 50;
 
@@ -80,8 +79,12 @@ public final class MapStoreService implements StoreHook, ChangeObserver, Replica
 
     // ---- operations at the primary ----
 
-    @Override
-    public CompletableFuture<OpResponse> execute(ClientOp op, MapContainer map, Function<ClientOp, CompletableFuture<OpResponse>> apply) {
+    /**
+     * Runs {@code op}, admitted at its primary, on {@code map} (which has a store) around the owner's path:
+     * read-through before a read, write-through or write-behind admission around a write. {@code apply} is that path
+     * without a store: it admits the operations it is given again, applies and replicates them.
+     */
+    public CompletableFuture<OpResponse> around(ClientOp op, MapContainer map, Function<ClientOp, CompletableFuture<OpResponse>> apply) {
         StoreBinding b;
         try {
             b = binding(map);

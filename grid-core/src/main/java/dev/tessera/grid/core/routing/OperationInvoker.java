@@ -11,7 +11,7 @@ import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.cluster.Messenger;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.partition.PartitionTable;
-import dev.tessera.grid.core.replication.PrimaryOperations;
+import dev.tessera.grid.core.owner.PrimaryOperations;
 import dev.tessera.grid.core.wire.Messages;
 import dev.tessera.grid.core.wire.ClientMessages.ClientOp;
 import dev.tessera.grid.core.wire.ClientMessages.OpResponse;

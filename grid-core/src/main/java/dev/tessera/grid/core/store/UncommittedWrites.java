@@ -18,9 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * reader reads the record first and looks here second, so a reader that saw the record also sees its
  * registration or its settlement. Settlement removes the key before it completes the commit.
  *
- * <p>Registered: single-key writes, putAll and clear. Not registered (known limits): removals by expiry and
- * eviction, writes of a split-brain merge, and the value handed to getOrLoad's waiting callers, which they
- * get as soon as the loader's write is applied.
+ * <p>Registered: every write of the owner's write path (single-key writes, putAll, clear, a split-brain merge's
+ * writes, removals by expiry and eviction). Not registered (known limit): the value handed to getOrLoad's waiting
+ * callers, which they get as soon as the loader's write is applied.
  */
 public final class UncommittedWrites {
     private final ConcurrentHashMap<Bytes, CompletableFuture<Boolean>> byKey = new ConcurrentHashMap<>();

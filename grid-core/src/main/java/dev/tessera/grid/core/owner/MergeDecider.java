@@ -1,4 +1,4 @@
-package dev.tessera.grid.core.replication;
+package dev.tessera.grid.core.owner;
 
 import dev.tessera.grid.MapConfig;
 import dev.tessera.grid.MergePolicy;

@@ -1,4 +1,4 @@
-package dev.tessera.grid.core.replication;
+package dev.tessera.grid.core.owner;
 
 /**
  * Told of each key this member changed as primary in a map with a near cache, after the change and

@@ -1,4 +1,4 @@
-package dev.tessera.grid.core.replication;
+package dev.tessera.grid.core.owner;
 
 import dev.tessera.grid.KeyProcessor;
 import dev.tessera.grid.ProcessedEntry;
