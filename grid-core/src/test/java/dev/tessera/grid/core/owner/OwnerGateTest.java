@@ -89,9 +89,11 @@ class OwnerGateTest {
     @Test
     void aConsistentMapWithoutTheReadLeaseIsNoLeaseWithAQuorumAndUnavailableWithout() {
         PartitionTable t = table(3, p, q, r);
-        topology.apply(t);
         ScriptedMessenger messenger = new ScriptedMessenger(p, () -> view(p, q, r), (to, m) -> new CompletableFuture<>());
-        topology.readLease(new ReadLease(messenger, topology, quorum, time, LeaseTiming.forFailureDetection(Duration.ofSeconds(2))));
+        TopologyState leased = new TopologyState(p, PARTITIONS,
+                ts -> new ReadLease(messenger, ts, quorum, time, LeaseTiming.forFailureDetection(Duration.ofSeconds(2))));
+        leased.apply(t);
+        OwnerGate gate = new OwnerGate(leased, quorum, time);
         quorum.onView(view(p, q, r), t);
         assertThat(gate.check(op(q, 3, AVAILABLE, Long.MAX_VALUE), true, t)).as("the lease is for CONSISTENT maps").isEqualTo(Status.OK);
         assertThat(gate.check(op(q, 3, CONSISTENT, Long.MAX_VALUE), true, t)).isEqualTo(Status.NO_LEASE);
