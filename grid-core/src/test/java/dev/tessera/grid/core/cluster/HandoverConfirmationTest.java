@@ -95,6 +95,35 @@ class HandoverConfirmationTest {
                 .as("partitions still held back after the predecessor confirmed").isEmpty();
     }
 
+    @Test
+    void aLateConfirmationOfAnEarlierTakeoverDoesNotReleaseALaterOne() {
+        TopologyState ts = new TopologyState(self, PARTITIONS);
+        ScriptedMessenger messenger = new ScriptedMessenger(self, List.of(self, predecessor), (to, request) -> new CompletableFuture<>());
+        List<Fence> asked = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<byte[]>> answers = new CopyOnWriteArrayList<>();
+        messenger.script((to, bytes) -> {
+            CompletableFuture<byte[]> answer = new CompletableFuture<>();
+            asked.add(Messages.decode(bytes, Fence.class));
+            answers.add(answer);
+            return answer;
+        });
+        HandoverFences fences = new HandoverFences(ts, messenger, scheduler, 60_000);
+        ts.addListener(fences::onTable);
+        ts.apply(table(1, predecessor, self));
+        ts.apply(table(2, self, predecessor)); // taken over: the fence request for table 2 stays unanswered for now
+        await().atMost(Duration.ofSeconds(5)).until(() -> asked.size() == 1);
+        ts.apply(table(3, predecessor, self)); // back to the predecessor, which serves with table 3
+        ts.apply(table(4, self, predecessor)); // and taken over again
+        await().atMost(Duration.ofSeconds(5)).until(() -> asked.size() == 2);
+        assertThat(asked.get(1).tableVersion()).isEqualTo(4);
+
+        answers.get(0).complete(new ReplicateResponse(Status.OK, 2).encode()); // "stopped before table 2": says nothing of 4
+        assertThat(ts.isHeldBack(ts.table(), 0)).as("held back until the predecessor stopped at table 4").isTrue();
+
+        answers.get(1).complete(new ReplicateResponse(Status.OK, 4).encode());
+        await().atMost(Duration.ofSeconds(5)).until(() -> ts.servesAsPrimary(ts.table(), 0));
+    }
+
     private static PartitionTable table(long version, MemberId... owners) {
         MemberId[][] rows = new MemberId[PARTITIONS][];
         for (int p = 0; p < PARTITIONS; p++) {
