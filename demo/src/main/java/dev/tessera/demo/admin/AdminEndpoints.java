@@ -335,7 +335,9 @@ public final class AdminEndpoints {
             } catch (RuntimeException e) {
                 failed += keys.size();
                 if (examples.size() < 10) {
-                    examples.add("batch@" + i + ":" + e.getClass().getSimpleName());
+                    // which partition and owner: a batch fails whole when one key's partition is stuck
+                    examples.add("batch@" + i + ":" + e.getClass().getSimpleName() + (e instanceof dev.tessera.grid.GridTimeoutException t
+                            ? "(p" + t.partition() + " at " + t.member() + ")" : ""));
                 }
                 continue;
             }

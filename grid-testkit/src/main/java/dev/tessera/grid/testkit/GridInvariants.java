@@ -22,7 +22,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * said why not, {@link TestCluster#skipInvariants}): once the table is stable (every member applied the same
  * version, nothing migrates, it names exactly the live members and gives every partition min(N, 7) owners),
  * <ol>
- *   <li>every partition has one primary, a live member;</li>
+ *   <li>every partition has one primary, a live member, and it serves the partition (no fence or pending handover
+ *       holds it back);</li>
  *   <li>full redundancy: every replica of every map holds exactly its primary's entries (count and digest per
  *       partition, {@link ReplicaAudit});</li>
  *   <li>no member stores entries of a partition it holds no replica of (for that map's backups).</li>
@@ -68,6 +69,7 @@ final class GridInvariants {
                 out.add("partition " + p + " has no live primary: " + owners);
             }
         }
+        out.addAll(heldBack(live));
         Map<String, Integer> maps = new TreeMap<>(); // name -> the most replicas any member configured
         for (TesseraGrid g : live) {
             for (MapContainer c : g.storage().all()) {
@@ -84,6 +86,22 @@ final class GridInvariants {
                         + differ.entrySet().iterator().next());
             }
             out.addAll(strayEntries(live, m.getKey(), m.getValue()));
+        }
+        return out;
+    }
+
+    /** Partitions whose primary does not serve them: a successor's fence, or a handover it still waits for. */
+    private static List<String> heldBack(List<TesseraGrid> live) {
+        List<String> out = new ArrayList<>();
+        for (TesseraGrid g : live) {
+            PartitionTable t = g.topology().table();
+            for (int p = 0; p < t.partitionCount() && out.size() < 3; p++) {
+                if (g.topology().isHeldBack(t, p)) {
+                    MemberId from = g.topology().awaitedHandover(p);
+                    out.add(g.localMember().name() + " is primary of p" + p + " but does not serve it ("
+                            + (from != null ? "awaits the handover of " + from : "fenced") + ")");
+                }
+            }
         }
         return out;
     }

@@ -82,12 +82,12 @@ public final class HandoverFences {
             return;
         }
         if (!messenger.isMember(from)) {
-            release(from, partitions);
+            release(from, tableVersion, partitions);
             return;
         }
         messenger.request(from, new Fence(tableVersion, partitions).encode(), timeoutMillis).whenComplete((reply, error) -> {
             if (error == null && Messages.decode(reply, ReplicateResponse.class).status() == Status.OK) {
-                release(from, partitions);
+                release(from, tableVersion, partitions);
             } else {
                 log.debug("Handover of {} partitions from {} not confirmed yet: {}", partitions.length, from,
                         error != null ? error.toString() : "refused");
@@ -105,9 +105,13 @@ public final class HandoverFences {
         return false;
     }
 
-    private void release(MemberId from, int[] partitions) {
+    /** Releases the partitions that this member took over from {@code from} at {@code tableVersion}, not later. */
+    private void release(MemberId from, long tableVersion, int[] partitions) {
         for (int p : partitions) {
-            topology.handoverConfirmed(p, from);
+            // a late answer for an earlier takeover of p: from may have served p again since, and this takeover waits
+            if (topology.primarySince(p) <= tableVersion) {
+                topology.handoverConfirmed(p, from);
+            }
         }
     }
 }

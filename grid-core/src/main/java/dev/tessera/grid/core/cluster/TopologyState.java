@@ -217,7 +217,12 @@ public final class TopologyState {
 
     /** {@code previous} confirmed it stopped serving {@code p}, or left. */
     public void handoverConfirmed(int p, MemberId previous) {
-        handoverFrom.compareAndSet(p, previous, null);
+        // By equality, not identity (compareAndSet's test): one member's ids are equal objects that every table and
+        // view builds anew, and the coordinator's own tables mix them, so the confirmation may carry another one.
+        MemberId awaited = handoverFrom.get(p);
+        if (awaited != null && awaited.equals(previous)) {
+            handoverFrom.compareAndSet(p, awaited, null);
+        }
     }
 
     /**
