@@ -49,13 +49,18 @@ class JoinerKilledMidMigrationTest {
 
             c.addMember();
             awaitMigrating(c.member(0));
-            Thread.sleep(250); // the fault's timing (part of the copy done), not a wait for a condition
+            // part of the copy done, part still to go
+            await("a first partition copied").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> c.member(0).introspection().migrationProgress().partitionsDone() > 0);
             c.crash(1); // a migration source
             c.awaitStable();
 
             TesseraGrid joiner = c.addMember();
             c.isolate(joiner, c.members().stream().filter(g -> g != joiner).toList());
-            Thread.sleep(550); // the copies to it hang meanwhile, as to a JVM killed while it joins
+            // a table names it as a target: the copies to it now hang, as to a JVM killed while it joins
+            await("the joiner named a migration target").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> c.member(0).topology().table().members().contains(joiner.topology().self())
+                            && c.member(0).topology().table().migratingCount() > 0);
             c.crash(joiner);
             c.awaitStable();
             load.stop();
