@@ -212,10 +212,7 @@ final class Stacks {
      * Whether this member is alone in its view although members of its cluster answer its discovery now: its join
      * missed them (GMS makes a joiner whose discovery heard nobody within the join timeout a cluster of its own).
      * Only asked where discovery can name other members: not a TCPPING list of this member alone (a first member),
-     * not the in-process stack (its discovery answers at once). A cluster of several members answers with at least
-     * one member that is not its coordinator; a coordinator alone may be another first member that started at the
-     * same moment, so only the one with the higher address joins again (members starting together would otherwise
-     * all leave and rejoin in step; MERGE3 joins the rest).
+     * not the in-process stack (its discovery answers at once).
      */
     static boolean aloneWhileMembersAnswer(JChannel ch, ChannelSettings s) {
         View v = ch.getView();
@@ -230,10 +227,7 @@ final class Stacks {
         try {
             rsps.waitFor(DISCOVERY_PROBE_MS);
             for (PingData p : rsps) {
-                if (ch.getAddress().equals(p.getAddress()) || !p.isServer() && !p.isCoord()) {
-                    continue;
-                }
-                if (!p.isCoord() || p.getAddress().compareTo(ch.getAddress()) < 0) {
+                if (!ch.getAddress().equals(p.getAddress()) && (p.isServer() || p.isCoord())) {
                     return true;
                 }
             }

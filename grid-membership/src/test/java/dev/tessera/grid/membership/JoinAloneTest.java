@@ -51,14 +51,10 @@ class JoinAloneTest {
     void aJoinerWhoseDiscoveryMissedTheClusterJoinsAgainInsteadOfFormingItsOwn() throws Exception {
         cluster = new ChannelCluster(Duration.ofSeconds(3));
         int pa = freePort();
-        int pc = freePort();
         int pb = freePort();
-        List<String> hosts = List.of("127.0.0.1[" + pa + "]", "127.0.0.1[" + pc + "]", "127.0.0.1[" + pb + "]");
-        // a running cluster of two: its member that is not the coordinator tells the joiner a cluster is there
+        List<String> hosts = List.of("127.0.0.1[" + pa + "]", "127.0.0.1[" + pb + "]");
         ChannelCluster.Member a = cluster.start(
                 cluster.settings("a", null).withStack(StackConfig.Tcp.tcpPing(pa, hosts)), ChannelCluster.echo("a"));
-        cluster.start(cluster.settings("c", null).withStack(StackConfig.Tcp.tcpPing(pc, hosts)), ChannelCluster.echo("c"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> a.lastViewNames().size() == 2);
 
         // the first attempt hears nothing from others until it has a view: its discovery answers come "too late"
         AtomicInteger attempts = new AtomicInteger();
@@ -71,11 +67,10 @@ class JoinAloneTest {
                 });
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !views.isEmpty());
-        assertThat(views.get(0).names()).as("first view the joiner delivered").containsExactly("a", "c", "b");
-        assertThat(views).allSatisfy(v -> assertThat(v.size()).as("members of a delivered view").isEqualTo(3));
+        assertThat(views.get(0).names()).as("first view the joiner delivered").containsExactly("a", "b");
+        assertThat(views).allSatisfy(v -> assertThat(v.size()).as("members of a delivered view").isEqualTo(2));
         assertThat(attempts.get()).as("joins tried").isEqualTo(2);
-        await().atMost(Duration.ofSeconds(10)).until(() -> a.lastViewNames().size() == 3);
-        assertThat(a.lastViewNames()).containsExactly("a", "c", "b");
+        assertThat(a.lastViewNames()).containsExactly("a", "b");
     }
 
     private static void deafUntilItHasAView(JChannel ch) {
