@@ -2,6 +2,7 @@ package dev.tessera.grid.core.cluster;
 
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.membership.ClusterView;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
 import dev.tessera.grid.membership.MemberId;
@@ -43,12 +44,20 @@ public final class QuorumTracker {
     }
 
     public boolean hasQuorum() {
+        return hasQuorumIn(view);
+    }
+
+    /**
+     * Whether {@code members} hold a majority of the last stable membership. For a view the tracker may not have been
+     * handed yet: the channel installs a view before its listeners run, so a caller holding a newer view asks with it.
+     */
+    public boolean hasQuorumIn(Collection<MemberId> members) {
         Set<MemberId> s = stable;
         if (s.isEmpty()) {
             return true;
         }
         Set<MemberId> present = new HashSet<>(s);
-        present.retainAll(view);
+        present.retainAll(members);
         return present.size() * 2 > s.size();
     }
 

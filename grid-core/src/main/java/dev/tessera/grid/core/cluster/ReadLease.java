@@ -8,6 +8,8 @@ import dev.tessera.grid.membership.ClusterView;
 import dev.tessera.grid.membership.MemberId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -40,6 +42,8 @@ public final class ReadLease {
     private final LeaseTiming timing;
     private final LongAdder rounds = new LongAdder();
     private final LongAdder renewals = new LongAdder();
+    /** CONSISTENT writes waiting for {@link #confirmQuorum()}; each leaves within a lease (renewed, or timed out). */
+    private final ConcurrentLinkedQueue<Confirmation> confirmations = new ConcurrentLinkedQueue<>();
     /** Monotonic nanos until which this member serves CONSISTENT maps; in the past when it holds no lease. */
     private volatile long deadline;
     /** No renewal while the applied table is not newer than this (set by a merge view). */
@@ -63,8 +67,29 @@ public final class ReadLease {
         return timing;
     }
 
+    /**
+     * Confirms that this member's side still holds a quorum, for a CONSISTENT write whose copy counted a replica that
+     * left the view as done: completes {@code true} once a renewal round <em>started after this call</em> extended the
+     * lease, {@code false} if none did within one lease. Such a round's view no longer has the replica that left (views
+     * only grow newer), every member of that view answered within it, and the view holds a majority of the last stable
+     * membership; a view that is only this member's belief (a minority whose failure detection has not yet dropped the
+     * other side, or one the quorum tracker has not been handed yet) renews nothing. Without it a minority primary
+     * acknowledged a write that only the minority held (chaos-tests README, PartitionTest 3|2).
+     */
+    public CompletableFuture<Boolean> confirmQuorum() {
+        Confirmation c = new Confirmation(time.nanoTime(), new CompletableFuture<>());
+        confirmations.add(c);
+        return c.done;
+    }
+
+    /** Waiting confirmations, for tests and metrics. */
+    public int pendingConfirmations() {
+        return confirmations.size();
+    }
+
     /** Starts one renewal round (run every {@link LeaseTiming#renewNanos()}); never throws, or the schedule would stop. */
     public void renew() {
+        expireConfirmations();
         try {
             startRound();
         } catch (RuntimeException e) {
@@ -139,17 +164,46 @@ public final class ReadLease {
         return topology.table().version() > blockedThroughTable && quorum.hasQuorum();
     }
 
-    private synchronized void extend(long t0, long viewId) {
-        ClusterView view = messenger.view();
-        if (view == null || view.viewId() != viewId || !renewable()) {
+    /** Extends the lease from a round started at {@code t0} in view {@code viewId} that every other member acknowledged. */
+    private void extend(long t0, long viewId) {
+        if (!extendUnderLock(t0, viewId)) {
             return;
+        }
+        for (Confirmation c : confirmations) { // outside the lock: completing runs the writes' answers
+            if (c.after - t0 < 0) { // the round started after the write asked
+                if (confirmations.remove(c)) {
+                    c.done.complete(true);
+                }
+            }
+        }
+    }
+
+    private synchronized boolean extendUnderLock(long t0, long viewId) {
+        ClusterView view = messenger.view();
+        // the quorum asked of the ping's view itself: the tracker may not have been handed it yet
+        if (view == null || view.viewId() != viewId || !renewable() || !quorum.hasQuorumIn(view.ids())) {
+            return false;
         }
         long until = t0 + timing.leaseNanos();
         if (until - deadline > 0) {
             deadline = until;
             renewals.increment();
         }
+        return true;
     }
+
+    private void expireConfirmations() {
+        long now = time.nanoTime();
+        for (Confirmation c : confirmations) {
+            if (now - c.after - timing.leaseNanos() > 0) {
+                if (confirmations.remove(c)) {
+                    c.done.complete(false);
+                }
+            }
+        }
+    }
+
+    private record Confirmation(long after, CompletableFuture<Boolean> done) {}
 
     private synchronized void revoke() {
         deadline = time.nanoTime();

@@ -59,6 +59,11 @@ final class ClearWrite extends BatchWrite<OpResponse> {
     }
 
     @Override
+    boolean confirmsQuorum() {
+        return map.config().splitBrainMode() == dev.tessera.grid.SplitBrainMode.CONSISTENT;
+    }
+
+    @Override
     OpResponse answer(Object acked, PartitionTable applied) {
         return new OpResponse(Status.OK, true, null, 0, applied.version(), null);
     }

@@ -261,6 +261,11 @@ final class KeyMutation extends PartitionWrite<OpResponse> implements BiFunction
         store.uncommitted().settle(key, commit);
     }
 
+    @Override
+    boolean confirmsQuorum() {
+        return consistent;
+    }
+
     /** {@code null} if the replica answered the requester ({@link PrimaryOperations#execute(ClientOp, MemberId, long)}). */
     @Override
     OpResponse answer(Object acked, PartitionTable applied) {

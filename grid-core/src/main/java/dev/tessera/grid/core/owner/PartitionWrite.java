@@ -29,6 +29,15 @@ abstract class PartitionWrite<R> {
         this.commit = commit;
     }
 
+    /**
+     * Whether a copy that counted a replica which left the view as done must confirm this side's quorum before the
+     * write is acknowledged ({@link dev.tessera.grid.core.cluster.ReadLease#confirmQuorum}): client writes of
+     * CONSISTENT maps.
+     */
+    boolean confirmsQuorum() {
+        return false;
+    }
+
     /** The partition's store the write applies to. */
     PartitionStore store() {
         return map.partition(partition);

@@ -1,6 +1,7 @@
 package dev.tessera.grid.core.owner;
 
 import dev.tessera.grid.core.cluster.QuorumTracker;
+import dev.tessera.grid.core.cluster.ReadLease;
 import dev.tessera.grid.core.cluster.TopologyState;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.replication.ChangeCause;
@@ -76,6 +77,9 @@ public final class PartitionWriter {
         CompletableFuture<?> copied;
         try {
             copied = copy(w, applied);
+            if (w.confirmsQuorum()) {
+                copied = confirmingQuorum(copied, w);
+            }
         } catch (RuntimeException e) {
             settle(w, store, e);
             throw e;
@@ -98,6 +102,28 @@ public final class PartitionWriter {
         return write(new RemovalWrite(this, map, p, key, expectedVersion, stillApplies, cause));
     }
 
+    /**
+     * {@code copied}, or, if it counted a replica that left as done, a failure with {@link QuorumUnconfirmedException}
+     * unless the read lease confirms this side's quorum in a later view: a minority primary whose copy to the other
+     * side ended when its failure detection dropped that side would acknowledge a write only the minority holds.
+     */
+    private CompletableFuture<?> confirmingQuorum(CompletableFuture<?> copied, PartitionWrite<?> w) {
+        ReadLease lease = topology.readLease();
+        if (lease == null) {
+            return copied; // a topology without a lease serves CONSISTENT maps always (components tested alone)
+        }
+        return copied.thenCompose(acked -> !Boolean.FALSE.equals(acked) ? CompletableFuture.completedFuture(acked)
+                : lease.confirmQuorum().thenApply(confirmed -> {
+                    if (!confirmed) {
+                        throw new QuorumUnconfirmedException("Map '" + w.map.name() + "' is CONSISTENT and a replica of"
+                                + " partition " + w.partition + " left the cluster during this write; this side could not"
+                                + " confirm that it still holds a quorum (" + quorum.describe() + "). The write was applied"
+                                + " here and may survive: read the key again once the cluster is whole");
+                    }
+                    return acked;
+                }));
+    }
+
     private CompletableFuture<?> copy(PartitionWrite<?> w, PartitionTable applied) {
         MapContainer map = w.map;
         int p = w.partition;
@@ -116,12 +142,12 @@ public final class PartitionWriter {
         if (copies.size() <= batch) {
             return replicator.replicate(applied, map.name(), map.config(), p, copies);
         }
-        List<CompletableFuture<?>> acks = new ArrayList<>();
+        List<CompletableFuture<Boolean>> acks = new ArrayList<>();
         for (int from = 0; from < copies.size(); from += batch) {
             acks.add(replicator.replicate(applied, map.name(), map.config(), p,
                     copies.subList(from, Math.min(copies.size(), from + batch))));
         }
-        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+        return Replicator.allApplied(acks);
     }
 
     private void settle(PartitionWrite<?> w, PartitionStore store, Throwable error) {
@@ -151,6 +177,9 @@ public final class PartitionWriter {
 
     /** The answer to a client write applied here whose replication failed with {@code cause}. */
     static OpResponse failure(Throwable cause, long tableVersion) {
+        if (cause instanceof QuorumUnconfirmedException) {
+            return OpResponse.appliedThenRefused(Status.UNAVAILABLE, tableVersion, cause.getMessage());
+        }
         if (cause instanceof StaleOwnerException) {
             // the caller retries with a newer table; our copy of the write stays in our store
             return OpResponse.appliedThenRefused(Status.WRONG_OWNER, tableVersion, cause.getMessage());

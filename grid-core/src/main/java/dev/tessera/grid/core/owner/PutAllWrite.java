@@ -66,6 +66,11 @@ final class PutAllWrite extends BatchWrite<OpResponse> {
     }
 
     @Override
+    boolean confirmsQuorum() {
+        return consistent;
+    }
+
+    @Override
     OpResponse answer(Object acked, PartitionTable applied) {
         return consistent && writer.quorumLost() ? writer.unavailable(map, applied.version(), true)
                 : new OpResponse(Status.OK, true, null, 0, applied.version(), null);

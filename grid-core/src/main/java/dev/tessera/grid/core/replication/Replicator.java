@@ -14,6 +14,7 @@ import dev.tessera.grid.core.wire.ReplicationMessages.ReplicateResponse;
 import dev.tessera.grid.core.wire.Status;
 import dev.tessera.grid.membership.MemberUnreachableException;
 import dev.tessera.grid.membership.RequestTimeoutException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -97,25 +98,45 @@ public final class Replicator {
         }
     }
 
-    /** Copies {@code entries} to the map's replicas per {@code table}; completes when the sync ones applied them. */
-    public CompletableFuture<?> replicate(PartitionTable table, String map, MapConfig config, int p, List<ReplicaEntry> entries) {
+    /**
+     * Copies {@code entries} to the map's replicas per {@code table}; completes when the sync ones applied them or
+     * left: with {@code true} if every sync replica applied them, {@code false} if one left first (a CONSISTENT
+     * write must then confirm its side's quorum before it is acknowledged).
+     */
+    public CompletableFuture<Boolean> replicate(PartitionTable table, String map, MapConfig config, int p,
+                                                List<ReplicaEntry> entries) {
         MemberId self = messenger.self();
         List<MemberId> sync = ReplicaTargets.sync(table, p, self, config);
         List<MemberId> async = ReplicaTargets.async(table, p, self, config, sync);
         if (sync.isEmpty() && async.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(true);
         }
         Copy message = new Copy(new Replicate(table.version(), map, config, p, entries));
         long deadline = time.nanoTime() + timeoutNanos;
         copyToAsync(async, message, deadline, p);
+        if (sync.isEmpty()) {
+            return CompletableFuture.completedFuture(true);
+        }
         if (sync.size() == 1) {
             return send(sync.get(0), message, deadline, true);
         }
-        CompletableFuture<?>[] acks = new CompletableFuture<?>[sync.size()];
-        for (int i = 0; i < acks.length; i++) {
-            acks[i] = send(sync.get(i), message, deadline, true);
+        List<CompletableFuture<Boolean>> acks = new ArrayList<>(sync.size());
+        for (MemberId m : sync) {
+            acks.add(send(m, message, deadline, true));
         }
-        return CompletableFuture.allOf(acks);
+        return allApplied(acks);
+    }
+
+    /** Completes when every one of {@code acks} did: {@code true} if all are {@code true}, failed if one failed. */
+    public static CompletableFuture<Boolean> allApplied(List<CompletableFuture<Boolean>> acks) {
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            for (CompletableFuture<Boolean> a : acks) {
+                if (!a.join()) {
+                    return false;
+                }
+            }
+            return true;
+        });
     }
 
     /**
