@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.Event;
@@ -93,6 +94,8 @@ public final class ClusterChannel implements AutoCloseable {
 
     /** How often pending requests are checked against their deadlines: a timeout fires up to this much late. */
     static final long TIMEOUT_SWEEP_MILLIS = 10;
+    /** Joins tried by {@link #start} while it ends alone although members of its cluster answer discovery. */
+    static final int JOIN_ATTEMPTS = 5;
 
     private enum State { STARTING, RUNNING, CLOSED, CRASHED }
 
@@ -182,7 +185,31 @@ public final class ClusterChannel implements AutoCloseable {
      */
     public static ClusterChannel start(ChannelSettings settings, ViewListener views, RequestHandler requests,
             MessageHandler messages) {
+        return start(settings, views, requests, messages, ch -> { });
+    }
+
+    /**
+     * {@link #start}, with {@code beforeConnect} run on each attempt's stack before it connects (tests). A member that
+     * ends its join alone while members of its cluster answer its discovery missed them (their answers came after
+     * the join timeout, e.g. under load) and would otherwise serve as a second cluster until a merge, CONSISTENT
+     * maps included: it connects again, on a new stack (nothing was delivered from the abandoned one).
+     */
+    static ClusterChannel start(ChannelSettings settings, ViewListener views, RequestHandler requests,
+            MessageHandler messages, Consumer<JChannel> beforeConnect) {
         Objects.requireNonNull(settings, "settings");
+        for (int attempt = 1; ; attempt++) {
+            ClusterChannel c = startOnce(settings, views, requests, messages, beforeConnect, attempt == JOIN_ATTEMPTS);
+            if (c != null) {
+                return c;
+            }
+            log.warn("{}: alone after joining cluster '{}' although its members answer discovery; joining again ({} of {})",
+                    settings.memberName(), settings.clusterName(), attempt + 1, JOIN_ATTEMPTS);
+        }
+    }
+
+    /** {@code null}: alone although members answered (not on the last attempt, which fails instead). */
+    private static ClusterChannel startOnce(ChannelSettings settings, ViewListener views, RequestHandler requests,
+            MessageHandler messages, Consumer<JChannel> beforeConnect, boolean lastAttempt) {
         ClusterChannel c;
         try {
             c = new ClusterChannel(settings, views, requests, messages);
@@ -191,10 +218,19 @@ public final class ClusterChannel implements AutoCloseable {
                     + "' (" + describe(settings.stack()) + "): " + e, e);
         }
         try {
+            beforeConnect.accept(c.channel);
             c.channel.connect(settings.clusterName());
             String refused = Stacks.refusalAfterJoin(c.channel, settings);
             if (refused != null) {
                 throw new SecurityException(refused);
+            }
+            if (Stacks.aloneWhileMembersAnswer(c.channel, settings)) {
+                if (lastAttempt) {
+                    throw new IllegalStateException("alone after " + JOIN_ATTEMPTS
+                            + " joins although members of the cluster answer discovery");
+                }
+                c.abandon();
+                return null;
             }
             c.localMember = c.directory.memberInfo(c.channel.getAddress());
             c.localId = c.localMember.id();
@@ -211,14 +247,7 @@ public final class ClusterChannel implements AutoCloseable {
                     describe(settings.stack()), c.view);
             return c;
         } catch (Exception e) {
-            c.state.set(State.CLOSED);
-            c.started.countDown();
-            try {
-                c.channel.close();
-            } catch (RuntimeException ignored) {
-                // already failing
-            }
-            c.shutdownExecutors();
+            c.abandon();
             SecurityException refused = securityCause(e);
             if (refused != null) { // AUTH / JoinGuard: members were found, but they refused us (or we them)
                 throw new MembershipSecurityException("member '" + settings.memberName() + "' could not join cluster '"
@@ -227,6 +256,18 @@ public final class ClusterChannel implements AutoCloseable {
             throw new MembershipException("member '" + settings.memberName() + "' could not join cluster '"
                     + settings.clusterName() + "' (" + describe(settings.stack()) + "): " + e, e);
         }
+    }
+
+    /** Closes a stack that never started: its handlers never see anything from it. */
+    private void abandon() {
+        state.set(State.CLOSED);
+        started.countDown();
+        try {
+            channel.close();
+        } catch (RuntimeException ignored) {
+            // already failing
+        }
+        shutdownExecutors();
     }
 
     private static SecurityException securityCause(Throwable e) {

@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jgroups.JChannel;
+import org.jgroups.View;
+import org.jgroups.protocols.Discovery;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FILE_PING;
 import org.jgroups.protocols.FRAG2;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.MFC;
+import org.jgroups.protocols.PingData;
 import org.jgroups.protocols.SHARED_LOOPBACK;
 import org.jgroups.protocols.SHARED_LOOPBACK_PING;
 import org.jgroups.protocols.SERIALIZE;
@@ -30,6 +33,7 @@ import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.stack.DiagnosticsHandler;
 import org.jgroups.stack.Protocol;
+import org.jgroups.util.Responses;
 import org.jgroups.util.TLS;
 import org.jgroups.util.TLSClientAuth;
 
@@ -45,6 +49,8 @@ final class Stacks {
     static final long MERGE_MAX_INTERVAL_MS = 2_500;
     static final long VERIFY_SUSPECT_TIMEOUT_MS = 500;
     static final long JOIN_TIMEOUT_MS = 500;
+    /** How long a member alone after its join listens for members of its cluster: the whole window, every answer. */
+    static final long DISCOVERY_PROBE_MS = 1_000;
     static final int FRAG_SIZE = 60_000;
     /** Buffers (two per message) a connection queues while its socket is full, before it drops and UNICAST3 resends. */
     static final int MAX_SEND_BUFFERS = 256;
@@ -199,6 +205,44 @@ final class Stacks {
                     new InetSocketAddress(self.getIpAddress(), self.getPort()), s.clusterName());
         } catch (Exception e) {
             return null;
+        }
+    }
+
+    /**
+     * Whether this member is alone in its view although members of its cluster answer its discovery now: its join
+     * missed them (GMS makes a joiner whose discovery heard nobody within the join timeout a cluster of its own).
+     * Only asked where discovery can name other members: not a TCPPING list of this member alone (a first member),
+     * not the in-process stack (its discovery answers at once). A cluster of several members answers with at least
+     * one member that is not its coordinator; a coordinator alone may be another first member that started at the
+     * same moment, so only the one with the higher address joins again (members starting together would otherwise
+     * all leave and rejoin in step; MERGE3 joins the rest).
+     */
+    static boolean aloneWhileMembersAnswer(JChannel ch, ChannelSettings s) {
+        View v = ch.getView();
+        if (v == null || v.size() > 1 || !(s.stack() instanceof StackConfig.Tcp cfg)
+                || cfg.discoveryFolder() == null && cfg.dns() == null && cfg.initialHosts().size() <= 1) {
+            return false;
+        }
+        Discovery discovery = ch.getProtocolStack().findProtocol(Discovery.class);
+        if (discovery == null) {
+            return false;
+        }
+        // not an initial discovery: its responses do not end at the first coordinator's answer, so the probe hears
+        // every member that answers within the window (a lone coordinator answering first hid the others)
+        Responses rsps = discovery.findMembers(null, false, false, DISCOVERY_PROBE_MS);
+        try {
+            rsps.waitFor(DISCOVERY_PROBE_MS);
+            for (PingData p : rsps) {
+                if (ch.getAddress().equals(p.getAddress()) || !p.isServer() && !p.isCoord()) {
+                    continue;
+                }
+                if (!p.isCoord() || p.getAddress().compareTo(ch.getAddress()) < 0) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            rsps.done();
         }
     }
 
