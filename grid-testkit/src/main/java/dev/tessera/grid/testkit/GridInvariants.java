@@ -2,6 +2,7 @@ package dev.tessera.grid.testkit;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.tessera.grid.Grid;
 import dev.tessera.grid.core.TesseraGrid;
 import dev.tessera.grid.core.drill.ReplicaAudit;
 import dev.tessera.grid.core.partition.PartitionTable;
@@ -19,7 +20,8 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The grid's invariants over the live members of a {@link TestCluster}, checked when it closes (unless the test
- * said why not, {@link TestCluster#skipInvariants}): once the table is stable (every member applied the same
+ * said why not, {@link TestCluster#skipInvariants}), or over members a test started itself ({@link #assertHold}:
+ * Spring contexts, members over TCP): once the table is stable (every member applied the same
  * version, nothing migrates, it names exactly the live members and gives every partition min(N, 7) owners),
  * <ol>
  *   <li>every partition has one primary, a live member, and it serves the partition (no fence or pending handover
@@ -28,9 +30,10 @@ import org.awaitility.core.ConditionTimeoutException;
  *       partition, {@link ReplicaAudit});</li>
  *   <li>no member stores entries of a partition it holds no replica of (for that map's backups).</li>
  * </ol>
- * After the members stopped, none of the threads they started ({@code tessera-<member>-...}) is still alive.
+ * After the members of a {@link TestCluster} stopped, none of the threads they started ({@code tessera-<member>-...})
+ * is still alive.
  */
-final class GridInvariants {
+public final class GridInvariants {
     static final Duration SETTLE = Duration.ofSeconds(30);
 
     private GridInvariants() {}
@@ -42,6 +45,45 @@ final class GridInvariants {
         if (live.isEmpty()) {
             return;
         }
+        awaitHolding(live, settle,
+                " (a test that ends split or with a paused member calls TestCluster.skipInvariants(reason))");
+    }
+
+    /**
+     * Checks the invariants above over {@code members}, members of one cluster that a test started itself (not through
+     * a {@link TestCluster}), waiting up to {@code settle} for them to hold. Pass every running member of the cluster:
+     * the table is stable only when it names exactly them and each sees a view of them all. Call it after the test
+     * wrote to a map with backups, so that the replicas it compares hold data.
+     *
+     * @param members every running member of one cluster, each a {@link TesseraGrid} (what {@code Grid.builder()}
+     *                starts)
+     * @param settle  how long the invariants may take to hold (migrations and replication to finish)
+     * @throws IllegalArgumentException if {@code members} is empty, one is not a {@link TesseraGrid} or not running,
+     *                                  or {@code settle} is negative
+     * @throws AssertionError           naming the broken invariants (the first few) if they do not all hold within
+     *                                  {@code settle}
+     */
+    public static void assertHold(List<? extends Grid> members, Duration settle) {
+        if (settle.isNegative()) {
+            throw new IllegalArgumentException("settle must not be negative, was " + settle);
+        }
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("no members to check: pass every running member of the cluster");
+        }
+        List<TesseraGrid> live = new ArrayList<>();
+        for (Grid g : members) {
+            if (!(g instanceof TesseraGrid t)) {
+                throw new IllegalArgumentException("not a member started by Grid.builder(): " + g);
+            }
+            if (!t.isRunning()) {
+                throw new IllegalArgumentException(t.localMember().name() + " is not running: pass the running members only");
+            }
+            live.add(t);
+        }
+        awaitHolding(List.copyOf(live), settle, "");
+    }
+
+    private static void awaitHolding(List<TesseraGrid> live, Duration settle, String hint) {
         AtomicReference<List<String>> last = new AtomicReference<>(List.of()); // written by Awaitility's poll thread
         try {
             await("grid invariants").atMost(settle).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
@@ -50,8 +92,7 @@ final class GridInvariants {
                         return last.get().isEmpty();
                     });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("grid invariants broken for " + settle.toMillis() + " ms: " + last.get()
-                    + " (a test that ends split or with a paused member calls TestCluster.skipInvariants(reason))", e);
+            throw new AssertionError("grid invariants broken for " + settle.toMillis() + " ms: " + last.get() + hint, e);
         }
     }
 
