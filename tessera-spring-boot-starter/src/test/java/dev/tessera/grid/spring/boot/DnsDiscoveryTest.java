@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tessera.grid.Grid;
+import dev.tessera.grid.GridMap;
+import dev.tessera.grid.testkit.GridInvariants;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +66,15 @@ class DnsDiscoveryTest {
         assertThat(dns.queriesFor(other)).isGreaterThanOrEqualTo(1);
         assertThat(grid(stranger).members()).hasSize(1);
         assertThat(grid(a).members()).hasSize(2);
+
+        // the pods' cluster keeps the grid's invariants with data in a map with one backup (the default), the
+        // stranger's cluster of one its own: a table that named the stranger, or a view of three, would break them
+        GridMap<Integer, String> m = grid(b).map("m");
+        for (int i = 0; i < 200; i++) {
+            m.set(i, "v" + i);
+        }
+        GridInvariants.assertHold(List.of(grid(a), grid(b)), Duration.ofSeconds(30));
+        GridInvariants.assertHold(List.of(grid(stranger)), Duration.ofSeconds(30));
     }
 
     private static Grid grid(ConfigurableApplicationContext ctx) {

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.tessera.grid.Grid;
 import dev.tessera.grid.GridIntrospection.MapStats;
 import dev.tessera.grid.GridMap;
+import dev.tessera.grid.testkit.GridInvariants;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,8 +17,13 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Two application contexts in one JVM, each a member over TCP on 127.0.0.1: one cluster. */
+/**
+ * Two application contexts in one JVM, each a member over TCP on 127.0.0.1: one cluster. Each test ends by checking
+ * the grid's invariants over the members still running ({@link GridInvariants#assertHold}), with entries in a map
+ * that keeps a backup, so that the check compares replicas that hold data.
+ */
 class TwoMembersTest {
+    private static final Duration SETTLE = Duration.ofSeconds(30);
     private ConfigurableApplicationContext a;
     private ConfigurableApplicationContext b;
 
@@ -64,6 +71,8 @@ class TwoMembersTest {
         assertThat(onB.computed()).isEqualTo(50);
         assertThat(onA.computed()).isEqualTo(1);
         assertThat(grid(a).<String, TestApp.Quote>map("quotes")).hasSize(51);
+        // the cache's map keeps one backup (the default): b's copies of a's partitions equal a's, and a's of b's
+        GridInvariants.assertHold(List.of(grid(a), grid(b)), SETTLE);
     }
 
     @Test
@@ -82,6 +91,11 @@ class TwoMembersTest {
         Health before = healthOfB.health();
         assertThat(before.getStatus()).isEqualTo(Status.UP);
         assertThat(before.getDetails()).containsEntry("members", 2).containsEntry("migratingPartitions", 0);
+        GridMap<Integer, String> backed = grid(a).map("backed"); // one backup (the default): each member copies the other's
+        for (int i = 0; i < 500; i++) {
+            backed.set(i, "v" + i);
+        }
+        GridInvariants.assertHold(List.of(grid(a), grid(b)), SETTLE);
 
         Grid gridOfB = grid(b);
         b.close();
@@ -96,6 +110,8 @@ class TwoMembersTest {
         for (int i = 0; i < n; i++) {
             assertThat(orders.get(i)).isEqualTo("order-" + i);
         }
+        assertThat(backed.size()).isEqualTo(500);
+        GridInvariants.assertHold(List.of(grid(a)), SETTLE); // a alone: it is every partition's primary, its table stable
     }
 
     private static Grid grid(ConfigurableApplicationContext ctx) {
