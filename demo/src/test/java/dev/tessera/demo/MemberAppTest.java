@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.tessera.grid.testkit.GridInvariants;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,11 +18,15 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Two {@link MemberApp}s in this JVM on free loopback ports, driven over HTTP. */
+/**
+ * Two {@link MemberApp}s in this JVM on free loopback ports, driven over HTTP. After each test the grid's invariants
+ * hold over both ({@link GridInvariants#assertHold}); the demo's maps keep one backup, so it compares their copies.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MemberAppTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -57,6 +62,12 @@ class MemberAppTest {
         }
     }
 
+    /** Both members share the class: the test that broke the grid is the one that fails. */
+    @AfterEach
+    void gridInvariantsHold() {
+        GridInvariants.assertHold(List.of(a.grid(), b.grid()), Duration.ofSeconds(30));
+    }
+
     @Test
     void putGetDeleteFromEitherMember() throws Exception {
         assertThat(send(a, "PUT", "/kv/orders/o-1", "first")).isEqualTo(new Reply(201, "created\n"));
@@ -71,6 +82,11 @@ class MemberAppTest {
         assertThat(send(b, "DELETE", "/kv/orders/o-1", null)).isEqualTo(new Reply(200, "deleted\n"));
         assertThat(send(a, "GET", "/kv/orders/o-1", null).status()).isEqualTo(404);
         assertThat(send(a, "DELETE", "/kv/orders/o-1", null).status()).isEqualTo(404);
+
+        // entries written through both members, for the invariant check after the test to compare on both replicas
+        for (int i = 0; i < 40; i++) {
+            assertThat(send(i % 2 == 0 ? a : b, "PUT", "/kv/orders/n-" + i, "v" + i).status()).isEqualTo(201);
+        }
     }
 
     @Test

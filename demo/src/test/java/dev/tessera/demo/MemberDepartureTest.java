@@ -3,6 +3,8 @@ package dev.tessera.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tessera.grid.GridMap;
+import dev.tessera.grid.testkit.GridInvariants;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,8 +16,13 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** A member that leaves stays on the others' status as "left", with its last figures, and the table moves to the survivors. */
+/**
+ * A member that leaves stays on the others' status as "left", with its last figures, and the table moves to the
+ * survivors. The grid's invariants ({@link GridInvariants#assertHold}) hold over both members before, with entries in
+ * a map with one backup, and over the survivor after.
+ */
 class MemberDepartureTest {
+    private static final Duration SETTLE = Duration.ofSeconds(30);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
@@ -39,6 +46,11 @@ class MemberDepartureTest {
             // d1 has read d2's report (published through the grid map) before d2 goes
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> status(first).matches("(?s).*\\{\"name\":\"d2\",[^}]*\"httpPort\":" + secondHttp + "[,}].*"));
+            GridMap<Integer, String> orders = a.grid().map("orders"); // one backup, as the demo's maps keep
+            for (int i = 0; i < 200; i++) {
+                orders.set(i, "v" + i);
+            }
+            GridInvariants.assertHold(List.of(a.grid(), b.grid()), SETTLE);
             b.close();
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -49,6 +61,8 @@ class MemberDepartureTest {
                 assertThat(json).doesNotContain("\"primary\":\"d2\"");
                 assertThat(json).contains("\"type\":\"left\"");
             });
+            GridInvariants.assertHold(List.of(a.grid()), SETTLE);
+            assertThat(orders.size()).as("entries after d2 left").isEqualTo(200);
         } finally {
             try {
                 if (b != null) {

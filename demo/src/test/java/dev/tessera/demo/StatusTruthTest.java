@@ -3,8 +3,10 @@ package dev.tessera.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tessera.grid.Grid;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.core.TesseraGrid;
+import dev.tessera.grid.testkit.GridInvariants;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -26,9 +28,11 @@ import org.junit.jupiter.api.Test;
  * The status page tells the truth (issue 15): a graceful leave reads "left" and a crash "crashed/unreachable";
  * departed members leave the cards after a while but stay in the departures; the headline counts live members;
  * figures come from one snapshot; per-member backups count the backups the maps keep; singular and plural;
- * {@code /metrics} serves the grid's meters.
+ * {@code /metrics} serves the grid's meters. The grid's invariants ({@link GridInvariants#assertHold}) hold over the
+ * running members once a test's own assertions passed, with entries in a map with one backup (the demo's maps').
  */
 class StatusTruthTest {
+    private static final Duration SETTLE = Duration.ofSeconds(30);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<MemberApp.Running> started = new ArrayList<>();
     private final long defaultCardMillis = StatusBoard.departedCardMillis;
@@ -58,6 +62,11 @@ class StatusTruthTest {
         // (the table lists two backups per partition on three members; counting both read 181 per member)
         assertThat(sumOf(stable, "backups")).isEqualTo(number(stable, "partitionCount"));
         assertThat(sumOf(stable, "primaries")).isEqualTo(number(stable, "partitionCount"));
+        GridMap<Integer, String> orders = d1.grid().map("orders");
+        for (int i = 0; i < 300; i++) {
+            orders.set(i, "v" + i);
+        }
+        assertInvariants(m);
 
         m.get(2).close(); // graceful
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -87,6 +96,7 @@ class StatusTruthTest {
         });
         String alone = status(d1);
         assertThat(alone).contains("1 member: d1").doesNotContainPattern("\\b1 (members|partitions|primaries)\\b");
+        assertInvariants(List.of(d1)); // d3 handed its partitions over, d2's were promoted from their backups
     }
 
     @Test
@@ -132,6 +142,7 @@ class StatusTruthTest {
             writing.set(false);
             writer.join();
         }
+        assertInvariants(m); // the writes during the migration reached every backup
     }
 
     @Test
@@ -152,6 +163,11 @@ class StatusTruthTest {
                 .contains("tessera_partitions{", "tessera_table_version{", "tessera_partitions_underreplicated{");
         // each member serves its own meters
         assertThat(get(m.get(1), "/metrics").body()).contains("member=\"d2\"").doesNotContain("member=\"d1\"");
+        GridMap<Integer, String> orders = d1.grid().map("orders");
+        for (int i = 0; i < 100; i++) {
+            orders.set(i, "v" + i);
+        }
+        assertInvariants(m);
     }
 
     @Test
@@ -162,6 +178,11 @@ class StatusTruthTest {
     }
 
     // ---- helpers ----
+
+    private static void assertInvariants(List<MemberApp.Running> running) {
+        List<Grid> grids = running.stream().map(MemberApp.Running::grid).toList();
+        GridInvariants.assertHold(grids, SETTLE);
+    }
 
     private List<MemberApp.Running> startMembers(int n) throws Exception {
         return startMembers(n, List.of());
