@@ -82,7 +82,7 @@ public final class ReadLease {
         return c.done;
     }
 
-    /** Waiting confirmations, for tests and metrics. */
+    /** Writes waiting for {@link #confirmQuorum()} (tests read it). */
     public int pendingConfirmations() {
         return confirmations.size();
     }

@@ -1,5 +1,6 @@
 package dev.tessera.grid.core.owner;
 
+import dev.tessera.grid.SplitBrainMode;
 import dev.tessera.grid.core.partition.PartitionTable;
 import dev.tessera.grid.core.replication.ChangeCause;
 import dev.tessera.grid.core.store.Bytes;
@@ -60,7 +61,7 @@ final class ClearWrite extends BatchWrite<OpResponse> {
 
     @Override
     boolean confirmsQuorum() {
-        return map.config().splitBrainMode() == dev.tessera.grid.SplitBrainMode.CONSISTENT;
+        return map.config().splitBrainMode() == SplitBrainMode.CONSISTENT;
     }
 
     @Override
