@@ -36,6 +36,7 @@ import dev.tessera.grid.core.routing.OperationInvoker;
 import dev.tessera.grid.core.serialization.KryoCodec;
 import dev.tessera.grid.core.store.LocalStorage;
 import dev.tessera.grid.core.time.HybridClock;
+import dev.tessera.grid.core.time.SchedulerFactory;
 import dev.tessera.grid.core.time.TimeSource;
 import dev.tessera.grid.core.wire.CompatibilityInfo;
 import dev.tessera.grid.membership.ClusterChannel;
@@ -100,10 +101,11 @@ final class MemberAssembly {
      * member. On failure, stops what it started and rethrows (a {@code MembershipSecurityException} from the channel
      * included).
      */
-    static MemberAssembly assemble(GridConfig config, TimeSource time, MemberLifecycle lifecycle, InboundGate gate) {
+    static MemberAssembly assemble(GridConfig config, TimeSource time, SchedulerFactory schedulers, MemberLifecycle lifecycle,
+                                   InboundGate gate) {
         KryoCodec codec = new KryoCodec(config.registeredTypes());
         CompatibilityInfo local = CompatibilityInfo.of(config.memberName(), config.partitionCount(), codec.userTypeIds());
-        MemberThreads threads = MemberThreads.of(config.memberName());
+        MemberThreads threads = MemberThreads.of(config.memberName(), schedulers);
         ClusterChannel channel = null;
         try {
             channel = ClusterChannel.start(GridChannelSettings.of(config, local.fingerprint()), gate, gate, gate);

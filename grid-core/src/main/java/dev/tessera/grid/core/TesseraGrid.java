@@ -21,6 +21,7 @@ import dev.tessera.grid.core.migration.EarlyCopies;
 import dev.tessera.grid.core.migration.TransferManager;
 import dev.tessera.grid.core.store.Bytes;
 import dev.tessera.grid.core.store.LocalStorage;
+import dev.tessera.grid.core.time.SchedulerFactory;
 import dev.tessera.grid.core.time.TimeSource;
 import dev.tessera.grid.membership.ClusterChannel;
 import dev.tessera.grid.membership.MemberInfo;
@@ -61,13 +62,22 @@ public final class TesseraGrid implements Grid {
 
     /**
      * Starts a member that reads the time from {@code time} instead of the system clocks, so a test can move it
-     * (expiry, leases, deadlines); blocks like {@link #start(GridConfig)}.
+     * (expiry, leases, deadlines), and whose scheduled work follows that time ({@link SchedulerFactory#following});
+     * blocks like {@link #start(GridConfig)}.
      */
     public static TesseraGrid start(GridConfig config, TimeSource time) {
+        return start(config, time, SchedulerFactory.following(time));
+    }
+
+    /**
+     * Starts a member that reads the time from {@code time} and runs its retries, timeouts and periodic work on a
+     * scheduler made by {@code schedulers}; blocks like {@link #start(GridConfig)}.
+     */
+    public static TesseraGrid start(GridConfig config, TimeSource time, SchedulerFactory schedulers) {
         MemberLifecycle lifecycle = new MemberLifecycle(config.memberName());
         TesseraGrid grid;
         try {
-            grid = new TesseraGrid(MemberAssembly.assemble(config, time, lifecycle, new InboundGate(lifecycle)));
+            grid = new TesseraGrid(MemberAssembly.assemble(config, time, schedulers, lifecycle, new InboundGate(lifecycle)));
         } catch (MembershipSecurityException e) {
             throw new GridSecurityException(e.getMessage(), e);
         }

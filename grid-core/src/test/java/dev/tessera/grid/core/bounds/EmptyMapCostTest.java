@@ -38,7 +38,11 @@ class EmptyMapCostTest {
             TesseraGrid caller = cluster.member(0);
             long perMap = bytesPerNamedMap(caller, "trio-");
             System.out.printf("empty map, 3 members: %d bytes per map on the caller (heap of the whole JVM)%n", perMap);
-            assertThat(perMap).isLessThan(1024);
+            // The whole JVM's heap: beside the caller's handles it holds the reads' messages JGroups keeps until the
+            // peers acknowledge them (UNICAST3), 40-100 bytes per map depending on when the acks land (class
+            // histograms: 3,600-5,200 messages held). The caller's own cost is pinned under 1 KiB on one member above;
+            // a map created on an answering member is refused below, by count.
+            assertThat(perMap).isLessThan(1024 + 256);
             assertThat(cluster.member(1).storage().size()).as("maps on a member that only answered reads").isZero();
             assertThat(cluster.member(2).storage().size()).as("maps on a member that only answered reads").isZero();
             assertThat(caller.storage().size()).as("the named maps and the warm-up map").isEqualTo(NAMES + 1);
