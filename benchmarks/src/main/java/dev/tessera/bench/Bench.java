@@ -127,6 +127,22 @@ public final class Bench {
                 e.printStackTrace(System.out);
             }
         }
+        if (a.flag("heapPeak")) { // the rebalance newcomer: its peak heap, for the driver to read from its log
+            HeapPeak peak = HeapPeak.start();
+            Thread reporter = new Thread(() -> {
+                for (long n = 1; ; n++) {
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    System.out.println(peak.line(n));
+                    System.out.flush();
+                }
+            }, "heap-peak-reporter");
+            reporter.setDaemon(true);
+            reporter.start();
+        }
         // lives until the orchestrator (or the rebalance driver) kills it
         while (true) {
             Thread.sleep(60_000);
@@ -275,11 +291,12 @@ public final class Bench {
         String jfrBase = m4log.toString().replaceFirst("-m4\\.log$", "");
         List<String> cmd = Jvm.command(jfr ? List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                         + jfrBase + "-m4.jfr") : List.of(), "member",
-                List.of("--store=" + kind, "--index=4", "--members=4", "--backups=" + backups));
+                List.of("--store=" + kind, "--index=4", "--members=4", "--backups=" + backups, "--heapPeak"));
         jdk.jfr.Recording source = jfr ? new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile")) : null;
         if (source != null) {
             source.start();
         }
+        HeapPeak sourcePeak = HeapPeak.start(); // this member is a source of the migration
         long launch = System.nanoTime();
         Process m4 = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(m4log.toFile()).start();
         try {
@@ -325,6 +342,13 @@ public final class Bench {
                 }
                 Thread.sleep(10);
             }
+            r.put("sourceHeapPeakMB", sourcePeak.maxUsedBytes() / 1048576.0);
+            r.put("sourceHeapAfterGcPeakMB", sourcePeak.maxAfterGcBytes() / 1048576.0);
+            long[] target = newcomerPeak(m4log);
+            if (target != null) {
+                r.put("targetHeapPeakMB", target[0] / 1048576.0);
+                r.put("targetHeapAfterGcPeakMB", target[1] / 1048576.0);
+            }
             String[][] after = probe.replicas(backups);
             int moved = 0;
             long copied = 0;
@@ -355,6 +379,7 @@ public final class Bench {
                     + copied + " entries to m4, primaries per member " + primaries + ", size " + sizeAfter);
             return r;
         } finally {
+            sourcePeak.close();
             if (source != null) {
                 source.dump(Path.of(jfrBase + "-m1.jfr"));
                 source.close();
@@ -364,6 +389,39 @@ public final class Bench {
             m4.destroyForcibly();
             m4.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The newcomer's peak heap up to now, from the first {@code heap-peak} line it writes after this call (it writes one
+     * every 200 ms): {used, afterGc} in bytes, or null when none comes within 3 s.
+     */
+    private static long[] newcomerPeak(Path m4log) throws Exception {
+        long seen = lastPeak(m4log)[0];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() - deadline < 0) {
+            long[] last = lastPeak(m4log);
+            if (last[0] > seen) {
+                return new long[] {last[1], last[2]};
+            }
+            Thread.sleep(20);
+        }
+        return null;
+    }
+
+    /** {n, used, afterGc} of the last {@code heap-peak} line of {@code log}, or zeros. */
+    private static long[] lastPeak(Path log) throws java.io.IOException {
+        long[] last = {0, 0, 0};
+        for (String line : java.nio.file.Files.readAllLines(log)) {
+            String[] f = line.split(" ");
+            if (f.length == 4 && f[0].equals("heap-peak") && f[2].startsWith("used=") && f[3].startsWith("afterGc=")) {
+                try {
+                    last = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2].substring(5)), Long.parseLong(f[3].substring(8))};
+                } catch (NumberFormatException partlyWritten) {
+                    // the line being written as we read: the next one will do
+                }
+            }
+        }
+        return last;
     }
 
     private static int countPrimaries(String[][] replicas, String member) {

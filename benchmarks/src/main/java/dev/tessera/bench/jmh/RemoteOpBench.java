@@ -1,0 +1,115 @@
+package dev.tessera.bench.jmh;
+
+import dev.tessera.grid.Grid;
+import dev.tessera.grid.GridIntrospection;
+import dev.tessera.grid.GridMap;
+import dev.tessera.grid.MapConfig;
+import dev.tessera.grid.Transport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * One member's operations on keys another member is primary of (3 members in one JVM, TCP on loopback, 1 sync
+ * backup, 100-byte values, 4 caller threads): the whole remote path of W1/W2 (caller, transport, the owner's gate,
+ * read or write and copy, the answer) without the noise of three JVMs on two cores. Public API only, so the same
+ * class measures two commits side by side.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(4)
+public class RemoteOpBench {
+    private static final int KEYS = 10_000;
+
+    private Grid[] grids;
+    private GridMap<String, byte[]> map;
+    private String[] remoteKeys;
+    private final byte[] value = new byte[100];
+
+    @Setup(Level.Trial)
+    public void setup() throws InterruptedException {
+        Path discovery;
+        try {
+            discovery = Files.createTempDirectory("remote-op-bench");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        grids = new Grid[3];
+        for (int i = 0; i < 3; i++) {
+            grids[i] = Grid.builder().clusterName("jmh-remote").memberName("r" + i)
+                    .transport(Transport.tcp(0).withDiscoveryFolder(discovery)).start();
+        }
+        awaitBalanced(grids[0]);
+        map = grids[0].map("remote", MapConfig.builder().backups(1).build());
+        Map<String, byte[]> batch = new HashMap<>();
+        List<String> remote = new ArrayList<>();
+        for (int k = 0; k < KEYS; k++) {
+            String key = "key-" + k;
+            batch.put(key, value);
+            if (!map.ownerOf(key).equals(grids[0].localMember())) {
+                remote.add(key);
+            }
+        }
+        map.putAll(batch);
+        remoteKeys = remote.toArray(new String[0]);
+    }
+
+    private static void awaitBalanced(Grid g) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Map<String, Integer> counts = new HashMap<>();
+            for (GridIntrospection.PartitionView p : g.introspection().partitionTable().partitions()) {
+                if (p.primary() != null) {
+                    counts.merge(p.primary().name(), 1, Integer::sum);
+                }
+            }
+            if (g.members().size() == 3 && counts.size() == 3 && counts.values().stream().allMatch(n -> n >= 90)
+                    && g.introspection().migrations().isEmpty()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("3 members did not balance in 60 s");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        for (int i = grids.length - 1; i >= 0; i--) {
+            grids[i].close();
+        }
+    }
+
+    private String anyRemoteKey() {
+        return remoteKeys[ThreadLocalRandom.current().nextInt(remoteKeys.length)];
+    }
+
+    /** A get whose primary is another member. */
+    @Benchmark
+    public byte[] remoteGet() {
+        return map.get(anyRemoteKey());
+    }
+
+    /** A set whose primary is another member, copied to its backup before the answer. */
+    @Benchmark
+    public void remoteSet() {
+        map.set(anyRemoteKey(), value);
+    }
+}
