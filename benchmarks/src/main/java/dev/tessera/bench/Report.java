@@ -64,7 +64,11 @@ final class Report {
             new Figure("rebalance", "launchToJoinMs", "rebalance launch -> join", "ms", "", "", null),
             new Figure("rebalance", "primariesMoved", "primaries moved", "", "<= 1.1x ideal", "ideal<=1.1", "idealPrimariesMoved"),
             new Figure("rebalance", "entriesCopied", "entries copied to new member", "", "", "", "idealEntriesCopied"),
-            new Figure("rebalance", "sizeAfter", "size after rebalance", "", "", "", null));
+            new Figure("rebalance", "sizeAfter", "size after rebalance", "", "", "", null),
+            new Figure("rebalance", "sourceHeapPeakMB", "rebalance peak heap, a source (sampled)", "MB", "", "", null),
+            new Figure("rebalance", "sourceHeapAfterGcPeakMB", "rebalance peak heap after GC, a source", "MB", "", "", null),
+            new Figure("rebalance", "targetHeapPeakMB", "rebalance peak heap, the newcomer (sampled)", "MB", "", "", null),
+            new Figure("rebalance", "targetHeapAfterGcPeakMB", "rebalance peak heap after GC, the newcomer", "MB", "", "", null));
 
     private final List<Run> runs;
     private final Map<String, String> meta;
