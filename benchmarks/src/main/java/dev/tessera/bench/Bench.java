@@ -343,11 +343,15 @@ public final class Bench {
                 Thread.sleep(10);
             }
             r.put("sourceHeapPeakMB", sourcePeak.maxUsedBytes() / 1048576.0);
-            r.put("sourceHeapAfterGcPeakMB", sourcePeak.maxAfterGcBytes() / 1048576.0);
+            if (sourcePeak.maxAfterGcBytes() > 0) { // 0: no collection in the window, which is no figure
+                r.put("sourceHeapAfterGcPeakMB", sourcePeak.maxAfterGcBytes() / 1048576.0);
+            }
             long[] target = newcomerPeak(m4log);
             if (target != null) {
                 r.put("targetHeapPeakMB", target[0] / 1048576.0);
-                r.put("targetHeapAfterGcPeakMB", target[1] / 1048576.0);
+                if (target[1] > 0) {
+                    r.put("targetHeapAfterGcPeakMB", target[1] / 1048576.0);
+                }
             }
             String[][] after = probe.replicas(backups);
             int moved = 0;

@@ -19,7 +19,6 @@ import dev.tessera.grid.testkit.ScriptedMessenger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.jgroups.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -75,8 +74,8 @@ class StoppedMemberCallTest {
     }
 
     private static Stopping parkedCall() {
-        MemberId self = MemberId.of(UUID.randomUUID());
-        MemberId owner = MemberId.of(UUID.randomUUID());
+        MemberId self = MemberId.random();
+        MemberId owner = MemberId.random();
         TopologyState topology = new TopologyState(self, PARTITIONS);
         MemberId[][] rows = new MemberId[PARTITIONS][];
         for (int i = 0; i < PARTITIONS; i++) {

@@ -21,12 +21,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jgroups.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The digest that names a map on the wire: stable, distinct per field, and never learned from a header it does not hash. */
 class MapHeaderDigestTest {
-    private static final MemberId A = MemberId.of(new UUID(0x0102030405060708L, 0x1112131415161718L));
+    private static final MemberId A = MemberId.parse("01020304-0506-0708-1112-131415161718");
     private static final MapConfig CONFIG = MapConfig.builder().backups(2).asyncBackups(1).readFromBackup(true)
             .nearCache(new NearCacheConfig(100, Duration.ofSeconds(3))).timeToLive(Duration.ofMinutes(5))
             .maxIdle(Duration.ofSeconds(90)).eviction(EvictionConfig.maxEntries(EvictionPolicy.LRU, 10_000))

@@ -49,7 +49,6 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import dev.tessera.grid.membership.MemberId;
-import org.jgroups.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -196,8 +195,8 @@ class WireIdsTest {
 
     // ---- one example of every message ----
 
-    private static final MemberId A = MemberId.of(new UUID(0x0102030405060708L, 0x1112131415161718L));
-    private static final MemberId B = MemberId.of(new UUID(0x2122232425262728L, 0x3132333435363738L));
+    private static final MemberId A = MemberId.parse("01020304-0506-0708-1112-131415161718");
+    private static final MemberId B = MemberId.parse("21222324-2526-2728-3132-333435363738");
     private static final byte[] KEY = bytes("key-1");
     private static final byte[] VALUE = bytes("value-1");
 
