@@ -1,14 +1,8 @@
 package dev.tessera.bench.jmh;
 
 import dev.tessera.grid.Grid;
-import dev.tessera.grid.GridIntrospection;
 import dev.tessera.grid.GridMap;
 import dev.tessera.grid.MapConfig;
-import dev.tessera.grid.Transport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -41,18 +35,7 @@ public class ScanBench {
 
     @Setup(Level.Trial)
     public void setup() throws InterruptedException {
-        Path discovery;
-        try {
-            discovery = Files.createTempDirectory("scan-bench");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        grids = new Grid[3];
-        for (int i = 0; i < 3; i++) {
-            grids[i] = Grid.builder().clusterName("jmh-scan").memberName("s" + i)
-                    .transport(Transport.tcp(0).withDiscoveryFolder(discovery)).start();
-        }
-        awaitBalanced(grids[0]);
+        grids = ThreeMembers.start("jmh-scan", "s");
         small = grids[0].map("small");
         for (int i = 0; i < 3; i++) {
             small.put("k" + i, new byte[100]);
@@ -72,31 +55,9 @@ public class ScanBench {
         cleared = grids[0].map("cleared", MapConfig.builder().build());
     }
 
-    /** Until every member is primary of at least 90 of the 271 partitions. */
-    private static void awaitBalanced(Grid g) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            GridIntrospection.PartitionTableView t = g.introspection().partitionTable();
-            Map<String, Integer> counts = new HashMap<>();
-            for (GridIntrospection.PartitionView p : t.partitions()) {
-                if (p.primary() != null) {
-                    counts.merge(p.primary().name(), 1, Integer::sum);
-                }
-            }
-            if (g.members().size() == 3 && counts.size() == 3 && counts.values().stream().allMatch(n -> n >= 90)
-                    && g.introspection().migrations().isEmpty()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("3 members did not balance in 60 s");
-    }
-
     @TearDown(Level.Trial)
     public void tearDown() {
-        for (int i = grids.length - 1; i >= 0; i--) {
-            grids[i].close();
-        }
+        ThreeMembers.close(grids);
     }
 
     /** Iterates the 3 entries of a map on 3 members. */
