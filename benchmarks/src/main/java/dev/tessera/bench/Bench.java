@@ -128,20 +128,7 @@ public final class Bench {
             }
         }
         if (a.flag("heapPeak")) { // the rebalance newcomer: its peak heap, for the driver to read from its log
-            HeapPeak peak = HeapPeak.start();
-            Thread reporter = new Thread(() -> {
-                for (long n = 1; ; n++) {
-                    try {
-                        Thread.sleep(200);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    System.out.println(peak.line(n));
-                    System.out.flush();
-                }
-            }, "heap-peak-reporter");
-            reporter.setDaemon(true);
-            reporter.start();
+            HeapPeak.start().reportToStdout();
         }
         // lives until the orchestrator (or the rebalance driver) kills it
         while (true) {
@@ -400,32 +387,16 @@ public final class Bench {
      * every 200 ms): {used, afterGc} in bytes, or null when none comes within 3 s.
      */
     private static long[] newcomerPeak(Path m4log) throws Exception {
-        long seen = lastPeak(m4log)[0];
+        long seen = HeapPeak.lastIn(m4log)[0];
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         while (System.nanoTime() - deadline < 0) {
-            long[] last = lastPeak(m4log);
+            long[] last = HeapPeak.lastIn(m4log);
             if (last[0] > seen) {
                 return new long[] {last[1], last[2]};
             }
             Thread.sleep(20);
         }
         return null;
-    }
-
-    /** {n, used, afterGc} of the last {@code heap-peak} line of {@code log}, or zeros. */
-    private static long[] lastPeak(Path log) throws java.io.IOException {
-        long[] last = {0, 0, 0};
-        for (String line : java.nio.file.Files.readAllLines(log)) {
-            String[] f = line.split(" ");
-            if (f.length == 4 && f[0].equals("heap-peak") && f[2].startsWith("used=") && f[3].startsWith("afterGc=")) {
-                try {
-                    last = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2].substring(5)), Long.parseLong(f[3].substring(8))};
-                } catch (NumberFormatException partlyWritten) {
-                    // the line being written as we read: the next one will do
-                }
-            }
-        }
-        return last;
     }
 
     private static int countPrimaries(String[][] replicas, String member) {

@@ -78,9 +78,40 @@ final class HeapPeak implements AutoCloseable {
         return maxAfterGc.get();
     }
 
-    /** One line a driver can parse from this JVM's log: {@code heap-peak <n> used=<bytes> afterGc=<bytes>}. */
-    String line(long n) {
-        return "heap-peak " + n + " used=" + maxUsedBytes() + " afterGc=" + maxAfterGcBytes();
+    /**
+     * Prints {@code heap-peak <n> used=<bytes> afterGc=<bytes>} to standard output every 200 ms, for a driver to read
+     * from this JVM's log with {@link #lastIn}.
+     */
+    void reportToStdout() {
+        Thread reporter = new Thread(() -> {
+            for (long n = 1; ; n++) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                System.out.println("heap-peak " + n + " used=" + maxUsedBytes() + " afterGc=" + maxAfterGcBytes());
+                System.out.flush();
+            }
+        }, "heap-peak-reporter");
+        reporter.setDaemon(true);
+        reporter.start();
+    }
+
+    /** {n, used, afterGc} of the last line {@link #reportToStdout} wrote to {@code log}, or zeros. */
+    static long[] lastIn(java.nio.file.Path log) throws java.io.IOException {
+        long[] last = {0, 0, 0};
+        for (String line : java.nio.file.Files.readAllLines(log)) {
+            String[] f = line.split(" ");
+            if (f.length == 4 && f[0].equals("heap-peak") && f[2].startsWith("used=") && f[3].startsWith("afterGc=")) {
+                try {
+                    last = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2].substring(5)), Long.parseLong(f[3].substring(8))};
+                } catch (NumberFormatException partlyWritten) {
+                    // the line being written as we read: the next one will do
+                }
+            }
+        }
+        return last;
     }
 
     @Override

@@ -191,9 +191,7 @@ public final class TimedScheduler extends AbstractExecutorService implements Sch
                 }
                 long wait = head.due - time.nanoTime();
                 if (wait > 0) {
-                    // the head is read again either way: a jump of the time source is seen at the latest after the cap
-                    long unusedRemaining = changed.awaitNanos(Math.min(wait, MAX_PARK_NANOS));
-                    assert unusedRemaining <= MAX_PARK_NANOS;
+                    changed.awaitNanos(Math.min(wait, MAX_PARK_NANOS)); // a jump of the time source is seen at the latest then
                     continue;
                 }
                 queue.poll();
